@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Idempotent set-up: installs the Debian packages and npm dependencies that are missing, and nothing else.
+# Runs before `npm test`, `npm run demo` and `npm run bench`; the Dockerfile runs the same package list.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+while read -r pkg bin; do
+  case "$pkg" in ''|'#'*) continue ;; esac
+  if [ "$bin" = "-" ]; then
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  else
+    command -v "$bin" >/dev/null 2>&1 || missing+=("$pkg")
+  fi
+done < scripts/debian-packages.txt
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm dependencies: reinstall only when package-lock.json changed since the last install.
+stamp=node_modules/.meetbot-lock.sha
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "setup: installing npm dependencies" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+fi

@@ -1,0 +1,92 @@
+/**
+ * The one internal shape of a bot, whichever API's body it came from (Recall or Attendee). Every default is
+ * filled in here by `normalize`; the runtime never looks at the raw body again.
+ */
+export type Platform = 'google_meet' | 'zoom' | 'webex';
+export type SourceApi = 'recall' | 'attendee';
+
+export interface MeetingTarget {
+  platform: Platform;
+  /** What the browser opens: the platform's web-client form of the link (e.g. Zoom's /wc/<id>/join). */
+  join_url: string;
+  /** The URL as the client gave it, trimmed. */
+  original_url: string;
+  /** Meet code, Zoom numeric id, Webex MTID or personal-room name. */
+  meeting_id: string;
+  /** Zoom `pwd` or a Webex password. A secret: never logged, never in events or artifacts. */
+  password: string | null;
+  /** Recall's response shape of `meeting_url` (platform-specific keys), password left out. */
+  recall_shape: Record<string, string | null>;
+}
+
+export type RecordingMode = 'video_and_audio' | 'audio_only' | 'none';
+
+export interface RecordingSpec {
+  mode: RecordingMode;
+  /** Video frame size and rate (ignored unless mode is video_and_audio). */
+  width: number;
+  height: number;
+  fps: number;
+  /** Container/codec of an audio-only recording. */
+  audio_format: 'aac' | 'mp3';
+  layout: 'speaker_view' | 'gallery_view' | 'gallery_view_v2' | 'speaker_view_no_sidebar' | 'audio_only';
+  /** Recall start_recording_on; only call_join is acted on. */
+  start_recording_on: 'call_join' | 'participant_join' | 'participant_speak';
+}
+
+export interface ChatSpec {
+  /** Posted once the bot is admitted. null = none. */
+  on_bot_join: { message: string; send_to: 'everyone' | 'host' | 'everyone_except_host' } | null;
+}
+
+export interface TimedRule {
+  timeout: number;
+  activate_after: number;
+}
+
+/** Seconds; null disables a rule. */
+export interface AutomaticLeaveSpec {
+  waiting_room_timeout: number;
+  wait_for_host_timeout: number;
+  noone_joined_timeout: number | null;
+  everyone_left: TimedRule;
+  silence: TimedRule;
+  bot_names: (TimedRule & { matches: string[]; match: 'substring' | 'whole_word' }) | null;
+  bot_events: TimedRule | null;
+  in_call_not_recording_timeout: number | null;
+  in_call_recording_timeout: number | null;
+  max_uptime: number | null;
+}
+
+export interface RealtimeEndpoint {
+  type: 'websocket';
+  url: string;
+  /** Recall event names (`audio_mixed_raw.data`, `participant_events.join`, ...) or Attendee's trigger. */
+  events: string[];
+  /** Payload dialect: Recall's envelope, or Attendee's `realtime_audio.mixed`. */
+  format: 'recall' | 'attendee';
+  /** Sample rate of audio frames sent (Recall: always 16000). */
+  sample_rate: 8000 | 16000 | 24000;
+  metadata: Record<string, string>;
+}
+
+export interface WebhookEndpoint {
+  url: string;
+  /** Attendee triggers or ['*'] for all status events. */
+  triggers: string[];
+}
+
+export interface BotSpec {
+  source_api: SourceApi;
+  bot_name: string;
+  meeting: MeetingTarget;
+  join_at: string | null;
+  recording: RecordingSpec;
+  chat: ChatSpec;
+  automatic_leave: AutomaticLeaveSpec;
+  realtime_endpoints: RealtimeEndpoint[];
+  webhooks: WebhookEndpoint[];
+  metadata: Record<string, string>;
+  /** Body field paths that were accepted but that the runtime does not act on (reported in one warning). */
+  unsupported: string[];
+}

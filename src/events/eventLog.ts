@@ -1,0 +1,84 @@
+import { appendFileSync } from 'node:fs';
+import type { StatusEvent } from '../lifecycle/machine.js';
+
+/**
+ * Everything the bot reports: status changes (`bot.<code>`), participant and chat events
+ * (`participant_events.*`), recording facts (`recording.*`) and warnings (`bot.warning`). Names follow
+ * Recall's event names so webhooks and realtime endpoints can pass them on unchanged.
+ */
+export type BotEvent = StatusEvent | OtherEvent;
+export interface OtherEvent {
+  event: string;
+  created_at: string;
+  [key: string]: unknown;
+}
+
+type Listener = (event: BotEvent) => void;
+
+/**
+ * Writes each event as one JSON line to stdout and to events.jsonl, then hands it to listeners (webhooks,
+ * realtime endpoints). Writing is synchronous so the order on disk is the order of events, and an event is
+ * on disk before anyone is told about it. `redact` removes secrets from every line.
+ */
+export class EventLog {
+  private readonly listeners: Listener[] = [];
+  private file: string | null = null;
+  private readonly all: BotEvent[] = [];
+
+  constructor(
+    private readonly opts: { stdout: boolean; redact: string[] },
+  ) {}
+
+  /** Starts writing to events.jsonl; events logged before are written first, in order. */
+  attachFile(path: string): void {
+    this.file = path;
+    for (const e of this.all) this.writeFile(this.serialize(e));
+  }
+
+  onEvent(listener: Listener): void {
+    this.listeners.push(listener);
+  }
+
+  get events(): readonly BotEvent[] {
+    return this.all;
+  }
+
+  emit(event: BotEvent): void {
+    this.all.push(event);
+    const line = this.serialize(event);
+    if (this.opts.stdout) process.stdout.write(line + '\n');
+    if (this.file) this.writeFile(line);
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch {
+        /* a listener's fault must never stop the bot's own reporting */
+      }
+    }
+  }
+
+  /** Adds a line to events.jsonl only (e.g. a webhook's delivery status): not re-announced to listeners. */
+  record(event: OtherEvent): void {
+    this.all.push(event);
+    const line = this.serialize(event);
+    if (this.file) this.writeFile(line);
+  }
+
+  private serialize(e: BotEvent): string {
+    let line = JSON.stringify(e);
+    for (const s of this.opts.redact) if (s) line = line.split(s).join('[redacted]');
+    return line;
+  }
+
+  private writeFile(line: string): void {
+    try {
+      appendFileSync(this.file!, line + '\n');
+    } catch {
+      /* output folder lost: stdout still carries the event; the runtime detects the loss separately */
+    }
+  }
+}
+
+export function now(): string {
+  return new Date().toISOString();
+}

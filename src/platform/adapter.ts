@@ -1,0 +1,86 @@
+import type { Frame, Page } from 'playwright-core';
+import type { MeetingTarget, Platform } from '../config/botSpec.js';
+import type { FatalSubCode, CallEndedSubCode } from '../lifecycle/codes.js';
+import type { Logger } from '../util/log.js';
+
+/**
+ * The small interface every platform adapter implements (platforms/<name>/). Adapters drive the page and
+ * read it; they know nothing of capture, rules or events. The runtime calls them in this order:
+ * join → probe (polled) → afterAdmitted → sendChat → probe (polled) → leave.
+ */
+export interface PlatformAdapter {
+  readonly platform: Platform;
+  /** Longest chat message the platform accepts; longer ones are split by the runtime. */
+  readonly chatLimit: number;
+  /** Opens the meeting and passes every pre-join screen up to and including the join click. */
+  join(ctx: AdapterContext): Promise<void>;
+  /** Reads the meeting state in one consistent look at the DOM. Never throws for an unknown page. */
+  probe(ctx: AdapterContext): Promise<MeetingSnapshot>;
+  /** Once admitted: dismiss in-call dialogs, join computer audio, open the panels the probe reads. */
+  afterAdmitted(ctx: AdapterContext): Promise<void>;
+  sendChat(ctx: AdapterContext, message: string): Promise<void>;
+  /** Leaves by the platform's own control; the runtime falls back to about:blank if this fails. */
+  leave(ctx: AdapterContext): Promise<void>;
+}
+
+export interface AdapterContext {
+  page: Page;
+  meeting: MeetingTarget;
+  botName: string;
+  log: Logger;
+  /** Upper bound for any single page operation, in ms. */
+  stepTimeoutMs: number;
+  /** Set when the runtime wants the adapter to give up (leave requested, SIGTERM). */
+  signal: AbortSignal;
+}
+
+/** Where the bot is, as the page shows it. Adapters check in this order: ended → denied → lobby → in call. */
+export type MeetingState =
+  | { phase: 'pre_join' }
+  | { phase: 'joining' }
+  | { phase: 'waiting_room' }
+  | { phase: 'waiting_for_host' }
+  | { phase: 'in_call' }
+  | { phase: 'ended'; outcome: EndOutcome; text: string }
+  | { phase: 'unknown' };
+
+/** How a meeting ended for the bot: a normal end (`call_ended`) or a failure to join (`fatal`). */
+export type EndOutcome =
+  | { status: 'call_ended'; sub_code: CallEndedSubCode }
+  | { status: 'fatal'; sub_code: FatalSubCode };
+
+export interface ParticipantInfo {
+  /** Platform id where the page has one (Meet data-participant-id), else the name. */
+  id: string;
+  name: string;
+  is_self: boolean;
+  is_host: boolean;
+}
+
+export interface ChatMessageSeen {
+  sender: string;
+  text: string;
+}
+
+export interface MeetingSnapshot {
+  state: MeetingState;
+  /** Everyone the page shows, the bot included; null when the page gives no reliable list right now. */
+  participants: ParticipantInfo[] | null;
+  /** Every chat message visible now, oldest first; the runtime keeps track of which are new. */
+  chat: ChatMessageSeen[];
+}
+
+/** A page step that failed: the runtime ends `fatal` with this sub_code and keeps evidence of the page. */
+export class JoinStepError extends Error {
+  override name = 'JoinStepError';
+  constructor(
+    readonly step: string,
+    readonly selectorsTried: readonly string[],
+    readonly sub_code: FatalSubCode = 'ui_element_not_found',
+    detail?: string,
+  ) {
+    super(`step "${step}" failed${detail ? `: ${detail}` : ''}; selectors tried: ${selectorsTried.join(' | ')}`);
+  }
+}
+
+export type PageScope = Page | Frame;

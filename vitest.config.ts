@@ -1,0 +1,25 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests run in parallel; end-to-end tests drive real Chromium, Xvfb, PulseAudio and ffmpeg, so they run
+// one file at a time on the 2-core machines we have. A JSON report is always written for CI (.ci/run).
+export default defineConfig({
+  test: {
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
