@@ -6,7 +6,7 @@ import type { Logger } from '../util/log.js';
 /**
  * The small interface every platform adapter implements (platforms/<name>/). Adapters drive the page and
  * read it; they know nothing of capture, rules or events. The runtime calls them in this order:
- * join → probe (polled) → afterAdmitted → sendChat → probe (polled) → leave.
+ * join → probe (polled, with maintain between) → afterAdmitted → sendChat → probe (polled) → leave.
  */
 export interface PlatformAdapter {
   readonly platform: Platform;
@@ -16,6 +16,8 @@ export interface PlatformAdapter {
   join(ctx: AdapterContext): Promise<void>;
   /** Reads the meeting state in one consistent look at the DOM. Never throws for an unknown page. */
   probe(ctx: AdapterContext): Promise<MeetingSnapshot>;
+  /** Housekeeping between probes, in every phase after join: dismiss dialogs that block the meeting. */
+  maintain(ctx: AdapterContext): Promise<void>;
   /** Once admitted: dismiss in-call dialogs, join computer audio, open the panels the probe reads. */
   afterAdmitted(ctx: AdapterContext): Promise<void>;
   sendChat(ctx: AdapterContext, message: string): Promise<void>;
@@ -60,6 +62,8 @@ export interface ParticipantInfo {
 export interface ChatMessageSeen {
   sender: string;
   text: string;
+  /** The bot's own message echoed back into the list. */
+  from_self: boolean;
 }
 
 export interface MeetingSnapshot {

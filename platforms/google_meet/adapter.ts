@@ -1,0 +1,131 @@
+import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
+import { JoinStepError } from '../../src/platform/adapter.js';
+import { clickFirst, findFirst, requireFirst, sleep, typeReplacing, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import { probeMeet } from './probe.js';
+import * as S from './selectors.js';
+
+/** Recall documents 500 characters for Meet chat; longer messages are split by the runtime. */
+const MEET_CHAT_LIMIT = 500;
+/** Vexa waits up to 120 s for the pre-join form on slow loads; we bound it by the same order. */
+const PREJOIN_FORM_TIMEOUT_MS = 60_000;
+const CTA_ATTEMPTS = 3;
+
+export const googleMeetAdapter: PlatformAdapter = {
+  platform: 'google_meet',
+  chatLimit: MEET_CHAT_LIMIT,
+
+  async join(ctx) {
+    await withTimeout(
+      ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
+      ctx.stepTimeoutMs + 1000,
+      'open the meeting page',
+    );
+    const nameInput = await waitForPreJoinForm(ctx);
+    if (!nameInput) return; // an error, lobby or in-call screen: the runtime's probe reports it
+    await typeReplacing(ctx, nameInput, ctx.botName);
+    await switchOff(ctx, 'turn the microphone off', S.MIC_ON, S.MIC_OFF);
+    await switchOff(ctx, 'turn the camera off', S.CAMERA_ON, S.CAMERA_OFF);
+    await clickJoin(ctx);
+  },
+
+  probe: probeMeet,
+
+  async maintain(ctx) {
+    const dialog = ctx.page.locator(S.CONSENT_DIALOG).first();
+    if (await dialog.isVisible().catch(() => false)) {
+      const text = (await dialog.innerText({ timeout: ctx.stepTimeoutMs }).catch(() => '')).toLowerCase();
+      if (S.CONSENT_DIALOG_TEXTS.some((t) => text.includes(t.toLowerCase()))) {
+        await clickFirst(dialog, S.CONSENT_ACK, { timeoutMs: 0 }).catch(() => null);
+      }
+    }
+    await clickFirst(ctx.page, S.INCALL_POPUP_BUTTONS, { timeoutMs: 0 }).catch(() => null);
+  },
+
+  async afterAdmitted(ctx) {
+    await this.maintain(ctx);
+    // The chat list exists only while the panel is open, so open it once to read incoming messages.
+    await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
+  },
+
+  async sendChat(ctx, message) {
+    const input = await openChat(ctx);
+    await input.locator.click({ timeout: ctx.stepTimeoutMs });
+    await ctx.page.keyboard.insertText(message);
+    const sent = await clickFirst(ctx.page, S.CHAT_SEND, { timeoutMs: 1000 }).catch(() => null);
+    if (!sent) await ctx.page.keyboard.press('Enter');
+    // A cleared composer is the send confirmation (Vexa); a visible failure notice is not.
+    const deadline = Date.now() + ctx.stepTimeoutMs;
+    while (Date.now() < deadline) {
+      const left = await input.locator.evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent ?? '')).catch(() => '');
+      if (left.trim() === '') break;
+      await sleep(100);
+    }
+    const failed = await ctx.page.getByText(S.CHAT_NOT_DELIVERED).first().isVisible().catch(() => false);
+    if (failed) throw new JoinStepError('send the chat message', S.CHAT_SEND, 'bot_errored', 'Meet said the message was not delivered');
+  },
+
+  async leave(ctx) {
+    await wakeToolbar(ctx).catch(() => undefined);
+    await requireFirst(ctx.page, 'leave the call', S.LEAVE, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' }).then((f) =>
+      f.locator.click({ timeout: ctx.stepTimeoutMs, force: true }),
+    );
+    await clickFirst(ctx.page, S.LEAVE_CONFIRM, { timeoutMs: 1500 }).catch(() => null);
+  },
+};
+
+/**
+ * Waits for the name input, dismissing the device modal and popups in front of it. Returns null when the
+ * page turned out to be an error, lobby or in-call screen instead (the probe classifies those).
+ */
+async function waitForPreJoinForm(ctx: AdapterContext) {
+  const deadline = Date.now() + PREJOIN_FORM_TIMEOUT_MS;
+  while (!ctx.signal.aborted) {
+    const snap = await probeMeet(ctx);
+    if (snap.state.phase !== 'pre_join' && snap.state.phase !== 'unknown' && snap.state.phase !== 'joining') return null;
+    await clickFirst(ctx.page, S.PREJOIN_DIALOG_BUTTONS, { timeoutMs: 0 }).catch(() => null);
+    const input = await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 });
+    if (input) return input.locator;
+    if (Date.now() > deadline) break;
+    await sleep(300);
+  }
+  throw new JoinStepError('find the name input', S.NAME_INPUT, 'ui_element_not_found', `no pre-join form within ${PREJOIN_FORM_TIMEOUT_MS} ms`);
+}
+
+/** Clicks a live toggle off and confirms by its flipped label; a page without the toggle has no device. */
+async function switchOff(ctx: AdapterContext, step: string, live: readonly string[], off: readonly string[]) {
+  if (!(await clickFirst(ctx.page, live, { timeoutMs: 1000 }).catch(() => null))) return;
+  if (!(await findFirst(ctx.page, off, { timeoutMs: 3000, state: 'attached' }))) {
+    throw new JoinStepError(step, [...live, ...off], 'ui_element_not_found', 'the toggle did not switch off');
+  }
+}
+
+/** Clicks the join call-to-action and confirms the page left the form; Meet sometimes ignores the first click. */
+async function clickJoin(ctx: AdapterContext) {
+  for (let attempt = 1; attempt <= CTA_ATTEMPTS; attempt++) {
+    const snap = await probeMeet(ctx);
+    if (snap.state.phase !== 'pre_join' && snap.state.phase !== 'unknown') return;
+    const cta = await requireFirst(ctx.page, 'click the join button', S.JOIN_CTA, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
+    await cta.locator.click({ timeout: ctx.stepTimeoutMs });
+    const left = await waitUntil(ctx, async () => (await probeMeet(ctx)).state.phase !== 'pre_join', 5000);
+    if (left) return;
+  }
+  throw new JoinStepError('click the join button', S.JOIN_CTA, 'ui_element_not_found', `still on the pre-join form after ${CTA_ATTEMPTS} clicks`);
+}
+
+async function openChat(ctx: AdapterContext) {
+  const existing = await findFirst(ctx.page, S.CHAT_INPUT, { timeoutMs: 0 });
+  if (existing) return existing;
+  await wakeToolbar(ctx).catch(() => undefined);
+  const open = await requireFirst(ctx.page, 'open the chat panel', S.CHAT_OPEN, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' });
+  await open.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
+  return requireFirst(ctx.page, 'find the chat input', S.CHAT_INPUT, { timeoutMs: ctx.stepTimeoutMs });
+}
+
+async function waitUntil(ctx: AdapterContext, cond: () => Promise<boolean>, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && !ctx.signal.aborted) {
+    if (await cond().catch(() => false)) return true;
+    await sleep(250);
+  }
+  return false;
+}

@@ -1,0 +1,121 @@
+import type { AdapterContext, MeetingSnapshot, MeetingState } from '../../src/platform/adapter.js';
+import { evaluateBounded } from '../../src/platform/page.js';
+import { PROBE } from './selectors.js';
+
+type Probe = typeof PROBE;
+type Verdict =
+  | 'not_found' | 'expired' | 'blocked' | 'sign_in' | 'bounced' | 'removed' | 'ended_by_host' | 'ended_other'
+  | 'denied' | 'no_answer' | 'left' | 'waiting_for_host' | 'lobby' | 'in_call' | 'pre_join' | 'unknown';
+
+interface RawSnapshot {
+  verdict: Verdict;
+  text: string;
+  participants: { id: string; name: string; is_self: boolean }[] | null;
+  chat: { sender: string; text: string }[];
+}
+
+/**
+ * One look at the page, in one evaluation so every signal comes from the same DOM. Order (platforms.md 0.1):
+ * terminal screens → explicit denial → lobby / waiting for host → admitted. The lobby already shows Leave
+ * call, the mic and camera toggles and the call-controls toolbar, so none of those counts as admission.
+ * Runs inside the page: self-contained, plain CSS only.
+ */
+function readMeetPage(arg: { p: Probe; joinOrigin: string; botName: string }): RawSnapshot {
+  const { p } = arg;
+  const norm = (s: string) => s.replace(/[\u2018\u2019]/g, "'").replace(/\u2026/g, '...').replace(/\s+/g, ' ').toLowerCase();
+  const body = norm(document.body ? document.body.innerText : '');
+  const find = (phrases: readonly string[]) => phrases.find((x) => body.includes(norm(x)));
+  const any = (css: readonly string[]) => css.some((c) => document.querySelector(c) !== null);
+  const done = (verdict: Verdict, text = ''): RawSnapshot => ({ verdict, text, participants: null, chat: [] });
+
+  if (location.href.startsWith('https://accounts.google.com/')) return done('sign_in', location.href);
+  if (location.protocol.startsWith('http') && location.origin !== arg.joinOrigin) return done('bounced', location.origin);
+  const startup = document.querySelector('[data-startup-code]');
+  if (startup && startup.getAttribute('data-startup-code') === p.notFoundStartupCode) return done('not_found', 'startup code 217');
+  const terminal: [Verdict, readonly string[]][] = [
+    ['not_found', p.notFound], ['expired', p.expired], ['blocked', p.blocked], ['removed', p.removed],
+    ['ended_by_host', p.endedByHost], ['denied', p.denied], ['no_answer', p.noAnswer], ['left', p.leftMeeting],
+  ];
+  for (const [verdict, phrases] of terminal) {
+    const hit = find(phrases);
+    if (hit) return done(verdict, hit);
+  }
+  if (startup) return done('blocked', `startup code ${startup.getAttribute('data-startup-code')}`);
+  const waitingHost = find(p.waitingForHost);
+  if (waitingHost) return done('waiting_for_host', waitingHost);
+  const lobby = find(p.lobby);
+  if (lobby || any(p.lobbyCss)) return done('lobby', lobby ?? 'lobby aria-label');
+
+  const isPhantom = (el: Element) => {
+    const label = el.getAttribute('aria-label') ?? '';
+    return p.phantomTileLabels.some((x) => label.includes(x) || (el.textContent ?? '').trim() === x);
+  };
+  const tiles = [...document.querySelectorAll(p.tile)].filter((el) => !isPhantom(el));
+  if (!any(p.admittedCss) && tiles.length === 0) {
+    if (any(p.preJoinCss)) return done('pre_join');
+    const ended = find(p.endedOther);
+    return ended ? done('ended_other', ended) : done('unknown');
+  }
+
+  const people = new Map<string, { id: string; name: string; is_self: boolean }>();
+  const rows = [...document.querySelectorAll(p.peopleRows)];
+  for (const row of rows.length > 0 ? rows : tiles) {
+    const id = row.getAttribute('data-participant-id') ?? '';
+    if (!id || people.has(id)) continue;
+    const selfEl = row.matches('[data-self-name]') ? row : row.querySelector('[data-self-name]');
+    let name = rows.length > 0 ? row.getAttribute('aria-label') ?? '' : '';
+    for (const css of p.tileName) {
+      if (name) break;
+      const el = row.matches(css) ? row : row.querySelector(css);
+      name = (el?.getAttribute('data-self-name') || el?.textContent || '').trim();
+    }
+    if (!name) name = (row.getAttribute('aria-label') ?? '').trim();
+    people.set(id, { id, name, is_self: selfEl !== null });
+  }
+
+  const chat: { sender: string; text: string }[] = [];
+  const list = p.chatList.map((c) => document.querySelector(c)).find((x) => x !== null);
+  for (const row of list ? [...list.querySelectorAll(p.chatRow)] : []) {
+    const time = row.querySelector('time')?.textContent?.trim();
+    const lines = ((row as HTMLElement).innerText ?? '').split('\n').map((l) => l.trim()).filter((l) => l && l !== time);
+    if (lines.length >= 2) chat.push({ sender: lines[0]!, text: lines.slice(1).join('\n') });
+  }
+  return { verdict: 'in_call', text: '', participants: [...people.values()], chat };
+}
+
+const STATE_OF: Record<Verdict, MeetingState> = {
+  not_found: { phase: 'ended', outcome: { status: 'fatal', sub_code: 'meeting_not_found' }, text: '' },
+  expired: { phase: 'ended', outcome: { status: 'fatal', sub_code: 'meeting_link_expired' }, text: '' },
+  blocked: { phase: 'ended', outcome: { status: 'fatal', sub_code: 'google_meet_bot_blocked' }, text: '' },
+  bounced: { phase: 'ended', outcome: { status: 'fatal', sub_code: 'google_meet_bot_blocked' }, text: '' },
+  sign_in: { phase: 'ended', outcome: { status: 'fatal', sub_code: 'meeting_requires_sign_in' }, text: '' },
+  removed: { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'bot_kicked_from_call' }, text: '' },
+  ended_by_host: { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'call_ended_by_host' }, text: '' },
+  ended_other: { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'call_ended_by_host' }, text: '' },
+  denied: { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'bot_kicked_from_waiting_room' }, text: '' },
+  no_answer: { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'call_ended_by_platform_waiting_room_timeout' }, text: '' },
+  left: { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'bot_received_leave_call' }, text: '' },
+  waiting_for_host: { phase: 'waiting_for_host' },
+  lobby: { phase: 'waiting_room' },
+  in_call: { phase: 'in_call' },
+  pre_join: { phase: 'pre_join' },
+  unknown: { phase: 'unknown' },
+};
+
+export async function probeMeet(ctx: AdapterContext): Promise<MeetingSnapshot> {
+  const raw = await evaluateBounded(
+    ctx.page,
+    readMeetPage,
+    { p: PROBE, joinOrigin: new URL(ctx.meeting.join_url).origin, botName: ctx.botName },
+    ctx.stepTimeoutMs,
+    'read the Meet page',
+  );
+  const base = STATE_OF[raw.verdict];
+  const state: MeetingState = base.phase === 'ended' ? { ...base, text: raw.text } : base;
+  return {
+    state,
+    participants: raw.participants?.map((x) => ({ ...x, is_host: false })) ?? null,
+    // Meet renders the bot's own messages back into the list under "You" (or the bot's name).
+    chat: raw.chat.map((m) => ({ ...m, from_self: m.sender === 'You' || m.sender === ctx.botName })),
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Google Meet's web client, as public bots met it (shared/reference/platforms.md, section 1). Every list is
+ * ordered most robust first: ids and structural attributes, then aria-labels, then visible text. Texts are
+ * English: the join URL pins `hl=en`.
+ */
+
+/** Pre-join dialogs that stand in front of the form (1.3), dismissed without granting devices. */
+export const PREJOIN_DIALOG_BUTTONS = [
+  'button:has-text("Continue without microphone and camera")',
+  '[role="button"]:has-text("Continue without microphone and camera")',
+  'div[role="button"]:has-text("Dismiss")',
+  'button:has-text("Dismiss")',
+  'button:has-text("Got it")',
+  'span:text-is("Use without an account")',
+];
+
+/** The one editable text input of the pre-join form (1.3); aria-label first, then locale-agnostic shapes. */
+export const NAME_INPUT = [
+  'input[type="text"][aria-label="Your name"]',
+  'input[aria-label="Your name"]',
+  'input[jsname][type="text"]',
+  'div[jscontroller] input[type="text"]:not([aria-hidden="true"])',
+  'input[type="text"]:not([aria-hidden="true"])',
+  'input[placeholder*="name" i]',
+];
+
+/** Mic and camera toggles while they are live; after a click their label reads "Turn on ...". */
+export const MIC_ON = ['[aria-label*="Turn off microphone"]'];
+export const MIC_OFF = ['[aria-label*="Turn on microphone"]'];
+export const CAMERA_ON = ['[aria-label*="Turn off camera"]'];
+export const CAMERA_OFF = ['[aria-label*="Turn on camera"]'];
+
+/**
+ * The join call-to-action. Text forms cover the open-meeting ("Join now") and signed-in variants; the
+ * structural form excludes the "More options" button (also a jsname button with a span) by its aria-label.
+ * The structural form is only safe after the error screens were ruled out: on the not-found page its first
+ * hit is "Return to home screen".
+ */
+export const JOIN_CTA = [
+  'button:has-text("Ask to join")',
+  'button:has-text("Join now")',
+  'button:has-text("Join the call now")',
+  'button:has-text("Join anyway")',
+  'button:has-text("Join here too")',
+  'button:has-text("Switch here")',
+  'button:has-text("Join meeting")',
+  'button:has-text("Enter meeting")',
+  'button[aria-label^="Ask to join"]',
+  'button[aria-label^="Join now"]',
+  'div[jscontroller] button[jsname]:not([aria-label]):has(span)',
+  'button[jsname]:not([aria-label]):has(span)',
+];
+
+/** In-call consent dialogs (1.6) that must be acknowledged. */
+export const CONSENT_DIALOG = 'div[aria-modal="true"][role="dialog"]';
+export const CONSENT_DIALOG_TEXTS = [
+  'This video call is being recorded',
+  'Others may see your video differently',
+  'This video call is being transcribed',
+  'Gemini is taking notes',
+  'take notes for me',
+  'taking notes',
+];
+export const CONSENT_ACK = ['button[data-mdc-dialog-action="ok"]', 'button:has-text("Join now")', 'button:has-text("Got it")', 'button:has-text("OK")'];
+export const INCALL_POPUP_BUTTONS = ['button:has-text("Got it")'];
+
+/** Chat (1.7): open control, both composer forms (textarea, 2026 nested contenteditable), send control. */
+export const CHAT_OPEN = ['button[aria-label="Chat with everyone"]', 'button[aria-label*="Chat"]', '[data-tooltip*="Chat"]'];
+export const CHAT_INPUT = [
+  'textarea[aria-label="Send a message"]',
+  'textarea[placeholder="Send a message"]',
+  'textarea[aria-label="Send a message to everyone"]',
+  'textarea[aria-label^="Send a message"]',
+  'div[contenteditable="true"][aria-label^="Send a message"]',
+  '[aria-label^="Send a message"] [contenteditable="true"]',
+];
+export const CHAT_SEND = ['button[aria-label^="Send a message"]', 'button[aria-label*="Send"]'];
+export const CHAT_NOT_DELIVERED = "Your message wasn't delivered";
+
+/** Leave (1.10). "End meeting" is deliberately absent: it would end the call for everyone. */
+export const LEAVE = [
+  'button[jsname="CQylAd"][aria-label="Leave call"]',
+  'button[aria-label="Leave call"]',
+  'button[aria-label*="Leave"]',
+  'button[aria-label*="Hang up"]',
+];
+export const LEAVE_CONFIRM = ['button:has-text("Just leave the meeting")', 'button:has-text("Leave meeting")'];
+
+/** Everything the in-page probe needs; plain CSS only (Playwright's text engines do not exist in the page). */
+export const PROBE = {
+  notFoundStartupCode: '217',
+  /** Terminal screens, checked first. */
+  notFound: ['Check your meeting code', 'Invalid video call name', 'The meeting code you entered doesn\'t work'],
+  expired: ['Your meeting code has expired'],
+  blocked: ["You can't join this video call", "You can't join this meeting", 'There is a problem connecting to this video call'],
+  removed: ["You've been removed from the meeting"],
+  endedByHost: ['Your host ended the meeting for everyone'],
+  endedOther: ['The call ended', 'Call ended', 'Meeting ended'],
+  /** Explicit denial always wins over lobby texts. */
+  denied: [
+    'Someone in the call denied your request to join',
+    'denied your request',
+    'Your request to join was denied',
+    'You were denied',
+    "weren't allowed to join",
+  ],
+  noAnswer: ['No one responded to your request to join the call'],
+  leftMeeting: ['You left the meeting'],
+  lobby: [
+    'Asking to be let in',
+    "You'll join the call when someone lets you in",
+    'Please wait until a meeting host brings you into the call',
+    'Waiting for the host to let you in',
+    "You're in the waiting room",
+    'admits you to the call',
+  ],
+  lobbyCss: ['[aria-label*="Asking to be let in"]', '[aria-label*="waiting room"]'],
+  waitingForHost: ['Waiting for the host to join'],
+  /** In-call only signals (never shown in the lobby); Leave call and the toolbar are NOT among them. */
+  admittedCss: [
+    'button[aria-label="Turn on captions"]',
+    'button[aria-label="Turn off captions"]',
+    'button[aria-label="Chat with everyone"]',
+    'button[aria-label="Show everyone"]',
+    'button[aria-label*="Share screen"]',
+    'button[aria-label*="Present now"]',
+  ],
+  preJoinCss: ['input[aria-label="Your name"]', 'input[jsname][type="text"]'],
+  tile: '[data-participant-id]',
+  phantomTileLabels: ['Backgrounds and effects', 'visual_effects'],
+  tileName: ['[data-self-name]', 'span.notranslate', '.zWGUib'],
+  peopleRows: 'div[aria-label="Participants"][role="list"] [role="listitem"][data-participant-id]',
+  chatList: ['[role="list"][aria-label="Chat messages"]', '[aria-label="In-call messages"]'],
+  chatRow: '[role="listitem"]',
+} as const;

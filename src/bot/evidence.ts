@@ -1,0 +1,39 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { JoinStepError } from '../platform/adapter.js';
+import { withTimeout } from '../platform/page.js';
+
+/**
+ * When a step fails, the output folder keeps what a person needs to see why: a screenshot, the page's HTML
+ * and a message naming the step and the selectors tried. Each capture is bounded: a hung page still leaves
+ * the message.
+ */
+export async function saveFailureEvidence(page: Page | null, outDir: string, error: unknown, redact: string[]): Promise<string> {
+  const dir = join(outDir, 'failure');
+  await mkdir(dir, { recursive: true });
+  const lines = [
+    error instanceof JoinStepError ? `step: ${error.step}` : `error: ${error instanceof Error ? error.name : 'unknown'}`,
+    `message: ${error instanceof Error ? error.message : String(error)}`,
+    ...(error instanceof JoinStepError ? [`selectors tried:\n  ${error.selectorsTried.join('\n  ')}`] : []),
+    `url: ${page ? safeUrl(page) : '(no page)'}`,
+  ];
+  let text = lines.join('\n') + '\n';
+  for (const s of redact) if (s) text = text.split(s).join('[redacted]');
+  await writeFile(join(dir, 'error.txt'), text);
+  if (page) {
+    await withTimeout(page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 5000 }), 6000, 'screenshot').catch(() => undefined);
+    const html = await withTimeout(page.content(), 5000, 'page content').catch(() => null);
+    if (html !== null) await writeFile(join(dir, 'page.html'), html);
+  }
+  return dir;
+}
+
+function safeUrl(page: Page): string {
+  try {
+    const u = new URL(page.url());
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(unreadable)';
+  }
+}

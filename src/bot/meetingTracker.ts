@@ -1,0 +1,47 @@
+import type { ChatMessageSeen, ParticipantInfo } from '../platform/adapter.js';
+
+export interface ParticipantChange {
+  kind: 'join' | 'leave';
+  participant: ParticipantInfo;
+}
+
+/**
+ * Turns successive page snapshots into events: who joined and left (the bot itself excluded), and which chat
+ * messages are new. Meet's chat rows carry no ids, so messages are matched by position in the list: the
+ * list only grows while the panel is open.
+ */
+export class MeetingTracker {
+  private present = new Map<string, ParticipantInfo>();
+  private everSeen = new Map<string, ParticipantInfo>();
+  private chatSeen = 0;
+
+  /** Everyone other than the bot currently in the meeting. */
+  get others(): ParticipantInfo[] {
+    return [...this.present.values()];
+  }
+
+  get allSeen(): ParticipantInfo[] {
+    return [...this.everSeen.values()];
+  }
+
+  updateParticipants(list: ParticipantInfo[] | null): ParticipantChange[] {
+    if (list === null) return [];
+    const next = new Map(list.filter((p) => !p.is_self).map((p) => [p.id, p]));
+    const changes: ParticipantChange[] = [];
+    for (const [id, p] of next) {
+      if (!this.present.has(id)) changes.push({ kind: 'join', participant: p });
+      this.everSeen.set(id, p);
+    }
+    for (const [id, p] of this.present) if (!next.has(id)) changes.push({ kind: 'leave', participant: p });
+    this.present = next;
+    return changes;
+  }
+
+  newChatMessages(visible: ChatMessageSeen[]): ChatMessageSeen[] {
+    // A shorter list means the panel was re-rendered or closed: start counting from what is there now.
+    if (visible.length < this.chatSeen) this.chatSeen = visible.length;
+    const fresh = visible.slice(this.chatSeen);
+    this.chatSeen = visible.length;
+    return fresh;
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Settings of the runtime itself, as opposed to the Create Bot body: where things are on this machine and
+ * what the operator allows. They come from CLI flags and environment variables (see README, "Runtime
+ * settings").
+ */
+export interface RuntimeOptions {
+  /** Output folder of this bot: recording, events.jsonl, manifest.json, ... */
+  outDir: string;
+  botId: string;
+  chromiumPath: string;
+  ffmpegPath: string;
+  /** Run Chromium visibly on the user's own display (debugging); no Xvfb is started. */
+  headful: boolean;
+  /** Operator switch for tests and local debugging: loopback meeting URLs and loopback WebRTC. */
+  allowLoopback: boolean;
+  /** Upper bound of any single page operation. */
+  stepTimeoutMs: number;
+  /** How often the page is read while waiting and in the call. */
+  pollIntervalMs: number;
+  /** Extra webhook endpoint and the Standard Webhooks secret (whsec_...) that signs every delivery. */
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  /** Global cap on the bot's whole life, whatever the rules say (seconds). */
+  maxRuntimeSec: number;
+  /** Ends a bot whose page stops answering for this long (seconds). */
+  watchdogSec: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Write events as JSON lines to stdout (the CLI does; tests embedding the runtime may not). */
+  eventsToStdout: boolean;
+}
+
+export const RUNTIME_DEFAULTS = {
+  chromiumPath: '/usr/bin/chromium',
+  ffmpegPath: 'ffmpeg',
+  stepTimeoutMs: 15_000,
+  pollIntervalMs: 500,
+  maxRuntimeSec: 6 * 3600,
+  watchdogSec: 120,
+} as const;

@@ -1,0 +1,107 @@
+import type { Locator } from 'playwright-core';
+import { JoinStepError, type AdapterContext, type PageScope } from './adapter.js';
+
+/**
+ * Page helpers for adapters. Each one is bounded in time and, when it fails, says which step failed and
+ * which selectors it tried, so the failure evidence in the output folder explains itself.
+ */
+
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** Runs a function in the page with a deadline: a page that stops answering must not hang the bot. */
+export function evaluateBounded<R, A>(scope: PageScope, fn: (arg: A) => R, arg: A, ms: number, what: string): Promise<R> {
+  // Playwright's generic "unboxing" of the argument type does not fit a generic A; the call is the same.
+  return withTimeout(scope.evaluate(fn as never, arg as never) as Promise<R>, ms, what);
+}
+
+/** Anything that can look up elements: a page, a frame, or an element to search within. */
+export type LocatorScope = PageScope | Locator;
+
+export interface Found {
+  locator: Locator;
+  selector: string;
+}
+
+/**
+ * The first selector (in the given order: most robust first) that matches an element in `state`, polling
+ * all of them together until the deadline. Returns null on timeout instead of throwing, for optional screens.
+ */
+export async function findFirst(
+  scope: LocatorScope,
+  selectors: readonly string[],
+  opts: { timeoutMs: number; state?: 'visible' | 'attached'; signal?: AbortSignal; pollMs?: number },
+): Promise<Found | null> {
+  const deadline = Date.now() + opts.timeoutMs;
+  const state = opts.state ?? 'visible';
+  for (;;) {
+    for (const selector of selectors) {
+      const locator = scope.locator(selector).first();
+      try {
+        const present = state === 'visible' ? await locator.isVisible() : (await locator.count()) > 0;
+        if (present) return { locator, selector };
+      } catch {
+        /* a detached frame or a navigation in progress: try again on the next round */
+      }
+    }
+    if (Date.now() >= deadline || opts.signal?.aborted) return null;
+    await sleep(Math.min(opts.pollMs ?? 250, Math.max(0, deadline - Date.now())));
+  }
+}
+
+/** Like findFirst, but a missing element fails the step. */
+export async function requireFirst(
+  scope: LocatorScope,
+  step: string,
+  selectors: readonly string[],
+  opts: { timeoutMs: number; state?: 'visible' | 'attached'; signal?: AbortSignal },
+): Promise<Found> {
+  const found = await findFirst(scope, selectors, opts);
+  if (!found) throw new JoinStepError(step, selectors, 'ui_element_not_found', `nothing matched within ${opts.timeoutMs} ms`);
+  return found;
+}
+
+/** Clicks the first visible match with a real (trusted) pointer click. Returns the selector used, or null. */
+export async function clickFirst(
+  scope: LocatorScope,
+  selectors: readonly string[],
+  opts: { timeoutMs: number; signal?: AbortSignal },
+): Promise<string | null> {
+  const found = await findFirst(scope, selectors, opts);
+  if (!found) return null;
+  await found.locator.click({ timeout: opts.timeoutMs });
+  return found.selector;
+}
+
+/**
+ * Replaces the text of an input the way a person would: focus, select all, then trusted key input. Platforms
+ * check `isTrusted` and some keep an old value in the field, so script-set values are never used.
+ */
+export async function typeReplacing(ctx: AdapterContext, locator: Locator, text: string): Promise<void> {
+  await locator.click({ timeout: ctx.stepTimeoutMs });
+  await ctx.page.keyboard.press('Control+A');
+  await ctx.page.keyboard.press('Backspace');
+  await ctx.page.keyboard.insertText(text);
+}
+
+/** Toolbars auto-hide after a few seconds without pointer movement; a move brings them back. */
+export async function wakeToolbar(ctx: AdapterContext): Promise<void> {
+  const size = ctx.page.viewportSize() ?? { width: 1280, height: 720 };
+  await withTimeout(
+    (async () => {
+      await ctx.page.mouse.move(size.width / 2, size.height / 2);
+      await ctx.page.mouse.move(size.width / 2 + 40, size.height / 2 + 30, { steps: 2 });
+    })(),
+    ctx.stepTimeoutMs,
+    'move the pointer',
+  );
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
