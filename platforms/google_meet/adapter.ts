@@ -1,6 +1,6 @@
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, requireFirst, sleep, typeReplacing, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import { clickFirst, findFirst, openChatPanel, requireFirst, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
 import { probeMeet } from './probe.js';
 import * as S from './selectors.js';
 
@@ -54,12 +54,7 @@ export const googleMeetAdapter: PlatformAdapter = {
     const sent = await clickFirst(ctx.page, S.CHAT_SEND, { timeoutMs: 1000 }).catch(() => null);
     if (!sent) await ctx.page.keyboard.press('Enter');
     // A cleared composer is the send confirmation (Vexa); a visible failure notice is not.
-    const deadline = Date.now() + ctx.stepTimeoutMs;
-    while (Date.now() < deadline) {
-      const left = await input.locator.evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent ?? '')).catch(() => '');
-      if (left.trim() === '') break;
-      await sleep(100);
-    }
+    await waitForClearedComposer(input.locator, ctx.stepTimeoutMs);
     const failed = await ctx.page.getByText(S.CHAT_NOT_DELIVERED).first().isVisible().catch(() => false);
     if (failed) throw new JoinStepError('send the chat message', S.CHAT_SEND, 'bot_errored', 'Meet said the message was not delivered');
   },
@@ -112,13 +107,8 @@ async function clickJoin(ctx: AdapterContext) {
   throw new JoinStepError('click the join button', S.JOIN_CTA, 'ui_element_not_found', `still on the pre-join form after ${CTA_ATTEMPTS} clicks`);
 }
 
-async function openChat(ctx: AdapterContext) {
-  const existing = await findFirst(ctx.page, S.CHAT_INPUT, { timeoutMs: 0 });
-  if (existing) return existing;
-  await wakeToolbar(ctx).catch(() => undefined);
-  const open = await requireFirst(ctx.page, 'open the chat panel', S.CHAT_OPEN, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' });
-  await open.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
-  return requireFirst(ctx.page, 'find the chat input', S.CHAT_INPUT, { timeoutMs: ctx.stepTimeoutMs });
+function openChat(ctx: AdapterContext) {
+  return openChatPanel(ctx, ctx.page, S.CHAT_OPEN, S.CHAT_INPUT);
 }
 
 async function waitUntil(ctx: AdapterContext, cond: () => Promise<boolean>, ms: number): Promise<boolean> {

@@ -34,6 +34,11 @@ export interface AdapterContext {
   stepTimeoutMs: number;
   /** Set when the runtime wants the adapter to give up (leave requested, SIGTERM). */
   signal: AbortSignal;
+  /**
+   * Presses a key at the OS level on the bot's display (XTEST), for browser chrome the page cannot reach,
+   * such as Chromium's native "Open app?" dialog. Resolves false where there is no display (headless).
+   */
+  osKey(key: string): Promise<boolean>;
 }
 
 /** Where the bot is, as the page shows it. Adapters check in this order: ended → denied → lobby → in call. */

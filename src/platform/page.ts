@@ -1,4 +1,4 @@
-import type { Locator } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import { JoinStepError, type AdapterContext, type PageScope } from './adapter.js';
 
 /**
@@ -104,4 +104,40 @@ export async function wakeToolbar(ctx: AdapterContext): Promise<void> {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The frame a web client lives in: the first of `iframes` present in the page, else the page itself. */
+export async function clientFrame(ctx: AdapterContext, iframes: readonly string[]): Promise<Frame> {
+  for (const css of iframes) {
+    const handle = await ctx.page.$(css).catch(() => null);
+    const frame = await handle?.contentFrame().catch(() => null);
+    if (frame) return frame;
+  }
+  return ctx.page.mainFrame();
+}
+
+/** Waits until a chat composer is empty again: the send confirmation every platform shares. */
+export async function waitForClearedComposer(input: Locator, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const left = await input
+      .evaluate((el) => ('value' in el ? (el as HTMLTextAreaElement).value : el.textContent ?? ''))
+      .catch(() => '');
+    if (left.trim() === '') return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+/**
+ * Returns the chat composer, opening the chat panel first when it is closed. Toolbars auto-hide, so the
+ * pointer is moved and the open control is clicked even when only attached.
+ */
+export async function openChatPanel(ctx: AdapterContext, scope: LocatorScope, openers: readonly string[], inputs: readonly string[]): Promise<Found> {
+  const existing = await findFirst(scope, inputs, { timeoutMs: 0 });
+  if (existing) return existing;
+  await wakeToolbar(ctx).catch(() => undefined);
+  const open = await requireFirst(scope, 'open the chat panel', openers, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' });
+  await open.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
+  return requireFirst(scope, 'find the chat input', inputs, { timeoutMs: ctx.stepTimeoutMs });
 }

@@ -1,0 +1,178 @@
+import type { Locator } from 'playwright-core';
+import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
+import { JoinStepError } from '../../src/platform/adapter.js';
+import { clickFirst, findFirst, openChatPanel, requireFirst, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import { probeWebex, webexFrame } from './probe.js';
+import * as S from './selectors.js';
+
+/** Webex documents no chat limit; Recall's general 4096 keeps messages readable. */
+const WEBEX_CHAT_LIMIT = 4096;
+/** LMA: up to 4 rounds of click + Escape on the native "Open Webex?" dialog. */
+const CHOOSER_ROUNDS = 4;
+const CLIENT_TIMEOUT_MS = 30_000;
+/** If Webex falls back to the form after Join, click again at most 3 times, at least 3 s apart. */
+const JOIN_ATTEMPTS = 3;
+const JOIN_RETRY_GAP_MS = 3000;
+/** Anchors type a placeholder address; a real corporate domain can redirect to SSO. */
+const GUEST_EMAIL = 'notetaker@example.com';
+
+export const webexAdapter: PlatformAdapter = {
+  platform: 'webex',
+  chatLimit: WEBEX_CHAT_LIMIT,
+
+  async join(ctx) {
+    await withTimeout(
+      ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
+      ctx.stepTimeoutMs + 1000,
+      'open the Webex link',
+    );
+    await passChooser(ctx);
+    if (!(await waitForClient(ctx))) return;
+    await passPasswordPage(ctx);
+    await fillPreJoinForm(ctx);
+    await clickJoin(ctx);
+  },
+
+  probe: probeWebex,
+
+  async maintain(ctx) {
+    await dismissDialogs(ctx);
+  },
+
+  async afterAdmitted(ctx) {
+    await dismissDialogs(ctx);
+    await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
+  },
+
+  async sendChat(ctx, message) {
+    const input = await openChat(ctx);
+    await input.locator.click({ timeout: ctx.stepTimeoutMs });
+    await ctx.page.keyboard.insertText(message);
+    await ctx.page.keyboard.press('Enter');
+    if (!(await waitForClearedComposer(input.locator, ctx.stepTimeoutMs))) {
+      throw new JoinStepError('send the chat message', S.CHAT_INPUT, 'bot_errored', 'the composer was not cleared');
+    }
+  },
+
+  async leave(ctx) {
+    await wakeToolbar(ctx).catch(() => undefined);
+    const frame = await webexFrame(ctx);
+    const leave = await requireFirst(frame, 'leave the meeting', S.LEAVE, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' });
+    await leave.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
+    // Only hosts get a confirm dialog; a guest has left already.
+    await clickFirst(frame, S.LEAVE_CONFIRM, { timeoutMs: 1500 }).catch(() => null);
+  },
+};
+
+/**
+ * "Join from this browser". Its first click also fires a webex:// link, and Chromium answers with a native
+ * "Open Webex?" dialog that no page input can reach: Escape at the OS level closes it, then click again.
+ */
+async function passChooser(ctx: AdapterContext): Promise<void> {
+  for (let round = 0; round < CHOOSER_ROUNDS && !ctx.signal.aborted; round++) {
+    if (await clientVisible(ctx)) return;
+    const chooser = await findFirst(ctx.page, S.CHOOSER_JOIN_BROWSER, { timeoutMs: round === 0 ? 5000 : 1000 });
+    if (!chooser) return; // no chooser: the link led straight to the client
+    await chooser.locator.click({ timeout: ctx.stepTimeoutMs });
+    await sleep(1000);
+    await ctx.osKey('Escape');
+    await clickFirst(ctx.page, S.PROBLEM_DIALOG_CLOSE, { timeoutMs: 0 }).catch(() => null);
+  }
+}
+
+async function clientVisible(ctx: AdapterContext): Promise<boolean> {
+  for (const css of S.CLIENT_IFRAMES) if ((await ctx.page.locator(css).count().catch(() => 0)) > 0) return true;
+  const phase = (await probeWebex(ctx).catch(() => null))?.state.phase;
+  return phase !== undefined && phase !== 'unknown' && !(await ctx.page.locator(S.CHOOSER_JOIN_BROWSER.join(',')).count().catch(() => 0));
+}
+
+/** Races the three client containers; false when the page is already past the form (lobby, error, ...). */
+async function waitForClient(ctx: AdapterContext): Promise<boolean> {
+  const deadline = Date.now() + CLIENT_TIMEOUT_MS;
+  while (!ctx.signal.aborted && Date.now() < deadline) {
+    const snap = await probeWebex(ctx).catch(() => null);
+    const frame = await webexFrame(ctx);
+    if (snap && ['waiting_room', 'waiting_for_host', 'in_call', 'ended'].includes(snap.state.phase)) return false;
+    if (await findFirst(frame, [...S.NAME_INPUT, ...S.PASSWORD_INPUT], { timeoutMs: 0 })) return true;
+    await clickFirst(ctx.page, S.PROBLEM_DIALOG_CLOSE, { timeoutMs: 0 }).catch(() => null);
+    await sleep(300);
+  }
+  if (ctx.signal.aborted) return false;
+  throw new JoinStepError('find the Webex client', [...S.CLIENT_IFRAMES, ...S.NAME_INPUT, ...S.PASSWORD_INPUT], 'webex_join_meeting_error', `no client within ${CLIENT_TIMEOUT_MS} ms`);
+}
+
+async function passPasswordPage(ctx: AdapterContext): Promise<void> {
+  const frame = await webexFrame(ctx);
+  const field = await findFirst(frame, S.PASSWORD_INPUT, { timeoutMs: 0 });
+  if (!field) return;
+  if (await findFirst(frame, S.CAPTCHA, { timeoutMs: 0 })) {
+    throw new JoinStepError('enter the meeting password', S.CAPTCHA, 'webex_join_meeting_error', 'the password page shows a captcha');
+  }
+  if (!ctx.meeting.password) {
+    throw new JoinStepError('enter the meeting password', S.PASSWORD_INPUT, 'meeting_password_incorrect', 'the meeting asks for a password and none was given');
+  }
+  await typeReplacing(ctx, field.locator, ctx.meeting.password);
+  await requireFirst(frame, 'submit the meeting password', S.PASSWORD_NEXT, { timeoutMs: ctx.stepTimeoutMs }).then((f) =>
+    f.locator.click({ timeout: ctx.stepTimeoutMs }),
+  );
+  await requireFirst(frame, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs });
+}
+
+async function fillPreJoinForm(ctx: AdapterContext): Promise<void> {
+  await dismissDialogs(ctx);
+  const frame = await webexFrame(ctx);
+  // The name field keeps the previous session's value: typeReplacing clears it with trusted keys.
+  const name = await requireFirst(frame, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs });
+  await typeReplacing(ctx, name.locator, ctx.botName);
+  const email = await findFirst(frame, S.EMAIL_INPUT, { timeoutMs: 0 });
+  if (email) await typeReplacing(ctx, email.locator, GUEST_EMAIL);
+  if (await clickFirst(frame, S.GUEST_NEXT, { timeoutMs: 0 }).catch(() => null)) await passPasswordPage(ctx);
+  await switchOffIfLive(ctx, S.MIC_BUTTONS, S.MIC_LIVE_LABELS);
+  await switchOffIfLive(ctx, S.CAMERA_BUTTONS, S.CAMERA_LIVE_LABELS);
+}
+
+/** Clicks a media button only while its label says the device is live; a disabled "Start video" is left alone. */
+async function switchOffIfLive(ctx: AdapterContext, buttons: readonly string[], liveLabels: readonly string[]): Promise<void> {
+  const frame = await webexFrame(ctx);
+  const found = await findFirst(frame, buttons, { timeoutMs: 0 });
+  if (!found) return;
+  const label = ((await found.locator.getAttribute('aria-label', { timeout: ctx.stepTimeoutMs }).catch(() => null)) ?? '').toLowerCase();
+  if (liveLabels.some((l) => label === l || label.startsWith(`${l},`) || label.includes(l))) {
+    await found.locator.click({ timeout: ctx.stepTimeoutMs });
+  }
+}
+
+async function clickJoin(ctx: AdapterContext): Promise<void> {
+  const enabled = S.JOIN_BUTTON.map((s) => `${s}${S.ENABLED}`);
+  for (let attempt = 1; attempt <= JOIN_ATTEMPTS && !ctx.signal.aborted; attempt++) {
+    const frame = await webexFrame(ctx);
+    const join = await requireFirst(frame, 'click Join meeting', enabled, { timeoutMs: ctx.stepTimeoutMs });
+    await clickRobustly(join.locator, ctx.stepTimeoutMs);
+    const deadline = Date.now() + JOIN_RETRY_GAP_MS;
+    while (Date.now() < deadline) {
+      if ((await probeWebex(ctx)).state.phase !== 'pre_join') return;
+      await sleep(250);
+    }
+  }
+  if (!ctx.signal.aborted) throw new JoinStepError('click Join meeting', S.JOIN_BUTTON, 'webex_join_meeting_error', `still on the form after ${JOIN_ATTEMPTS} clicks`);
+}
+
+/** Some Webex controls ignore positional clicks (LMA); fall back to the element's own click(). */
+async function clickRobustly(locator: Locator, timeoutMs: number): Promise<void> {
+  try {
+    await locator.click({ timeout: timeoutMs });
+  } catch {
+    await locator.evaluate((el) => (el as HTMLElement).click());
+  }
+}
+
+async function dismissDialogs(ctx: AdapterContext): Promise<void> {
+  const frame = await webexFrame(ctx);
+  await clickFirst(frame, S.COOKIE_BUTTONS, { timeoutMs: 0 }).catch(() => null);
+  const noCamera = frame.locator(`[role="dialog"]:has-text("${S.NO_CAMERA_DIALOG_TEXT}")`).first();
+  if (await noCamera.isVisible().catch(() => false)) await clickFirst(noCamera, S.DIALOG_DISMISS, { timeoutMs: 0 }).catch(() => null);
+}
+
+async function openChat(ctx: AdapterContext) {
+  return openChatPanel(ctx, await webexFrame(ctx), S.CHAT_OPEN, S.CHAT_INPUT);
+}

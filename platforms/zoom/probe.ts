@@ -1,0 +1,117 @@
+import type { Frame } from 'playwright-core';
+import type { AdapterContext, MeetingSnapshot, MeetingState } from '../../src/platform/adapter.js';
+import { clientFrame, evaluateBounded } from '../../src/platform/page.js';
+import { CLIENT_IFRAMES, PROBE } from './selectors.js';
+
+type Probe = typeof PROBE;
+type Verdict =
+  | 'invalid_link' | 'passcode_wrong' | 'rtms_wall' | 'sign_in' | 'browser_blocked' | 'registration' | 'captcha'
+  | 'removed' | 'ended_by_host' | 'ended_other' | 'in_call' | 'waiting_for_host' | 'lobby' | 'pre_join' | 'unknown';
+
+interface RawSnapshot {
+  verdict: Verdict;
+  text: string;
+  participants: { id: string; name: string; is_self: boolean }[] | null;
+  chat: { sender: string; text: string }[];
+}
+
+/**
+ * One look at the client frame. Order: gates and end screens → admission (Vexa's ranked rule: a visible
+ * Leave button, or footer markers with no pre-join form) → waiting texts → pre-join. Footer markers outrank
+ * lobby texts because generic waiting phrases also appear in in-call audio toasts; the waiting room itself
+ * renders inside `.meeting-app` without a footer. Self-contained: runs in the page.
+ */
+function readZoomClient(arg: { p: Probe; botName: string }): RawSnapshot {
+  const { p } = arg;
+  const norm = (s: string) => s.replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').toLowerCase();
+  const body = norm(document.body ? document.body.innerText : '');
+  const find = (phrases: readonly string[]) => phrases.find((x) => body.includes(norm(x)));
+  const present = (css: readonly string[]) => css.some((c) => document.querySelector(c) !== null);
+  const done = (verdict: Verdict, text = ''): RawSnapshot => ({ verdict, text, participants: null, chat: [] });
+  const visible = (el: Element | null) => {
+    if (!el) return false;
+    const r = (el as HTMLElement).getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+  };
+
+  const gates: [Verdict, readonly string[]][] = [
+    ['rtms_wall', p.rtmsWall], ['passcode_wrong', p.passcodeWrong], ['sign_in', p.signIn],
+    ['browser_blocked', p.browserBlocked], ['registration', p.registration], ['removed', p.removed],
+    ['ended_by_host', p.endedByHost],
+  ];
+  for (const [verdict, phrases] of gates) {
+    const hit = find(phrases);
+    if (hit) return done(verdict, hit);
+  }
+  if (present(p.endedCss)) return done('ended_by_host', 'Meeting is end now');
+  const invalid = find(p.invalidLink);
+  if (invalid || document.title === p.errorTitle) return done('invalid_link', invalid ?? document.title);
+  if (present(p.captchaCss)) return done('captcha', 'reCAPTCHA');
+
+  const preJoin = present(p.preJoinCss);
+  const admitted = visible(document.querySelector(p.leaveCss)) || (!preJoin && present(p.footerCss));
+  if (!admitted) {
+    const host = find(p.waitingForHost);
+    if (host) return done('waiting_for_host', host);
+    const lobby = find(p.lobby);
+    if (lobby) return done('lobby', lobby);
+    if (preJoin) return done('pre_join');
+    const ended = find(p.endedOther);
+    return ended ? done('ended_other', ended) : done('unknown');
+  }
+
+  const people = new Map<string, { id: string; name: string; is_self: boolean }>();
+  for (const tile of document.querySelectorAll(p.tile)) {
+    const name = (tile.querySelector(p.tileName)?.textContent ?? '').trim();
+    if (name && !people.has(name)) people.set(name, { id: name, name, is_self: name === arg.botName });
+  }
+  const chat: { sender: string; text: string }[] = [];
+  let sender = '';
+  for (const row of document.querySelectorAll(p.chatMessage)) {
+    // Zoom prints the sender once for consecutive messages from the same person.
+    sender = (row.querySelector(p.chatSender)?.textContent ?? '').trim() || sender;
+    const textEl = p.chatText.map((c) => row.querySelector(c)).find((x) => x !== null);
+    const text = (textEl?.textContent ?? '').trim();
+    if (text) chat.push({ sender, text });
+  }
+  return { verdict: 'in_call', text: '', participants: [...people.values()], chat };
+}
+
+const FATAL = (sub_code: Extract<MeetingState, { phase: 'ended' }>['outcome']['sub_code']) =>
+  ({ phase: 'ended', outcome: { status: 'fatal', sub_code }, text: '' }) as MeetingState;
+const ENDED = (sub_code: Extract<MeetingState, { phase: 'ended' }>['outcome']['sub_code']) =>
+  ({ phase: 'ended', outcome: { status: 'call_ended', sub_code }, text: '' }) as MeetingState;
+
+const STATE_OF: Record<Verdict, MeetingState> = {
+  invalid_link: FATAL('meeting_link_invalid'),
+  passcode_wrong: FATAL('meeting_password_incorrect'),
+  rtms_wall: FATAL('zoom_web_disallowed'),
+  sign_in: FATAL('meeting_requires_sign_in'),
+  browser_blocked: FATAL('zoom_web_disallowed'),
+  registration: FATAL('zoom_registration_required'),
+  captcha: FATAL('zoom_captcha_required'),
+  removed: ENDED('bot_kicked_from_call'),
+  ended_by_host: ENDED('call_ended_by_host'),
+  ended_other: ENDED('call_ended_by_host'),
+  in_call: { phase: 'in_call' },
+  waiting_for_host: { phase: 'waiting_for_host' },
+  lobby: { phase: 'waiting_room' },
+  pre_join: { phase: 'pre_join' },
+  unknown: { phase: 'unknown' },
+};
+
+export function zoomFrame(ctx: AdapterContext): Promise<Frame> {
+  return clientFrame(ctx, CLIENT_IFRAMES);
+}
+
+export async function probeZoom(ctx: AdapterContext): Promise<MeetingSnapshot> {
+  const frame = await zoomFrame(ctx);
+  const raw = await evaluateBounded(frame, readZoomClient, { p: PROBE, botName: ctx.botName }, ctx.stepTimeoutMs, 'read the Zoom client');
+  const base = STATE_OF[raw.verdict];
+  const state: MeetingState = base.phase === 'ended' ? { ...base, text: raw.text } : base;
+  return {
+    state,
+    participants: raw.participants?.map((x) => ({ ...x, is_host: false })) ?? null,
+    chat: raw.chat.map((m) => ({ ...m, from_self: m.sender === ctx.botName || m.sender === 'Me' || m.sender === 'You' })),
+  };
+}
