@@ -1,17 +1,20 @@
 import type { AutomaticLeaveSpec } from '../config/botSpec.js';
-import type { SubCode } from '../lifecycle/codes.js';
+import { isFatalSubCode, type CallEndedSubCode, type FatalSubCode } from '../lifecycle/codes.js';
 import type { RuleSnapshot } from './ruleSnapshot.js';
 
 /** A rule is named after its field in AutomaticLeaveSpec, so a decision points at the setting that caused it. */
 export type RuleName = keyof AutomaticLeaveSpec;
 
+/** The status to end in and its sub_code, paired so a consumer needs no cast. */
+export type LeaveOutcome =
+  | { status: 'call_ended'; sub_code: CallEndedSubCode }
+  | { status: 'fatal'; sub_code: FatalSubCode };
+
 /** Why the bot leaves: the rule, the status and sub_code to report, and the numbers that made it fire (seconds). */
-export interface LeaveDecision {
+export type LeaveDecision = LeaveOutcome & {
   rule: RuleName;
-  status: 'call_ended' | 'fatal';
-  sub_code: SubCode;
   figures: Record<string, number | string>;
-}
+};
 
 /** One automatic-leave rule: pure over the tracked snapshot and the monotonic time `nowMs`. */
 export type LeaveRule = (spec: AutomaticLeaveSpec, snapshot: RuleSnapshot, nowMs: number) => LeaveDecision | null;
@@ -30,20 +33,22 @@ export function countedMs(sinceMs: number, activeFromMs: number, nowMs: number):
   return nowMs - Math.max(sinceMs, activeFromMs);
 }
 
-/** The decision once `elapsedMs` has reached `timeout` seconds, else null. */
+/** The decision once `elapsedMs` has reached `timeout` seconds, else null. A fatal sub_code makes it `fatal`. */
 export function fireAfter(opts: {
   rule: RuleName;
-  sub_code: SubCode;
+  sub_code: CallEndedSubCode | FatalSubCode;
   timeout: number;
   elapsedMs: number;
-  status?: LeaveDecision['status'];
   figures?: Record<string, number | string>;
 }): LeaveDecision | null {
   if (opts.elapsedMs < opts.timeout * 1000) return null;
+  const { sub_code } = opts;
+  const outcome: LeaveOutcome = isFatalSubCode(sub_code)
+    ? { status: 'fatal', sub_code }
+    : { status: 'call_ended', sub_code };
   return {
     rule: opts.rule,
-    status: opts.status ?? 'call_ended',
-    sub_code: opts.sub_code,
+    ...outcome,
     figures: { timeout: opts.timeout, elapsed: seconds(opts.elapsedMs), ...opts.figures },
   };
 }

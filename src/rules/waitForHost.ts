@@ -6,7 +6,6 @@ export const waitForHost: LeaveRule = (spec, s, nowMs) => {
   if (!isBeforeAdmission(s.status) || s.waitingForHostSince === null) return null;
   return fireAfter({
     rule: 'wait_for_host_timeout',
-    status: 'fatal',
     sub_code: 'meeting_not_started',
     timeout: spec.wait_for_host_timeout,
     elapsedMs: nowMs - s.waitingForHostSince,
