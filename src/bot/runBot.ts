@@ -15,12 +15,13 @@ import { adapterFor } from '../platform/registry.js';
 import { startMediaEnvironment, type MediaEnvironment } from '../capture/mediaEnvironment.js';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { Recorder, type RecordingResult } from '../capture/recorder.js';
-import { LeaveRuleEngine } from '../rules/engine.js';
+import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { describeExit } from '../process/exitReason.js';
 import { saveFailureEvidence } from './evidence.js';
 import { splitChatMessage } from './chatSplit.js';
 import { MeetingTracker } from './meetingTracker.js';
 import { BotOutputs } from './outputs.js';
+import { osKeyPresser } from './osInput.js';
 import type { RuntimeOptions } from './runtimeOptions.js';
 
 export interface BotOutcome {
@@ -77,7 +78,7 @@ class BotRun {
     this.adapter = adapterFor(spec.meeting.platform);
     this.rules = new LeaveRuleEngine(spec.automatic_leave, systemClock);
     this.lifecycle.onTransition((e) => this.rules.onStatus(e.code));
-    this.outputs = new BotOutputs(spec, opts, this.events, this.log.child('outputs'), this.redact);
+    this.outputs = new BotOutputs(spec, opts, this.events, this.log.child('outputs'));
   }
 
   async run(signal: AbortSignal): Promise<BotOutcome> {
@@ -162,6 +163,7 @@ class BotRun {
       log: this.log.child(this.spec.meeting.platform),
       stepTimeoutMs: this.opts.stepTimeoutMs,
       signal: this.abort.signal,
+      osKey: osKeyPresser(this.media?.display ?? null),
     };
   }
 
@@ -269,6 +271,7 @@ class BotRun {
       this.outputs.audio(frame);
     });
     await recorder.start();
+    this.outputs.recordingStarted();
     this.mark('recording_started_ms');
     if (this.spec.recording.mode !== 'none') this.lifecycle.transition('in_call_recording', 'recording_started');
   }
@@ -313,8 +316,16 @@ class BotRun {
     if (end.mustLeave) await this.leaveMeeting();
     this.lifecycle.transition('call_ended', end.outcome.sub_code, end.detail);
     await this.stopRecorder();
-    await this.outputs.finish(this.lifecycle, this.recording, this.timings);
     this.lifecycle.transition('done');
+    await this.finalizeOutputs(0);
+  }
+
+  private async finalizeOutputs(exitCode: number): Promise<void> {
+    const chromium = this.browser?.browser.version();
+    await this.outputs.finalize(this.lifecycle.events, this.recording, exitCode, {
+      timings_ms: this.timings,
+      versions: chromium ? { chromium } : {},
+    });
   }
 
   private async fail(err: unknown): Promise<void> {
@@ -332,7 +343,7 @@ class BotRun {
     if (this.isInMeeting()) await this.leaveMeeting();
     await this.stopRecorder();
     this.lifecycle.transition('fatal', sub_code, detail);
-    await this.outputs.finish(this.lifecycle, this.recording, this.timings);
+    await this.finalizeOutputs(1);
   }
 
   private isInMeeting(): boolean {

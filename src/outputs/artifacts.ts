@@ -113,6 +113,10 @@ export interface ManifestInput {
   exitCode: number;
   /** meetbot, node, chromium, ffmpeg, ... */
   versions: Record<string, string>;
+  /** Durations and marks of the bot's life in ms (browser launch, join steps, admission, ...). */
+  timings_ms: Record<string, number>;
+  /** Frames sent and dropped per realtime endpoint, when there were any. */
+  realtime: unknown;
 }
 
 export interface StateTiming {
@@ -138,6 +142,8 @@ export interface Manifest {
   final: { code: StatusEvent['code']; sub_code: StatusEvent['sub_code'] } | null;
   exit_code: number;
   versions: Record<string, string>;
+  timings_ms: Record<string, number>;
+  realtime: unknown;
 }
 
 export function buildManifest(input: ManifestInput): Manifest {
@@ -168,6 +174,8 @@ export function buildManifest(input: ManifestInput): Manifest {
     final: last ? { code: last.code, sub_code: last.sub_code } : null,
     exit_code: input.exitCode,
     versions: input.versions,
+    timings_ms: input.timings_ms,
+    realtime: input.realtime,
   };
 }
 

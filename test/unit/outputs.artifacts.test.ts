@@ -130,6 +130,8 @@ describe('buildManifest', () => {
       recording,
       exitCode: 0,
       versions: { meetbot: '0.1.0', node: 'v20.20.2', chromium: '140.0', ffmpeg: '7.1' },
+      timings_ms: { browser_launch_ms: 900, join_steps_ms: 1200 },
+      realtime: null,
     });
     expect(m).toEqual({
       manifest_version: 1,
@@ -152,6 +154,8 @@ describe('buildManifest', () => {
       final: { code: 'done', sub_code: null },
       exit_code: 0,
       versions: { meetbot: '0.1.0', node: 'v20.20.2', chromium: '140.0', ffmpeg: '7.1' },
+      timings_ms: { browser_launch_ms: 900, join_steps_ms: 1200 },
+      realtime: null,
     });
     expect(JSON.stringify(m)).not.toContain('s3cretPwd');
   });
@@ -164,12 +168,14 @@ describe('buildManifest', () => {
       recording: null,
       exitCode: 3,
       versions: {},
+      timings_ms: {},
+      realtime: null,
     });
     expect(m.final).toEqual({ code: 'fatal', sub_code: 'meeting_password_incorrect' });
     expect(m.recording).toBeNull();
     expect(m.exit_code).toBe(3);
     expect(m.states.map((s) => s.duration_sec)).toEqual([9, null]);
-    expect(buildManifest({ botId: 'b', spec, statusEvents: [], recording: null, exitCode: 1, versions: {} })).toMatchObject({
+    expect(buildManifest({ botId: 'b', spec, statusEvents: [], recording: null, exitCode: 1, versions: {}, timings_ms: {}, realtime: null })).toMatchObject({
       started_at: null,
       ended_at: null,
       states: [],

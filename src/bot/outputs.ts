@@ -1,0 +1,150 @@
+import { basename } from 'node:path';
+import type { BotSpec } from '../config/botSpec.js';
+import type { EventLog } from '../events/eventLog.js';
+import type { StatusEvent } from '../lifecycle/machine.js';
+import type { ChatMessageSeen } from '../platform/adapter.js';
+import type { RecordingResult } from '../capture/recorder.js';
+import { WebhookDispatcher } from '../outputs/webhooks.js';
+import { RealtimeHub } from '../outputs/realtime.js';
+import {
+  appendChatMessage,
+  buildManifest,
+  buildParticipants,
+  writeManifest,
+  writeParticipants,
+  type ParticipantObservation,
+  type RecordingFacts,
+} from '../outputs/artifacts.js';
+import type { Logger } from '../util/log.js';
+import type { ParticipantChange } from './meetingTracker.js';
+import type { RuntimeOptions } from './runtimeOptions.js';
+
+/** How long the end of a bot waits for webhook deliveries in flight (SIGTERM leaves 10 s in all). */
+const WEBHOOK_FLUSH_MS = 3000;
+
+/**
+ * Everything the bot reports beyond its status events: participant and chat events, the realtime
+ * endpoints, status webhooks, and the summary files of the output folder. A fault in any of them is
+ * logged and never stops the bot.
+ */
+export class BotOutputs {
+  private webhooks: WebhookDispatcher | null = null;
+  private realtime: RealtimeHub | null = null;
+  private readonly observations: ParticipantObservation[] = [];
+  private recordingStartedAt: number | null = null;
+
+  constructor(
+    private readonly spec: BotSpec,
+    private readonly opts: RuntimeOptions,
+    private readonly events: EventLog,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    const endpoints = [...this.spec.webhooks, ...(this.opts.webhookUrl ? [{ url: this.opts.webhookUrl, triggers: ['*'] }] : [])];
+    if (endpoints.length > 0) {
+      const webhooks = new WebhookDispatcher({
+        endpoints,
+        secret: this.opts.webhookSecret,
+        botId: this.opts.botId,
+        metadata: this.spec.metadata,
+        eventLog: this.events,
+        log: this.log.child('webhooks'),
+      });
+      this.webhooks = webhooks;
+      this.events.onEvent((e) => webhooks.handle(e));
+    }
+    if (this.spec.realtime_endpoints.length > 0) {
+      this.realtime = new RealtimeHub({
+        endpoints: this.spec.realtime_endpoints,
+        botId: this.opts.botId,
+        metadata: this.spec.metadata,
+        log: this.log.child('realtime'),
+      });
+    }
+  }
+
+  recordingStarted(): void {
+    this.recordingStartedAt = Date.now();
+  }
+
+  audio(frame: { pcm: Buffer; relativeMs: number; capturedAt: Date }): void {
+    this.realtime?.audio({ pcm: frame.pcm, relativeSec: frame.relativeMs / 1000, capturedAt: frame.capturedAt });
+  }
+
+  participant(change: ParticipantChange): void {
+    const at = new Date();
+    const p = { id: change.participant.id, name: change.participant.name, is_host: change.participant.is_host };
+    this.observations.push({ kind: change.kind, participant: p, at: at.toISOString() });
+    this.events.emit({ event: `participant_events.${change.kind}`, created_at: at.toISOString(), participant: p });
+    this.realtime?.participantEvent(change.kind, p, this.realtimeTime(at));
+  }
+
+  chatSeen(msg: ChatMessageSeen): void {
+    if (msg.from_self) return; // recorded when sent
+    const at = new Date();
+    this.writeChat({ at: at.toISOString(), sender: msg.sender, text: msg.text, from_bot: false });
+    const p = { id: msg.sender, name: msg.sender, is_host: false };
+    this.events.emit({ event: 'participant_events.chat_message', created_at: at.toISOString(), participant: p, data: { text: msg.text, to: 'everyone' } });
+    this.realtime?.participantEvent('chat_message', p, this.realtimeTime(at), { text: msg.text, to: 'everyone' });
+  }
+
+  chatSent(text: string): void {
+    this.writeChat({ at: new Date().toISOString(), sender: this.spec.bot_name, text, from_bot: true });
+  }
+
+  /** After the final status: participants.json, manifest.json, then a bounded wait for webhook deliveries. */
+  async finalize(
+    statusEvents: readonly StatusEvent[],
+    recording: RecordingResult | null,
+    exitCode: number,
+    extra: { timings_ms: Record<string, number>; versions: Record<string, string> },
+  ): Promise<void> {
+    const endedAt = statusEvents.at(-1)?.created_at;
+    try {
+      writeParticipants(this.opts.outDir, buildParticipants(this.observations, endedAt));
+      const manifest = buildManifest({
+        botId: this.opts.botId,
+        spec: this.spec,
+        statusEvents,
+        recording: recording ? this.recordingFacts(recording) : null,
+        exitCode,
+        versions: { node: process.version, ...extra.versions },
+        timings_ms: extra.timings_ms,
+        realtime: this.realtime?.stats() ?? null,
+      });
+      writeManifest(this.opts.outDir, manifest);
+    } catch (err) {
+      this.log.error('could not write the summary files', { error: String(err) });
+    }
+    await this.webhooks?.flush(WEBHOOK_FLUSH_MS);
+  }
+
+  async close(): Promise<void> {
+    await this.realtime?.close().catch(() => undefined);
+  }
+
+  private recordingFacts(r: RecordingResult): RecordingFacts | null {
+    if (!r.file) return null;
+    const start = this.recordingStartedAt ?? Date.now();
+    return {
+      file: basename(r.file),
+      duration_sec: r.durationSec,
+      codecs: { video: r.video?.codec ?? null, audio: r.audio?.codec ?? null },
+      size_bytes: r.sizeBytes,
+      gaps: r.gaps.map((g) => ({ start_sec: (Date.parse(g.startedAt) - start) / 1000, duration_sec: g.durationMs / 1000 })),
+    };
+  }
+
+  private realtimeTime(at: Date) {
+    return { relativeSec: this.recordingStartedAt === null ? 0 : (at.getTime() - this.recordingStartedAt) / 1000, capturedAt: at };
+  }
+
+  private writeChat(record: { at: string; sender: string; text: string; from_bot: boolean }): void {
+    try {
+      appendChatMessage(this.opts.outDir, record);
+    } catch (err) {
+      this.log.warn('could not write chat.jsonl', { error: String(err) });
+    }
+  }
+}
