@@ -210,8 +210,32 @@ describe('Google Meet mock', () => {
     await rows.first().waitFor();
     expect(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')))).toEqual([BOT, 'Alice', 'Bob']);
 
+    const carol = await client.addParticipant(id, { name: 'Carol' });
+    await page.locator('button[aria-label="People - 4 joined"]').waitFor({ state: 'attached' });
+    await expect.poll(() => rows.count()).toBe(4);
+    await client.removeParticipant(id, carol);
+    await page.locator('button[aria-label="People - 3 joined"]').waitFor({ state: 'attached' });
+    expect(await page.locator('span.notranslate', { hasText: 'Carol' }).count()).toBe(0);
+
     await client.showDialog(id, 'gemini');
     await expect(dialog.textContent()).resolves.toContain('Gemini is taking notes');
+  });
+
+  it('keeps its popups in the way until they are dismissed', async () => {
+    const { id, page } = await open({ waiting_room: false, ui_variant: { popups: true } });
+    const name = page.locator(NAME);
+    await expect(name.click({ timeout: 500 })).rejects.toThrow();
+    await page.getByRole('button', { name: 'Continue without microphone and camera' }).click();
+    await expect(name.click({ timeout: 500 })).rejects.toThrow();
+    await page.locator('div[role="button"]', { hasText: 'Dismiss' }).click();
+    await name.fill(BOT);
+    await page.locator(CTA).click();
+    await client.waitFor(id, (m) => m.bot.status === 'admitted', 5000, 'admitted');
+    const chat = page.locator('button[aria-label="Chat with everyone"]');
+    await expect(chat.click({ timeout: 500 })).rejects.toThrow();
+    await page.locator('button', { hasText: 'Got it' }).click();
+    await chat.click();
+    await page.locator('[role="list"][aria-label="Chat messages"]').waitFor();
   });
 
   for (const variant of ['textarea', 'contenteditable'] as const) {
@@ -291,10 +315,8 @@ describe('Google Meet mock', () => {
     await expect(ended.page.locator('.roSPhc').textContent()).resolves.toBe('Your host ended the meeting for everyone');
     expect((await client.get(ended.id)).state).toBe('ended');
 
-    const consent = await open({ ui_variant: { join_consent: 'gemini' } });
+    const consent = await open({ auto_admit_ms: 300, ui_variant: { join_consent: 'gemini' } });
     await knock(consent.page);
-    await client.waitFor(consent.id, (m) => m.bot.status === 'knocking', 5000, 'knocking');
-    await client.admit(consent.id);
     const notice = consent.page.locator('[role="dialog"]', { hasText: 'Gemini is taking notes' });
     await notice.getByRole('button', { name: 'Join now' }).click();
     await client.waitFor(consent.id, (m) => m.bot.status === 'admitted', 5000, 'admitted after consent');
