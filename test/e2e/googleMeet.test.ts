@@ -1,0 +1,151 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
+import { MockClient, type MeetingSpec } from '../helpers/mockClient.js';
+import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import { toneEnergy } from '../helpers/mediaAudio.js';
+import { execMedia } from '../helpers/mediaExec.js';
+
+// The real bot (the compiled CLI in its own process) against the Google Meet mock, in real Chromium with its
+// own Xvfb, PulseAudio and ffmpeg. Participants are real WebRTC media from another browser.
+
+let mock: MockServer;
+let client: MockClient;
+const running: BotProcess[] = [];
+
+beforeAll(async () => {
+  mock = await startMockServer();
+  client = new MockClient(mock.url);
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((b) => b.stop('SIGKILL')));
+  await mock.close();
+});
+
+const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440 };
+const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 1000 };
+
+async function meeting(spec: Partial<MeetingSpec> = {}) {
+  return client.createMeeting({ platform: 'google_meet', participants: [ALICE, BOB], ...spec });
+}
+
+function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
+  const b = startBot({ url, platform: 'google_meet', body });
+  running.push(b);
+  return b;
+}
+
+function readJsonLines(file: string): Record<string, unknown>[] {
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+async function durationSec(file: string): Promise<number> {
+  const { stdout } = await execMedia('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  return Number(stdout.toString().trim());
+}
+
+describe('google_meet adapter against the Meet mock', () => {
+  it('knocks under bot_name, stays in the lobby despite its Leave button, records the participants from admission, chats both ways', async () => {
+    const m = await meeting({ ui_variant: { chat: 'textarea' } });
+    const message = 'Hello from the notetaker: this meeting is recorded. <b>not bold</b> & "quoted"';
+    const b = bot(m.join_url, { bot_name: 'Acme Notetaker', chat: { on_bot_join: { send_to: 'everyone', message } } });
+
+    await b.waitForStatus('in_waiting_room', 60_000);
+    const knocking = await client.waitFor(m.id, (v) => v.bot.status === 'knocking', 10_000, 'the knock');
+    expect(knocking.joined_names).toContain('Acme Notetaker');
+    // The lobby shows Leave call, the toggles and the call-controls toolbar: none of it is admission.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(b.codes).not.toContain('in_call_not_recording');
+
+    await client.admit(m.id);
+    const recording = await b.waitForStatus('in_call_recording', 30_000);
+    const withChat = await client.waitFor(m.id, (v) => v.chat_received.length > 0, 20_000, 'the bot chat message');
+    expect(withChat.chat_received.map((c) => c.text)).toEqual([message]);
+
+    await client.chat(m.id, ALICE.name, 'Can you hear me, notetaker?');
+    const seen = await b.waitForEvent((e) => e.event === 'participant_events.chat_message', 20_000);
+    expect(seen).toMatchObject({ participant: { name: ALICE.name }, data: { text: 'Can you hear me, notetaker?' } });
+
+    await new Promise((r) => setTimeout(r, 6000));
+    await client.end(m.id);
+    const ended = await b.waitForStatus('call_ended', 20_000);
+    expect(ended.sub_code).toBe('call_ended_by_host');
+    expect(await b.exited).toEqual({ code: 0, signal: null });
+    expect(b.codes).toEqual(['joining_call', 'in_waiting_room', 'in_call_not_recording', 'in_call_recording', 'call_ended', 'done']);
+
+    const file = join(b.outDir, 'recording.mp4');
+    const seconds = await durationSec(file);
+    const recordedFor = (Date.parse(ended.created_at) - Date.parse(recording.created_at)) / 1000;
+    // Recording starts at admission: the file is no longer than the time in the call (the lobby is not in it).
+    expect(seconds).toBeGreaterThan(5);
+    expect(seconds).toBeLessThan(recordedFor + 1.5);
+    for (const tone of [ALICE.tone_hz, BOB.tone_hz]) expect(await toneEnergy(file, tone, 2, seconds - 0.5)).toBeGreaterThan(0.01);
+    expect(await toneEnergy(file, 700, 2, seconds - 0.5)).toBeLessThan(0.003);
+
+    const participants = JSON.parse(readFileSync(join(b.outDir, 'participants.json'), 'utf8')) as { name: string }[];
+    expect(participants.map((p) => p.name).sort()).toEqual([ALICE.name, BOB.name]);
+    const joins = b.events.filter((e) => e.event === 'participant_events.join').map((e) => (e.participant as { name: string }).name);
+    expect(joins.sort()).toEqual([ALICE.name, BOB.name]);
+    const chat = readJsonLines(join(b.outDir, 'chat.jsonl'));
+    expect(chat).toEqual([
+      expect.objectContaining({ sender: 'Acme Notetaker', text: message, from_bot: true }),
+      expect.objectContaining({ sender: ALICE.name, text: 'Can you hear me, notetaker?', from_bot: false }),
+    ]);
+    const manifest = JSON.parse(readFileSync(join(b.outDir, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ platform: 'google_meet', bot_name: 'Acme Notetaker', final: { code: 'done' }, recording: { file: 'recording.mp4' } });
+  });
+
+  it('types into the 2026 contenteditable composer and splits a message over Meet’s 500 characters', async () => {
+    const m = await meeting({ waiting_room: false, ui_variant: { chat: 'contenteditable' } });
+    const sentence = 'The quick brown fox jumps over the lazy dog. ';
+    const message = sentence.repeat(15).trim(); // 674 characters
+    const b = bot(m.join_url, { bot_chat_message: { to: 'everyone', message }, recording_settings: { format: 'none' } });
+    await b.waitForStatus('in_call_not_recording', 60_000);
+    const view = await client.waitFor(m.id, (v) => v.chat_received.length >= 2, 30_000, 'both parts');
+    const parts = view.chat_received.map((c) => c.text);
+    expect(parts.every((p) => p.length <= 500)).toBe(true);
+    expect(parts.join(' ')).toBe(message);
+    await b.stop('SIGTERM');
+    expect((await b.exited).code).toBe(0);
+    expect(b.statuses.at(-2)).toMatchObject({ code: 'call_ended', sub_code: 'bot_received_leave_call' });
+    expect((await client.get(m.id)).bot.status).toBe('left');
+  });
+
+  it('ends call_ended / bot_kicked_from_waiting_room when the host denies the knock', async () => {
+    const m = await meeting();
+    const b = bot(m.join_url);
+    await b.waitForStatus('in_waiting_room', 60_000);
+    await client.deny(m.id);
+    expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_waiting_room');
+    expect((await b.exited).code).toBe(0);
+    expect(existsSync(join(b.outDir, 'recording.mp4'))).toBe(false);
+  });
+
+  it('ends call_ended / bot_kicked_from_call when removed from the call', async () => {
+    const m = await meeting({ waiting_room: false });
+    const b = bot(m.join_url, { recording_settings: { format: 'mp3' } });
+    await b.waitForStatus('in_call_recording', 60_000);
+    await client.kick(m.id);
+    expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
+    expect((await b.exited).code).toBe(0);
+  });
+
+  it('ends fatal / google_meet_bot_blocked when Meet blocks the bot, with failure evidence', async () => {
+    const m = await meeting({ blocked: true });
+    const b = bot(m.join_url);
+    const fatal = await b.waitForStatus('fatal', 60_000);
+    expect(fatal.sub_code).toBe('google_meet_bot_blocked');
+    expect((await b.exited).code).toBe(1);
+    expect(existsSync(join(b.outDir, 'failure', 'screenshot.png'))).toBe(true);
+    expect(readFileSync(join(b.outDir, 'failure', 'page.html'), 'utf8')).toContain('join this video call');
+  });
+
+  it('ends fatal / meeting_not_found on the 217 screen', async () => {
+    const m = await meeting({ not_found: true });
+    const b = bot(m.join_url);
+    expect((await b.waitForStatus('fatal', 60_000)).sub_code).toBe('meeting_not_found');
+    expect((await b.exited).code).toBe(1);
+  });
+});
