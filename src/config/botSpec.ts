@@ -51,7 +51,12 @@ export interface AutomaticLeaveSpec {
   noone_joined_timeout: number | null;
   everyone_left: TimedRule;
   silence: TimedRule;
-  bot_names: (TimedRule & { matches: string[]; match: 'substring' | 'whole_word' }) | null;
+  /**
+   * Participants whose names match are bots: they never count as people for the noone-joined and
+   * everyone-left rules. Recall also leaves when only such bots remain (`leave_when_only_bots`); Attendee's
+   * `bot_keywords` only exclude them.
+   */
+  bot_names: (TimedRule & { matches: string[]; match: 'substring' | 'whole_word'; leave_when_only_bots: boolean }) | null;
   bot_events: TimedRule | null;
   in_call_not_recording_timeout: number | null;
   in_call_recording_timeout: number | null;

@@ -8,7 +8,7 @@
  *   automatic_leave_settings -> Attendee 3.2), else from source_api. Recall's object forms of
  *   waiting_room_timeout / noone_joined_timeout wait activate_after + timeout. Attendee's
  *   only_participant_in_meeting_timeout_seconds is the everyone-left rule; its bot_keywords become whole-word
- *   bot_names with the same timeout. wait_for_host_timeout is 600 s for both (Recall documents none).
+ *   bot_names that only stop those bots counting as people. wait_for_host_timeout is 600 s for both (Recall documents none).
  * - Recording: 1280x720 at 30 fps, video_and_audio, speaker_view unless asked. Recall video_mixed_layout
  *   audio_only -> audio_only; video_mixed_mp4 null -> audio_only with audio_mixed_raw, else none; the meetbot
  *   extension video_mixed_mp4 {resolution, fps} sets the frame. Attendee format mp3 -> audio_only (mp3),
@@ -104,6 +104,7 @@ function recallLeave(leave: RecallLeave): AutomaticLeaveSpec {
           ...timed(names, RECALL_BOT_DETECTION_DEFAULTS.using_participant_names),
           matches: names.matches ?? [],
           match: 'substring',
+          leave_when_only_bots: true,
         }
       : null,
     bot_events: events ? timed(events, RECALL_BOT_DETECTION_DEFAULTS.using_participant_events) : null,
@@ -129,7 +130,7 @@ function attendeeLeave(leave: AttendeeLeave): AutomaticLeaveSpec {
       timeout: leave.silence_timeout_seconds ?? d.silence.timeout,
       activate_after: leave.silence_activate_after_seconds ?? d.silence.activate_after,
     },
-    bot_names: keywords.length ? { ...everyoneLeft, matches: keywords, match: 'whole_word' } : null,
+    bot_names: keywords.length ? { ...everyoneLeft, matches: keywords, match: 'whole_word', leave_when_only_bots: false } : null,
     bot_events: d.bot_events,
     in_call_not_recording_timeout: d.in_call_not_recording_timeout,
     in_call_recording_timeout: d.in_call_recording_timeout,

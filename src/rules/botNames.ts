@@ -4,7 +4,7 @@ import { isInCall } from './ruleSnapshot.js';
 /** Others are present and every one of them has a bot's name (Recall bot_detection.using_participant_names). */
 export const botNames: LeaveRule = (spec, s, nowMs) => {
   const rule = spec.bot_names;
-  if (rule === null || !isInCall(s.status) || s.joinedAt === null || s.onlyNameBotsSince === null) return null;
+  if (rule === null || !rule.leave_when_only_bots || !isInCall(s.status) || s.joinedAt === null || s.onlyNameBotsSince === null) return null;
   return fireAfter({
     rule: 'bot_names',
     sub_code: 'timeout_exceeded_only_bots_detected_using_participant_names',

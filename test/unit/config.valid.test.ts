@@ -93,6 +93,7 @@ describe('valid fixtures', () => {
         activate_after: 60,
         matches: ['notetaker', 'recorder', 'fathom', 'read.ai'],
         match: 'substring',
+        leave_when_only_bots: true,
       },
       bot_events: null,
       in_call_not_recording_timeout: 900,
@@ -131,7 +132,7 @@ describe('valid fixtures', () => {
       waiting_room_timeout: 600,
       everyone_left: { timeout: 30, activate_after: 0 },
       silence: { timeout: 300, activate_after: 1200 },
-      bot_names: { timeout: 30, activate_after: 0, matches: ['notetaker', 'otter', 'fireflies'], match: 'whole_word' },
+      bot_names: { timeout: 30, activate_after: 0, matches: ['notetaker', 'otter', 'fireflies'], match: 'whole_word', leave_when_only_bots: false },
       max_uptime: 7200,
       noone_joined_timeout: null,
     });
@@ -254,6 +255,7 @@ describe('defaults per API', () => {
       activate_after: 1200,
       matches: ['bot'],
       match: 'substring',
+      leave_when_only_bots: true,
     });
   });
 

@@ -52,6 +52,7 @@ const RECALL_NAME_DETECTION: NameRule = {
   activate_after: 1200,
   matches: ['notetaker', 'fathom', 'read.ai'],
   match: 'substring',
+  leave_when_only_bots: true,
 };
 
 /** Attendee's documented defaults (bot-api.md 3.2): no noone-joined rule (silence covers it), no caps. */
@@ -150,7 +151,7 @@ describe('phases', () => {
     noone_joined_timeout: 1,
     everyone_left: { timeout: 1, activate_after: 0 },
     silence: { timeout: 1, activate_after: 0 },
-    bot_names: { timeout: 1, activate_after: 0, matches: ['fathom'], match: 'substring' },
+    bot_names: { timeout: 1, activate_after: 0, matches: ['fathom'], match: 'substring', leave_when_only_bots: true },
     bot_events: { timeout: 1, activate_after: 0 },
     in_call_not_recording_timeout: 1,
     in_call_recording_timeout: 1,
@@ -363,6 +364,7 @@ describe('bot detection by names', () => {
     activate_after,
     matches: ['notetaker', 'fathom'],
     match,
+    leave_when_only_bots: true,
   });
 
   it('does not count name-matched bots as people for noone_joined', () => {
@@ -728,12 +730,17 @@ describe('Attendee defaults', () => {
   });
 
   it('ignores bot_keywords participants when deciding that everyone left, and reports it as everyone_left', () => {
-    // Normalisation gives bot_keywords the only-participant timing, so both rules expire on the same tick.
-    const keywords: NameRule = { timeout: 60, activate_after: 0, matches: ['notetaker', 'read ai'], match: 'whole_word' };
+    const keywords: NameRule = { timeout: 60, activate_after: 0, matches: ['notetaker', 'read ai'], match: 'whole_word', leave_when_only_bots: false };
     const bot = new Bot({ ...ATTENDEE_DEFAULTS, bot_names: keywords }).join().present('Alice', 'Read-AI Notes');
     bot.run(300, SPEECH);
     bot.present('Read-AI Notes');
     expect(bot.run(600, QUIET)).toMatchObject({ at: 60, decision: { rule: 'everyone_left' } });
+  });
+
+  it('never leaves just because a bot_keywords participant arrived before any person (Attendee only ignores them)', () => {
+    const keywords: NameRule = { timeout: 60, activate_after: 0, matches: ['notetaker'], match: 'whole_word', leave_when_only_bots: false };
+    const bot = new Bot({ ...ATTENDEE_DEFAULTS, bot_names: keywords }).join().present('Fathom Notetaker');
+    expect(bot.run(1000, SPEECH)).toBeNull();
   });
 
   it('gives up on the host at 600 s (fatal) and on the lobby at 900 s', () => {
