@@ -115,7 +115,17 @@ async function passPasswordPage(ctx: AdapterContext): Promise<void> {
   await requireFirst(frame, 'submit the meeting password', S.PASSWORD_NEXT, { timeoutMs: ctx.stepTimeoutMs }).then((f) =>
     f.locator.click({ timeout: ctx.stepTimeoutMs }),
   );
-  await requireFirst(frame, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs });
+  // Webex answers on the same page: the form, or an error under the field (the probe's wrong_password).
+  const deadline = Date.now() + ctx.stepTimeoutMs;
+  while (!ctx.signal.aborted && Date.now() < deadline) {
+    if (await findFirst(frame, S.NAME_INPUT, { timeoutMs: 0 })) return;
+    const state = (await probeWebex(ctx).catch(() => null))?.state;
+    if (state?.phase === 'ended' && state.outcome.sub_code === 'meeting_password_incorrect') {
+      throw new JoinStepError('enter the meeting password', S.PASSWORD_INPUT, 'meeting_password_incorrect', 'Webex did not accept the password');
+    }
+    await sleep(250);
+  }
+  if (!ctx.signal.aborted) await requireFirst(frame, 'find the name input', S.NAME_INPUT, { timeoutMs: 0 });
 }
 
 async function fillPreJoinForm(ctx: AdapterContext): Promise<void> {
@@ -137,7 +147,8 @@ async function switchOffIfLive(ctx: AdapterContext, buttons: readonly string[], 
   const found = await findFirst(frame, buttons, { timeoutMs: 0 });
   if (!found) return;
   const label = ((await found.locator.getAttribute('aria-label', { timeout: ctx.stepTimeoutMs }).catch(() => null)) ?? '').toLowerCase();
-  if (liveLabels.some((l) => label === l || label.startsWith(`${l},`) || label.includes(l))) {
+  // Whole words only: "unmute" and "click to unmute" contain "mute" but say the microphone is off.
+  if (liveLabels.some((l) => new RegExp(`(^|[^a-z])${l}($|[^a-z])`).test(label))) {
     await found.locator.click({ timeout: ctx.stepTimeoutMs });
   }
 }
