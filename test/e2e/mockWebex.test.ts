@@ -191,7 +191,7 @@ describe('Webex mock: client', () => {
   });
 
   it('pre-join form: pre-filled name kept by the form’s state, media labels, soft-disabled camera with its blocking dialog, cookie banner, untrusted join ignored', async () => {
-    const { id, page } = await openClient({ ui_variant: { webex_prefilled_name: 'Previous Guest' } });
+    const { id, page } = await openClient({ ui_variant: { webex_prefilled_name: 'Previous Guest', webex_mic: 'live', webex_camera: 'none' } });
     const name = page.locator(NAME);
     expect(await name.inputValue()).toBe('Previous Guest');
     const join = page.locator(JOIN);
@@ -242,9 +242,14 @@ describe('Webex mock: client', () => {
     const { id, page } = await openClient({
       host_present: false,
       participants: [{ name: 'Alice Example' }, { name: 'Bob Example' }],
-      ui_variant: { webex_name_field: 'mdc_input', webex_prefilled_name: 'Old Name', webex_cookie_banner: false },
+      ui_variant: { webex_name_field: 'mdc_input', webex_prefilled_name: 'Old Name', webex_cookie_banner: false, webex_mic: 'muted', webex_camera: 'on' },
     });
     await page.locator(MDC_NAME).waitFor();
+    expect(await page.locator('mdc-button[data-test="microphone-button"]').getAttribute('aria-label')).toBe('Unmute');
+    const camera = page.locator('mdc-button[data-test="camera-button"]');
+    expect(await camera.getAttribute('aria-label')).toBe('Stop video');
+    await camera.click();
+    expect(await camera.getAttribute('aria-label')).toBe('Start video');
     // Plain CSS stops at the shadow root; Playwright's CSS pierces it.
     expect(await page.evaluate((css) => document.querySelector(css), MDC_NAME)).toBeNull();
     expect(await page.locator('mdc-input[data-test="Name"]').evaluate((el) => el.shadowRoot?.mode)).toBe('open');
