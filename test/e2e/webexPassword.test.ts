@@ -1,0 +1,85 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
+import { webexAdapter } from '../../platforms/webex/adapter.js';
+import { osKeyPresser } from '../../src/bot/osInput.js';
+import type { AdapterContext } from '../../src/platform/adapter.js';
+import { JoinStepError } from '../../src/platform/adapter.js';
+import { createLogger } from '../../src/util/log.js';
+import { MockClient } from '../helpers/mockClient.js';
+import { startXDisplay, type XDisplay } from '../helpers/xDisplay.js';
+
+// The Webex password page with a password in hand. A Create Bot body has no field for a Webex password and
+// Webex links never carry one (platforms.md 3.1), so the bot process cannot get here yet; these tests run the
+// adapter itself, in headful Chromium on a private Xvfb with the bot's own OS-level Escape, against the mock.
+
+let mock: MockServer;
+let client: MockClient;
+let x: XDisplay;
+let browser: Browser;
+
+beforeAll(async () => {
+  mock = await startMockServer();
+  client = new MockClient(mock.url);
+  x = await startXDisplay();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: false,
+    env: { ...process.env, DISPLAY: x.display },
+    args: [
+      '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--no-sandbox',
+      '--window-position=0,0', '--window-size=1280,720', '--lang=en-US', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await x?.close();
+  await mock?.close();
+});
+
+async function adapterContext(joinUrl: string, password: string): Promise<{ ctx: AdapterContext; page: Page }> {
+  const page = await (await browser.newContext({ viewport: null, locale: 'en-US' })).newPage();
+  const ctx: AdapterContext = {
+    page,
+    meeting: { platform: 'webex', join_url: joinUrl, meeting_id: 'mock', password, recall_shape: null } as unknown as AdapterContext['meeting'],
+    botName: 'Acme Notetaker',
+    log: createLogger({ minLevel: 'error', stderr: false, file: null, redact: [] }),
+    stepTimeoutMs: 10_000,
+    signal: new AbortController().signal,
+    osKey: osKeyPresser(x.display),
+  };
+  return { ctx, page };
+}
+
+describe('webex adapter: password page', () => {
+  it('types the right password, then joins from the form', async () => {
+    const m = await client.createMeeting({ platform: 'webex', passcode: 'Secret42', waiting_room: false });
+    const { ctx, page } = await adapterContext(m.join_url, 'Secret42');
+    try {
+      await webexAdapter.join(ctx);
+      const view = await client.waitFor(m.id, (v) => v.bot.status === 'admitted', 10_000, 'admitted');
+      expect(view.events.filter((e) => e.type === 'passcode_check').map((e) => e.detail)).toEqual([{ ok: true }]);
+      expect(view.joined_names).toEqual(['Acme Notetaker']);
+      await expect.poll(async () => (await webexAdapter.probe(ctx)).state.phase, { timeout: 5000 }).toBe('in_call');
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('a wrong password ends the join with meeting_password_incorrect (not a missing name field)', async () => {
+    const m = await client.createMeeting({ platform: 'webex', passcode: 'Secret42' });
+    const { ctx, page } = await adapterContext(m.join_url, 'Wrong99');
+    try {
+      const err = await webexAdapter.join(ctx).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(JoinStepError);
+      expect((err as JoinStepError).sub_code).toBe('meeting_password_incorrect');
+      const view = await client.get(m.id);
+      expect(view.events.filter((e) => e.type === 'passcode_check').map((e) => e.detail)).toEqual([{ ok: false }]);
+      expect(view.joined_names).toEqual([]);
+    } finally {
+      await page.context().close();
+    }
+  });
+});
