@@ -162,6 +162,25 @@ describe('Webex mock: launch page (headful, native dialog)', () => {
 });
 
 describe('Webex mock: client', () => {
+  it('preloaded client: a hidden iframe waits behind the chooser; its src with preload=false starts the client (the guest provider fallback)', async () => {
+    const m = await meeting({ ui_variant: { webex_preload_iframe: true } });
+    const page = await newPage();
+    await page.goto(m.join_url);
+    const iframe = page.locator('iframe#unified-webclient-iframe');
+    await iframe.waitFor({ state: 'attached' });
+    expect(await page.locator('#broadcom-center-right').isVisible()).toBe(true);
+    expect(await iframe.isVisible()).toBe(false);
+    const src = (await iframe.getAttribute('src'))!;
+    expect(src).toContain('preload=true');
+    await page.waitForTimeout(500);
+    expect(await page.frameLocator('iframe#unified-webclient-iframe').locator(NAME).count()).toBe(0);
+    expect((await client.get(m.id)).events.filter((e) => e.type === 'page_opened')).toHaveLength(1); // the launch page only
+
+    await page.goto(new URL(src.replace('preload=true', 'preload=false'), server.url).href);
+    await page.locator(NAME).waitFor();
+    expect((await client.get(m.id)).bot.status).toBe('prejoin');
+  });
+
   it('asks for the password first: a wrong one shows an error and clears the field, the right one opens the form', async () => {
     const { id, page } = await openClient({ passcode: 'Secret42', waiting_room: false });
     const field = page.locator('input[aria-label="Meeting password"]');
