@@ -81,6 +81,9 @@ async function passChooser(ctx: AdapterContext): Promise<void> {
 }
 
 async function clientVisible(ctx: AdapterContext): Promise<boolean> {
+  // The client iframe can already sit, hidden, behind a chooser that is still up (its src is what the guest
+  // provider rewrites to preload=false, platforms.md 3.1): an iframe alone does not mean the chooser is passed.
+  if (await findFirst(ctx.page, S.CHOOSER_JOIN_BROWSER, { timeoutMs: 0 })) return false;
   for (const css of S.CLIENT_IFRAMES) if ((await ctx.page.locator(css).count().catch(() => 0)) > 0) return true;
   const phase = (await probeWebex(ctx).catch(() => null))?.state.phase;
   return phase !== undefined && phase !== 'unknown' && !(await ctx.page.locator(S.CHOOSER_JOIN_BROWSER.join(',')).count().catch(() => 0));
