@@ -1,4 +1,4 @@
-import type { Frame } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { AdapterContext, MeetingSnapshot, MeetingState } from '../../src/platform/adapter.js';
 import { clientFrame, evaluateBounded } from '../../src/platform/page.js';
 import { CLIENT_IFRAMES, PROBE } from './selectors.js';
@@ -100,6 +100,13 @@ const STATE_OF: Record<Verdict, MeetingState> = {
   unknown: { phase: 'unknown' },
 };
 
+/**
+ * Pages this probe has seen in the meeting. Zoom shows the same "You have been removed" for a guest removed
+ * from the waiting room and for one removed from the meeting (2.5); only whether the bot ever got in tells
+ * `bot_kicked_from_waiting_room` from `bot_kicked_from_call`.
+ */
+const admittedPages = new WeakSet<Page>();
+
 export function zoomFrame(ctx: AdapterContext): Promise<Frame> {
   return clientFrame(ctx, CLIENT_IFRAMES);
 }
@@ -107,7 +114,8 @@ export function zoomFrame(ctx: AdapterContext): Promise<Frame> {
 export async function probeZoom(ctx: AdapterContext): Promise<MeetingSnapshot> {
   const frame = await zoomFrame(ctx);
   const raw = await evaluateBounded(frame, readZoomClient, { p: PROBE, botName: ctx.botName }, ctx.stepTimeoutMs, 'read the Zoom client');
-  const base = STATE_OF[raw.verdict];
+  if (raw.verdict === 'in_call') admittedPages.add(ctx.page);
+  const base = raw.verdict === 'removed' && !admittedPages.has(ctx.page) ? ENDED('bot_kicked_from_waiting_room') : STATE_OF[raw.verdict];
   const state: MeetingState = base.phase === 'ended' ? { ...base, text: raw.text } : base;
   return {
     state,
