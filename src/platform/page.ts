@@ -66,7 +66,14 @@ export async function requireFirst(
   return found;
 }
 
-/** Clicks the first visible match with a real (trusted) pointer click. Returns the selector used, or null. */
+/** Bound of the click itself once the element is found; never 0, which Playwright reads as "no timeout". */
+const MIN_CLICK_MS = 2000;
+
+/**
+ * Clicks the first visible match with a real (trusted) pointer click. `timeoutMs` bounds the wait for an
+ * element (0 = look once); the click is bounded separately, so a control covered by a modal cannot hang the
+ * bot. Returns the selector used, or null.
+ */
 export async function clickFirst(
   scope: LocatorScope,
   selectors: readonly string[],
@@ -74,7 +81,7 @@ export async function clickFirst(
 ): Promise<string | null> {
   const found = await findFirst(scope, selectors, opts);
   if (!found) return null;
-  await found.locator.click({ timeout: opts.timeoutMs });
+  await found.locator.click({ timeout: Math.max(opts.timeoutMs, MIN_CLICK_MS) });
   return found.selector;
 }
 
