@@ -1,4 +1,3 @@
-import type { Frame } from 'playwright-core';
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { clickFirst, findFirst, openChatPanel, requireFirst, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
@@ -10,8 +9,6 @@ const ZOOM_CHAT_LIMIT = 4096;
 const PREJOIN_FORM_TIMEOUT_MS = 60_000;
 /** The first clicks after the client frame loads are sometimes ignored (meetingbot waits 6 s); retry instead. */
 const JOIN_ATTEMPTS = 3;
-/** Bound for clicking an optional control that is already shown (a covered one must not stall the bot). */
-const OPTIONAL_CLICK_MS = 2000;
 
 export const zoomAdapter: PlatformAdapter = {
   platform: 'zoom',
@@ -29,8 +26,8 @@ export const zoomAdapter: PlatformAdapter = {
     await typeReplacing(ctx, name.locator, ctx.botName);
     await fillPasscodeIfAsked(ctx);
     // The preview toggles name the action they perform: "Mute" means the mic is live.
-    await clickIfShown(frame, S.PREVIEW_MIC_LIVE);
-    await clickIfShown(frame, S.PREVIEW_CAMERA_LIVE);
+    await clickFirst(frame, S.PREVIEW_MIC_LIVE, { timeoutMs: 0 }).catch(() => null);
+    await clickFirst(frame, S.PREVIEW_CAMERA_LIVE, { timeoutMs: 0 }).catch(() => null);
     await clickJoin(ctx);
   },
 
@@ -38,7 +35,7 @@ export const zoomAdapter: PlatformAdapter = {
 
   async maintain(ctx) {
     const frame = await clientFrame(ctx);
-    await clickIfShown(frame, S.INCALL_POPUPS);
+    await clickFirst(frame, S.INCALL_POPUPS, { timeoutMs: 0 }).catch(() => null);
   },
 
   async afterAdmitted(ctx) {
@@ -67,20 +64,6 @@ export const zoomAdapter: PlatformAdapter = {
   },
 };
 
-/**
- * Clicks the first shown control of an optional screen, if any. Looks once (no wait for it to appear) and
- * bounds the click itself: clickFirst with timeoutMs 0 would hand Playwright a click timeout of 0, which
- * means "no timeout", and a control covered by a modal would then hang the bot.
- */
-async function clickIfShown(frame: Frame, selectors: readonly string[]): Promise<boolean> {
-  const found = await findFirst(frame, selectors, { timeoutMs: 0 });
-  if (!found) return false;
-  return found.locator.click({ timeout: OPTIONAL_CLICK_MS }).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** Passes cookie, terms and permission screens until the name input shows; false if the page is already past it. */
 async function waitForPreJoinForm(ctx: AdapterContext): Promise<boolean> {
   const deadline = Date.now() + PREJOIN_FORM_TIMEOUT_MS;
@@ -90,7 +73,7 @@ async function waitForPreJoinForm(ctx: AdapterContext): Promise<boolean> {
     const frame = await clientFrame(ctx);
     let dismissed = false;
     for (const group of [S.COOKIE_BUTTONS, S.TERMS_AGREE, S.PERMISSION_BUTTONS]) {
-      if (await clickIfShown(frame, group)) dismissed = true;
+      if (await clickFirst(frame, group, { timeoutMs: 0 }).catch(() => null)) dismissed = true;
     }
     // The permission dialog comes back a second time (2.2 state 4) over a form that is already visible
     // beneath it: the form is ready only after a round with nothing left to dismiss.
