@@ -15,6 +15,7 @@ import { adapterFor } from '../platform/registry.js';
 import { startMediaEnvironment, type MediaEnvironment } from '../capture/mediaEnvironment.js';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { Recorder, type RecordingResult } from '../capture/recorder.js';
+import { FRAME_MS } from '../capture/audioTap.js';
 import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { describeExit } from '../process/exitReason.js';
 import { saveFailureEvidence } from './evidence.js';
@@ -143,7 +144,8 @@ class BotRun {
         userDataDir: join(this.workDir, 'chromium-profile'),
         log: this.log.child('browser'),
         allowLoopback: this.opts.allowLoopback,
-        headful: this.opts.headful,
+        // Headful or headless follows the media environment: a display exists only when video is filmed
+        // (or, with --headful, the user's own display is used).
       }),
     );
     const { page, process: chromium } = this.browser;
@@ -266,8 +268,8 @@ class BotRun {
     recorder.on('error', (err: unknown) =>
       this.requestEnd({ status: 'fatal', sub_code: 'recording_failed' }, { reason: err instanceof Error ? err.message : String(err) }),
     );
-    recorder.audio.on('frame', (frame: { pcm: Buffer; relativeMs: number; capturedAt: Date; level: { rms: number; peak: number }; durationMs: number }) => {
-      this.rules.onAudioLevel(frame.level, frame.durationMs);
+    recorder.audio.on('frame', (frame) => {
+      this.rules.onAudioLevel(frame.level, FRAME_MS);
       this.outputs.audio(frame);
     });
     await recorder.start();
