@@ -6,6 +6,7 @@ import { MockClient, type MeetingSpec } from '../helpers/mockClient.js';
 import { startBot, type BotProcess } from '../helpers/botProcess.js';
 import { toneEnergy } from '../helpers/mediaAudio.js';
 import { execMedia } from '../helpers/mediaExec.js';
+import { frameDifferences } from '../helpers/mediaVideo.js';
 
 // The real bot (the compiled CLI in its own process) against the Google Meet mock, in real Chromium with its
 // own Xvfb, PulseAudio and ffmpeg. Participants are real WebRTC media from another browser.
@@ -39,6 +40,17 @@ function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
 
 function readJsonLines(file: string): Record<string, unknown>[] {
   return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Share of a frame's pixels within a small distance of `hex`: who was seen, by their tile colour. */
+async function colourShare(file: string, atSec: number, hex: string): Promise<number> {
+  const { stdout } = await execMedia('ffmpeg', ['-v', 'error', '-ss', String(atSec), '-i', file, '-frames:v', '1', '-vf', 'scale=320:180', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  let hits = 0;
+  for (let i = 0; i + 2 < stdout.length; i += 3) {
+    if (Math.abs(stdout[i]! - r!) + Math.abs(stdout[i + 1]! - g!) + Math.abs(stdout[i + 2]! - b!) < 40) hits++;
+  }
+  return hits / (stdout.length / 3);
 }
 
 async function durationSec(file: string): Promise<number> {
@@ -83,6 +95,10 @@ describe('google_meet adapter against the Meet mock', () => {
     expect(seconds).toBeLessThan(recordedFor + 1.5);
     for (const tone of [ALICE.tone_hz, BOB.tone_hz]) expect(await toneEnergy(file, tone, 2, seconds - 0.5)).toBeGreaterThan(0.01);
     expect(await toneEnergy(file, 700, 2, seconds - 0.5)).toBeLessThan(0.003);
+    // The video is the meeting as rendered: both participants' tiles are in it, and it moves.
+    for (const p of [ALICE, BOB]) expect(await colourShare(file, seconds - 2, p.color)).toBeGreaterThan(0.02);
+    const motion = await frameDifferences(file);
+    expect(motion.filter((d) => d > 0.05).length).toBeGreaterThan(motion.length / 2);
 
     const participants = JSON.parse(readFileSync(join(b.outDir, 'participants.json'), 'utf8')) as { name: string }[];
     expect(participants.map((p) => p.name).sort()).toEqual([ALICE.name, BOB.name]);
