@@ -1,0 +1,80 @@
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Logger } from '../util/log.js';
+import { concatList, finalizeArgs, type RecordingContainer } from './ffmpegArgs.js';
+import { ffprobePathFor, probeMedia, type MediaInfo } from './probe.js';
+import { runToolOrThrow } from './runTool.js';
+
+export interface FinalizedRecording {
+  file: string;
+  info: MediaInfo;
+  /** Segments that went into the file. */
+  segments: number;
+}
+
+/** A joined file is accepted when it holds the segments' streams and (nearly) all of their duration. */
+export function joinedFileIsComplete(parts: readonly MediaInfo[], joined: MediaInfo): boolean {
+  const expected = parts.reduce((sum, p) => sum + p.durationSec, 0);
+  const types = (i: MediaInfo) => [...i.streamTypes].sort().join(',');
+  return (
+    parts.every((p) => types(p) === types(joined)) &&
+    // Concatenation trims a few ms of encoder priming per segment; anything beyond half a second is lost media.
+    joined.durationSec >= expected - 0.5 - 0.05 * parts.length
+  );
+}
+
+/**
+ * Turns the segment files into one standard file (`outFile`): segments that cannot be read (an ffmpeg that
+ * died before its first fragment) are left out, the rest are joined without re-encoding, and the parts are
+ * deleted only once the joined file has been probed and holds what they held. Returns null when no segment
+ * holds any media. Throws, leaving every part in place, if the joined file is not complete.
+ */
+export async function finalizeRecording(opts: {
+  parts: readonly string[];
+  outFile: string;
+  container: RecordingContainer;
+  ffmpegPath: string;
+  log: Logger;
+}): Promise<FinalizedRecording | null> {
+  const ffprobePath = ffprobePathFor(opts.ffmpegPath);
+  const usable: { file: string; info: MediaInfo }[] = [];
+  const unusable: string[] = [];
+  for (const file of opts.parts) {
+    const info = await probeMedia(file, { ffprobePath }).catch(() => null);
+    if (info && info.durationSec > 0 && info.streamTypes.length > 0) usable.push({ file, info });
+    else unusable.push(file);
+  }
+  if (unusable.length) opts.log.warn('recording: segments without media left out', { files: unusable });
+  if (usable.length === 0) {
+    await Promise.all(unusable.map((f) => rm(f, { force: true })));
+    return null;
+  }
+
+  const listFile = join(dirname(opts.outFile), 'recording.concat.txt');
+  const partial = `${opts.outFile}.partial`;
+  await writeFile(listFile, concatList(usable.map((u) => u.file)));
+  try {
+    await runToolOrThrow({
+      name: 'ffmpeg-finalize',
+      command: opts.ffmpegPath,
+      args: finalizeArgs(listFile, partial, opts.container),
+      log: opts.log,
+      timeoutMs: 10 * 60_000,
+    });
+    const info = await probeMedia(partial, { ffprobePath });
+    if (!joinedFileIsComplete(usable.map((u) => u.info), info)) {
+      throw new Error(
+        `joined file holds ${info.durationSec.toFixed(2)} s (${info.streamTypes.join(',')}), segments ` +
+          usable.map((u) => `${u.info.durationSec.toFixed(2)} s (${u.info.streamTypes.join(',')})`).join(' + '),
+      );
+    }
+    await rename(partial, opts.outFile);
+    await Promise.all([...usable.map((u) => u.file), ...unusable].map((f) => rm(f, { force: true })));
+    return { file: opts.outFile, info, segments: usable.length };
+  } catch (err) {
+    await rm(partial, { force: true });
+    throw new Error(`recording: could not join ${usable.length} segment(s) into ${opts.outFile}; the segments are kept: ${String(err)}`);
+  } finally {
+    await rm(listFile, { force: true });
+  }
+}

@@ -1,0 +1,78 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SupervisedProcess } from '../process/supervisor.js';
+import type { Logger } from '../util/log.js';
+
+export interface PulseServer {
+  /** PULSE_SERVER value: "unix:/…/native". */
+  server: string;
+  sink: string;
+  /** The sink's monitor: everything played into the sink, as a capture source. */
+  monitor: string;
+  process: SupervisedProcess;
+  stop(): Promise<void>;
+}
+
+/** Sink names allow letters, digits, '_', '-' and '.'; anything else becomes '_'. */
+export function sinkNameFor(name: string): string {
+  return `meetbot_${name.replace(/[^A-Za-z0-9_.-]/g, '_')}`.slice(0, 64);
+}
+
+/**
+ * This bot's own PulseAudio server: one null sink (what Chromium plays, what ffmpeg records from its monitor)
+ * and a Unix socket in `dir`. A server per bot, rather than a sink per bot on a shared server, means no shared
+ * default sink to race for (Meeting BaaS #208) and no mixing of meetings (Attendee #797).
+ *
+ * It runs as root here with HOME, XDG_RUNTIME_DIR and PULSE_RUNTIME_PATH all inside `dir`, without D-Bus or
+ * X11 (DISPLAY is left out of its environment, or it would try to autolaunch a D-Bus daemon through X).
+ */
+export async function startPulse(opts: { dir: string; sinkName: string; log: Logger; timeoutMs?: number }): Promise<PulseServer> {
+  const runtime = join(opts.dir, 'runtime');
+  const home = join(opts.dir, 'home');
+  await mkdir(runtime, { recursive: true, mode: 0o700 });
+  await mkdir(home, { recursive: true, mode: 0o700 });
+  const socket = join(opts.dir, 'native');
+  const proc = SupervisedProcess.start({
+    name: 'pulseaudio',
+    command: 'pulseaudio',
+    args: [
+      // No default.pa: exactly the two modules below, nothing probing for sound cards, Bluetooth or X11.
+      '-n',
+      // Stays a child of the supervisor (its process group, its pdeathsig) instead of forking away.
+      '--daemonize=no',
+      '--exit-idle-time=-1',
+      '--use-pid-file=no',
+      '--system=false',
+      // Clients cannot shut the bot's server down.
+      '--disallow-exit',
+      '--log-target=stderr',
+      // info level prints "Daemon startup complete", the readiness line.
+      '--log-level=info',
+      '-L', `module-null-sink sink_name=${opts.sinkName} rate=48000 channels=2 sink_properties=device.description=${opts.sinkName}`,
+      // Anonymous auth is safe: the socket lives in the bot's private 0700 directory.
+      '-L', `module-native-protocol-unix socket=${socket} auth-anonymous=1`,
+    ],
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      HOME: home,
+      XDG_RUNTIME_DIR: runtime,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      PULSE_RUNTIME_PATH: runtime,
+    },
+    logger: opts.log,
+  });
+  try {
+    await proc.waitForLine(/Daemon startup complete/, opts.timeoutMs ?? 10_000);
+  } catch (err) {
+    await proc.stop('failed to start', 'SIGKILL', 1000);
+    throw err;
+  }
+  opts.log.debug('pulseaudio: ready', { socket, sink: opts.sinkName, pid: proc.pid });
+  return {
+    server: `unix:${socket}`,
+    sink: opts.sinkName,
+    monitor: `${opts.sinkName}.monitor`,
+    process: proc,
+    stop: async () => void (await proc.stop('media environment disposed', 'SIGTERM', 3000)),
+  };
+}
