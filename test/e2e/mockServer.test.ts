@@ -64,9 +64,9 @@ describe('mock meeting server', () => {
 
   it('rejects bad bodies with the field and the reason', async () => {
     expect(await post('/api/meetings', { platform: 'teams' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^platform: /) } });
-    expect(await post('/api/meetings', { platform: 'zoom' })).toEqual({
+    expect(await post('/api/meetings', { platform: 'zoom', passcode: 'with space' })).toEqual({
       status: 400,
-      body: { error: 'platform: platform zoom has no mock page yet' },
+      body: { error: 'passcode: must be 1-32 letters or digits' },
     });
     expect((await post('/api/meetings', { platform: 'google_meet', ui_variant: { chat: 'rich' } })).body.error).toMatch(/^ui_variant\.chat: /);
     expect((await post('/api/meetings', { platform: 'google_meet', participants: [{ name: 'A', color: 'red' }] })).body.error).toBe(
