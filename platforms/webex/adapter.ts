@@ -9,6 +9,8 @@ import * as S from './selectors.js';
 const WEBEX_CHAT_LIMIT = 4096;
 /** LMA: up to 4 rounds of click + Escape on the native "Open Webex?" dialog. */
 const CHOOSER_ROUNDS = 4;
+/** How long after the app launch attempt the "Problem joining from browser?" popup may take to show. */
+const PROBLEM_DIALOG_WAIT_MS = 1500;
 const CLIENT_TIMEOUT_MS = 30_000;
 /** If Webex falls back to the form after Join, click again at most 3 times, at least 3 s apart. */
 const JOIN_ATTEMPTS = 3;
@@ -70,13 +72,35 @@ export const webexAdapter: PlatformAdapter = {
  */
 async function passChooser(ctx: AdapterContext): Promise<void> {
   for (let round = 0; round < CHOOSER_ROUNDS && !ctx.signal.aborted; round++) {
+    await closeProblemDialog(ctx, 0);
     if (await clientVisible(ctx)) return;
     const chooser = await findFirst(ctx.page, S.CHOOSER_JOIN_BROWSER, { timeoutMs: round === 0 ? 5000 : 1000 });
     if (!chooser) return; // no chooser: the link led straight to the client
     await chooser.locator.click({ timeout: ctx.stepTimeoutMs });
     await sleep(1000);
     await ctx.osKey('Escape');
-    await clickFirst(ctx.page, S.PROBLEM_DIALOG_CLOSE, { timeoutMs: 0 }).catch(() => null);
+    await closeProblemDialog(ctx, PROBLEM_DIALOG_WAIT_MS);
+  }
+}
+
+/**
+ * Closes "Problem joining from browser?" (platforms.md 3.2 state 2), waiting up to `waitMs` for it to show. It
+ * covers the chooser and takes its clicks; a close click sent while Chromium's own dialog is still closing is
+ * lost, so the close is repeated until the popup is gone.
+ */
+async function closeProblemDialog(ctx: AdapterContext, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let seen = false;
+  while (!ctx.signal.aborted) {
+    const open = await findFirst(ctx.page, S.PROBLEM_DIALOG_CLOSE, { timeoutMs: 0 });
+    if (open) {
+      seen = true;
+      await open.locator.click({ timeout: 1000 }).catch(() => undefined);
+    } else if (seen || !(await findFirst(ctx.page, S.CHOOSER_JOIN_BROWSER, { timeoutMs: 0 }))) {
+      return; // closed, or the chooser is gone (the client is opening)
+    }
+    if (Date.now() >= deadline) return;
+    await sleep(250);
   }
 }
 
