@@ -24,7 +24,12 @@ interface RawSnapshot {
 function readZoomClient(arg: { p: Probe; botName: string }): RawSnapshot {
   const { p } = arg;
   const norm = (s: string) => s.replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').toLowerCase();
-  const body = norm(document.body ? document.body.innerText : '');
+  // Chat rows and chat toasts hold what people typed: end-screen wording in a message ends nothing.
+  let body = norm(document.body ? document.body.innerText : '');
+  for (const el of document.querySelectorAll([p.chatMessage, p.chatToast].join(','))) {
+    const typed = norm((el as HTMLElement).innerText ?? '').trim();
+    if (typed) body = body.replace(typed, ' ');
+  }
   const find = (phrases: readonly string[]) => phrases.find((x) => body.includes(norm(x)));
   const present = (css: readonly string[]) => css.some((c) => document.querySelector(c) !== null);
   const done = (verdict: Verdict, text = ''): RawSnapshot => ({ verdict, text, participants: null, chat: [] });

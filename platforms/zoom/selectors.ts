@@ -76,4 +76,5 @@ export const PROBE = {
   chatMessage: '.new-chat-message__container',
   chatSender: '.chat-item__sender',
   chatText: ['.new-chat-message__text-box', '.chat-rtf-box__display'],
+  chatToast: '[class*="notification-message"]',
 } as const;

@@ -128,6 +128,14 @@ describe('zoom adapter against the Zoom mock', () => {
     const view = await client.waitFor(m.id, (v) => v.chat_received.length > 0, 20_000, 'the bot chat message');
     expect(view.chat_received.map((c) => c.text)).toEqual([message]);
 
+    // End-screen wording typed into the chat is a message, not an end of the meeting.
+    const trap = 'Carol was removed from the meeting by mistake; the host ended the meeting for her';
+    await client.chat(m.id, ALICE.name, trap);
+    const seen = await b.waitForEvent((e) => e.event === 'participant_events.chat_message', 20_000);
+    expect(seen).toMatchObject({ participant: { name: ALICE.name }, data: { text: trap } });
+    await sleep(2000);
+    expect(b.codes.at(-1)).toBe('in_call_not_recording');
+
     await client.kick(m.id);
     expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
     expect((await b.exited).code).toBe(0);
