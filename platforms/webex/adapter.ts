@@ -11,6 +11,10 @@ const WEBEX_CHAT_LIMIT = 4096;
 const CHOOSER_ROUNDS = 4;
 /** How long after the app launch attempt the "Problem joining from browser?" popup may take to show. */
 const PROBLEM_DIALOG_WAIT_MS = 1500;
+/** How long to keep closing that popup while Chromium's own dialog may still take the clicks. */
+const PROBLEM_DIALOG_CLOSE_MS = 2000;
+/** A chooser click that cannot land (a popup over it) gives up soon, so the next round can clear the way. */
+const CHOOSER_CLICK_TIMEOUT_MS = 3000;
 const CLIENT_TIMEOUT_MS = 30_000;
 /** If Webex falls back to the form after Join, click again at most 3 times, at least 3 s apart. */
 const JOIN_ATTEMPTS = 3;
@@ -68,15 +72,20 @@ export const webexAdapter: PlatformAdapter = {
 
 /**
  * "Join from this browser". Its first click also fires a webex:// link, and Chromium answers with a native
- * "Open Webex?" dialog that no page input can reach: Escape at the OS level closes it, then click again.
+ * "Open Webex?" dialog that no page input can reach (it swallows every click until it is gone): Escape at the OS
+ * level closes it, then click again. Under load the dialog can open after the Escape; the next round's Escape and
+ * a chooser click that gives up early (instead of waiting out the step timeout) recover from that.
  */
 async function passChooser(ctx: AdapterContext): Promise<void> {
   for (let round = 0; round < CHOOSER_ROUNDS && !ctx.signal.aborted; round++) {
+    if (round > 0) await ctx.osKey('Escape');
     await closeProblemDialog(ctx, 0);
     if (await clientVisible(ctx)) return;
     const chooser = await findFirst(ctx.page, S.CHOOSER_JOIN_BROWSER, { timeoutMs: round === 0 ? 5000 : 1000 });
     if (!chooser) return; // no chooser: the link led straight to the client
-    await chooser.locator.click({ timeout: ctx.stepTimeoutMs });
+    await chooser.locator
+      .click({ timeout: Math.min(ctx.stepTimeoutMs, CHOOSER_CLICK_TIMEOUT_MS) })
+      .catch((err: unknown) => ctx.log.debug('chooser click did not land', { round, error: String(err).split('\n')[0] }));
     await sleep(1000);
     await ctx.osKey('Escape');
     await closeProblemDialog(ctx, PROBLEM_DIALOG_WAIT_MS);
@@ -84,22 +93,22 @@ async function passChooser(ctx: AdapterContext): Promise<void> {
 }
 
 /**
- * Closes "Problem joining from browser?" (platforms.md 3.2 state 2), waiting up to `waitMs` for it to show. It
- * covers the chooser and takes its clicks; a close click sent while Chromium's own dialog is still closing is
- * lost, so the close is repeated until the popup is gone.
+ * Closes "Problem joining from browser?" (platforms.md 3.2 state 2), waiting up to `appearMs` for it to show. It
+ * covers the chooser and takes its clicks; a close click sent while Chromium's own dialog is still up is lost,
+ * so the close is repeated until the popup is gone (for a bounded time).
  */
-async function closeProblemDialog(ctx: AdapterContext, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs;
-  let seen = false;
+async function closeProblemDialog(ctx: AdapterContext, appearMs: number): Promise<void> {
+  const appearBy = Date.now() + appearMs;
+  let closeBy: number | null = null;
   while (!ctx.signal.aborted) {
     const open = await findFirst(ctx.page, S.PROBLEM_DIALOG_CLOSE, { timeoutMs: 0 });
     if (open) {
-      seen = true;
+      closeBy ??= Date.now() + PROBLEM_DIALOG_CLOSE_MS;
+      if (Date.now() >= closeBy) return;
       await open.locator.click({ timeout: 1000 }).catch(() => undefined);
-    } else if (seen || !(await findFirst(ctx.page, S.CHOOSER_JOIN_BROWSER, { timeoutMs: 0 }))) {
-      return; // closed, or the chooser is gone (the client is opening)
+    } else if (closeBy !== null || Date.now() >= appearBy || !(await findFirst(ctx.page, S.CHOOSER_JOIN_BROWSER, { timeoutMs: 0 }))) {
+      return; // closed, never came, or the chooser is gone (the client is opening)
     }
-    if (Date.now() >= deadline) return;
     await sleep(250);
   }
 }
