@@ -62,8 +62,9 @@ export function chromiumFlags(o: ChromiumFlagOptions): string[] {
     // A fresh profile per bot: no cookies, cache or state shared between bots.
     `--user-data-dir=${o.userDataDir}`,
   ];
-  // New headless: the real browser without windows, no Xvfb needed when nothing is filmed.
-  if (o.headless) flags.push('--headless');
+  // New headless: the real browser without windows, no Xvfb needed when nothing is filmed. Its virtual screen
+  // is 800x600 unless told otherwise, and the kiosk window fills the screen: give it the recording size.
+  if (o.headless) flags.push('--headless', `--screen-info={${o.width}x${o.height}}`);
   // Root has no usable sandbox here; never disabled otherwise.
   if (o.runningAsRoot) flags.push('--no-sandbox');
   // WebRTC normally ignores loopback candidates; tests run both peers on 127.0.0.1.

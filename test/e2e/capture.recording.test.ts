@@ -48,6 +48,12 @@ async function topLevelBoxes(file: string): Promise<string[]> {
   }
 }
 
+test('the page fills the whole screen: viewport = recording size, no browser UI, no automation flag', async () => {
+  const view = await bot.browser.page.evaluate(() => [innerWidth, innerHeight, outerWidth, outerHeight, navigator.webdriver]);
+  expect(view).toEqual([1280, 720, 1280, 720, false]);
+  expect(await bot.browser.page.evaluate(() => navigator.userAgent)).toMatch(/\(X11; Linux x86_64\).* Chrome\/\d+/);
+});
+
 describe('a 10 s recording of the tone page', () => {
   let result: Awaited<ReturnType<Recorder['stop']>>;
   let wallSec: number;

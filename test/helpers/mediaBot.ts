@@ -46,6 +46,7 @@ export async function startMediaBot(opts: {
   recording: RecordingSpec;
   url: string;
   restartLimit?: number;
+  allowLoopback?: boolean;
 }): Promise<MediaBot> {
   const workDir = await mkdtemp(join(tmpdir(), `meetbot-${opts.name}-`));
   const log = testLogger(opts.name);
@@ -53,7 +54,14 @@ export async function startMediaBot(opts: {
   const media = await startMediaEnvironment({ recording: opts.recording, workDir, log });
   let browser: LaunchedBrowser | null = null;
   try {
-    browser = await launchBrowser({ media, recording: opts.recording, chromiumPath: CHROMIUM, userDataDir: join(workDir, 'profile'), log });
+    browser = await launchBrowser({
+      media,
+      recording: opts.recording,
+      chromiumPath: CHROMIUM,
+      userDataDir: join(workDir, 'profile'),
+      log,
+      allowLoopback: opts.allowLoopback ?? false,
+    });
     await browser.page.goto(opts.url, { timeout: 15_000 });
     const recorder = new Recorder({
       recording: opts.recording,

@@ -50,9 +50,12 @@ describe('chromiumFlags', () => {
     expect(chromiumFlags({ ...base, runningAsRoot: true })).toContain('--no-sandbox');
   });
 
-  it('adds --headless only when asked', () => {
+  it('adds --headless only when asked, with a virtual screen of the recording size', () => {
     expect(flags).not.toContain('--headless');
-    expect(chromiumFlags({ ...base, headless: true })).toContain('--headless');
+    expect(flags.join(' ')).not.toContain('--screen-info');
+    const headless = chromiumFlags({ ...base, headless: true });
+    expect(headless).toContain('--headless');
+    expect(headless).toContain('--screen-info={1280x720}');
   });
 
   it('allows loopback WebRTC only for the operator test switch', () => {
