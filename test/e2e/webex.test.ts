@@ -1,0 +1,170 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
+import { MockClient, type MeetingSpec, type MeetingView } from '../helpers/mockClient.js';
+import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import { toneEnergy } from '../helpers/mediaAudio.js';
+import { execMedia } from '../helpers/mediaExec.js';
+
+// The real bot (the compiled CLI in its own process) against the Webex mock, in real Chromium on its own Xvfb,
+// with PulseAudio and ffmpeg. The launch page's first "Join from this browser" fires webex://, and Chromium's
+// native dialog swallows every page click until the bot presses Escape on its display (xdotool): a bot that
+// gets past the chooser has closed it.
+
+let mock: MockServer;
+let client: MockClient;
+const running: BotProcess[] = [];
+
+beforeAll(async () => {
+  mock = await startMockServer();
+  client = new MockClient(mock.url);
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((b) => b.stop('SIGKILL')));
+  await mock.close();
+});
+
+const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440 };
+const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 1000 };
+const BOT_NAME = 'Acme Notetaker';
+
+function meeting(spec: Partial<MeetingSpec> = {}) {
+  return client.createMeeting({ platform: 'webex', participants: [ALICE, BOB], ...spec });
+}
+
+function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
+  const b = startBot({ url, platform: 'webex', body: { bot_name: BOT_NAME, ...body } });
+  running.push(b);
+  return b;
+}
+
+function details(view: MeetingView, type: string): unknown[] {
+  return view.events.filter((e) => e.type === type).map((e) => e.detail);
+}
+
+/** The launch page saw the app launch, then a later click that reached it: the native dialog was closed. */
+function expectChooserPassed(view: MeetingView): void {
+  expect(details(view, 'chooser_click')).toEqual([
+    { n: 1, trusted: true, action: 'launch_app' },
+    { n: 2, trusted: true, action: 'join_from_browser' },
+  ]);
+}
+
+async function durationSec(file: string): Promise<number> {
+  const { stdout } = await execMedia('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  return Number(stdout.toString().trim());
+}
+
+describe('webex adapter against the Webex mock', () => {
+  it('passes the chooser, clears the pre-filled name, mutes, waits in the lobby, records the participants, chats both ways, ends with the host', async () => {
+    const m = await meeting({ ui_variant: { webex_prefilled_name: 'Previous Guest' } });
+    const message = 'Hello from the notetaker: this meeting is recorded. <b>not bold</b> & "quoted"';
+    const b = bot(m.join_url, { chat: { on_bot_join: { send_to: 'everyone', message } } });
+
+    await b.waitForStatus('in_waiting_room', 60_000);
+    const lobby = await client.waitFor(m.id, (v) => v.bot.status === 'knocking', 10_000, 'the knock');
+    expectChooserPassed(lobby);
+    // The field said "Previous Guest": the mock joined exactly bot_name, muted and without video.
+    expect(lobby.joined_names).toEqual([BOT_NAME]);
+    expect(details(lobby, 'join_form')).toEqual([{ name: BOT_NAME, email: expect.stringMatching(/@example\.com$/), mic: false, camera: false }]);
+    expect(details(lobby, 'cookies')).toHaveLength(1);
+    // The lobby has More options and Leave meeting: still not admitted.
+    await new Promise((r) => setTimeout(r, 4000));
+    expect(b.codes).not.toContain('in_call_not_recording');
+
+    await client.admit(m.id);
+    const recording = await b.waitForStatus('in_call_recording', 30_000);
+    const withChat = await client.waitFor(
+      m.id,
+      (v) => v.chat_received.length > 0 && v.participants.every((p) => p.received_by_bot.length === 2),
+      20_000,
+      'the bot chat message and the media',
+    );
+    expect(withChat.chat_received.map((c) => c.text)).toEqual([message]);
+
+    await client.chat(m.id, ALICE.name, 'Can you hear me, notetaker?');
+    const seen = await b.waitForEvent((e) => e.event === 'participant_events.chat_message', 20_000);
+    expect(seen).toMatchObject({ participant: { name: ALICE.name }, data: { text: 'Can you hear me, notetaker?' } });
+
+    await new Promise((r) => setTimeout(r, 5000));
+    await client.end(m.id);
+    const ended = await b.waitForStatus('call_ended', 20_000);
+    expect(ended.sub_code).toBe('call_ended_by_host');
+    expect(await b.exited).toEqual({ code: 0, signal: null });
+    expect(b.codes).toEqual(['joining_call', 'in_waiting_room', 'in_call_not_recording', 'in_call_recording', 'call_ended', 'done']);
+
+    const file = join(b.outDir, 'recording.mp4');
+    const seconds = await durationSec(file);
+    const recordedFor = (Date.parse(ended.created_at) - Date.parse(recording.created_at)) / 1000;
+    // From admission on: shorter than call time plus finalising, so the 4 s in the lobby are not in it.
+    expect(seconds).toBeGreaterThan(5);
+    expect(seconds).toBeLessThan(recordedFor + 3);
+    for (const tone of [ALICE.tone_hz, BOB.tone_hz]) expect(await toneEnergy(file, tone, 2, seconds - 0.5)).toBeGreaterThan(0.01);
+    expect(await toneEnergy(file, 700, 2, seconds - 0.5)).toBeLessThan(0.003);
+
+    const joins = b.events.filter((e) => e.event === 'participant_events.join').map((e) => (e.participant as { name: string }).name);
+    expect(joins.sort()).toEqual([ALICE.name, BOB.name]);
+    const manifest = JSON.parse(readFileSync(join(b.outDir, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ platform: 'webex', bot_name: BOT_NAME, final: { code: 'done' } });
+  });
+
+  it('personal room link, client in the main frame, shadow-root name field: waits for the host, joins, ends when removed', async () => {
+    const m = await meeting({
+      host_present: false,
+      waiting_room: false,
+      participants: [ALICE],
+      ui_variant: { webex_link: 'personal_room', webex_client: 'main_frame', webex_name_field: 'mdc_input', webex_prefilled_name: 'Old Name' },
+    });
+    expect(m.join_url).toBe(`${mock.url}/meet/${m.id}`);
+    const b = bot(m.join_url);
+    await b.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
+    const waiting = await client.get(m.id);
+    expect(waiting.bot.status).toBe('waiting_for_host');
+    expectChooserPassed(waiting);
+    expect(waiting.joined_names).toEqual([BOT_NAME]);
+
+    await client.setHostPresent(m.id, true);
+    await b.waitForStatus('in_call_recording', 30_000);
+    await client.kick(m.id);
+    expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
+    expect((await b.exited).code).toBe(0);
+    expect(await toneEnergy(join(b.outDir, 'recording.mp4'), ALICE.tone_hz, 1)).toBeGreaterThan(0.01);
+  });
+
+  it('passes a chooser with the client iframe preloaded behind it, and leaves through Leave meeting on a stop signal', async () => {
+    const m = await meeting({ waiting_room: false, participants: [], ui_variant: { webex_preload_iframe: true } });
+    const b = bot(m.join_url);
+    await b.waitForStatus('in_call_recording', 60_000);
+    await b.stop('SIGTERM');
+    expect((await b.exited).code).toBe(0);
+    expect(b.statuses.at(-2)).toMatchObject({ code: 'call_ended', sub_code: 'bot_received_leave_call' });
+    const view = await client.get(m.id);
+    expectChooserPassed(view);
+    expect(view.bot.status).toBe('left');
+    // The meeting heard a leave from the page, not just a closed page.
+    expect(details(view, 'leave')).toEqual([{ from: 'admitted' }]);
+  });
+
+  it('ends fatal / meeting_password_incorrect on the password page: a Create Bot body carries no Webex password', async () => {
+    const m = await meeting({ passcode: 'Secret42' });
+    const b = bot(m.join_url);
+    const fatal = await b.waitForStatus('fatal', 60_000);
+    expect(fatal.sub_code).toBe('meeting_password_incorrect');
+    expect((await b.exited).code).toBe(1);
+    const view = await client.get(m.id);
+    expectChooserPassed(view);
+    expect(details(view, 'passcode_check')).toEqual([]);
+    expect(view.joined_names).toEqual([]);
+    expect(existsSync(join(b.outDir, 'failure', 'screenshot.png'))).toBe(true);
+  });
+
+  it('ends fatal / webex_join_meeting_error at the captcha of a blocked bot', async () => {
+    const m = await meeting({ blocked: true });
+    const b = bot(m.join_url);
+    expect((await b.waitForStatus('fatal', 60_000)).sub_code).toBe('webex_join_meeting_error');
+    expect((await b.exited).code).toBe(1);
+    expect((await client.get(m.id)).joined_names).toEqual([]);
+  });
+});
