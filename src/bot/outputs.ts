@@ -31,6 +31,8 @@ export class BotOutputs {
   private webhooks: WebhookDispatcher | null = null;
   private realtime: RealtimeHub | null = null;
   private readonly observations: ParticipantObservation[] = [];
+  /** The latest participant seen under each name: chat rows name their sender only (Meet has no ids there). */
+  private readonly byName = new Map<string, { id: string; name: string; is_host: boolean }>();
   private recordingStartedAt: number | null = null;
 
   constructor(
@@ -76,6 +78,7 @@ export class BotOutputs {
     const at = new Date();
     const p = { id: change.participant.id, name: change.participant.name, is_host: change.participant.is_host };
     this.observations.push({ kind: change.kind, participant: p, at: at.toISOString() });
+    if (change.kind === 'join') this.byName.set(p.name, p);
     this.events.emit({ event: `participant_events.${change.kind}`, created_at: at.toISOString(), participant: p });
     this.realtime?.participantEvent(change.kind, p, this.realtimeTime(at));
   }
@@ -84,7 +87,8 @@ export class BotOutputs {
     if (msg.from_self) return; // recorded when sent
     const at = new Date();
     this.writeChat({ at: at.toISOString(), sender: msg.sender, text: msg.text, from_bot: false });
-    const p = { id: msg.sender, name: msg.sender, is_host: false };
+    // The sender's own participant when known, so a receiver sees the same id as in their join event.
+    const p = this.byName.get(msg.sender) ?? { id: msg.sender, name: msg.sender, is_host: false };
     this.events.emit({ event: 'participant_events.chat_message', created_at: at.toISOString(), participant: p, data: { text: msg.text, to: 'everyone' } });
     this.realtime?.participantEvent('chat_message', p, this.realtimeTime(at), { text: msg.text, to: 'everyone' });
   }
