@@ -96,7 +96,7 @@ describe('Webex mock: launch page (headful, native dialog)', () => {
     return { page, schemes };
   }
 
-  it('first click fires webex:// (input swallowed until an OS Escape), then "Problem joining from browser?" blocks; a later click opens the client iframe', async () => {
+  it('first click fires webex:// and then "Problem joining from browser?" blocks the chooser; after an OS Escape and closing it, a later click opens the client iframe', async () => {
     const m = await meeting();
     expect(m.join_url).toMatch(new RegExp(`^${server.url}/acme/j\\.php\\?MTID=m[0-9a-f]{32}$`));
     const { page, schemes } = await headfulPage();
@@ -113,17 +113,21 @@ describe('Webex mock: launch page (headful, native dialog)', () => {
     await problem.waitFor({ state: 'visible' });
     expect(await problem.textContent()).toContain('Problem joining from browser?');
 
-    // Chromium's "Open ...?" dialog is up: a trusted click is accepted by CDP but never reaches the page.
-    await page.locator('.el-dialog__close').click();
-    await page.waitForTimeout(300);
-    expect(await problem.count()).toBe(1);
-    expect(await events(m.id, 'problem_dialog_closed')).toEqual([]);
-
-    await x.key('Escape');
-    // The popup's mask still covers the chooser.
+    // The popup's mask covers the chooser.
     await expect(join.click({ timeout: 1000 })).rejects.toThrow(/intercepts pointer events|Timeout/);
-    await page.locator('.el-dialog__close').click();
-    await problem.waitFor({ state: 'detached' });
+    // Chromium's own dialog takes every click until an OS-level Escape; under load it can open after an early
+    // Escape, so press, close, and look again, as a bot has to.
+    await expect
+      .poll(
+        async () => {
+          await x.key('Escape');
+          await page.locator('.el-dialog__close').click({ timeout: 1000 }).catch(() => undefined);
+          return problem.count();
+        },
+        { timeout: 15_000, intervals: [500] },
+      )
+      .toBe(0);
+    expect(await events(m.id, 'problem_dialog_closed')).toHaveLength(1);
 
     await join.click();
     const frame = page.frameLocator('iframe#unified-webclient-iframe');
@@ -140,7 +144,7 @@ describe('Webex mock: launch page (headful, native dialog)', () => {
     expect((await client.get(m.id)).bot.status).toBe('prejoin');
   });
 
-  it('personal room link, main-frame client: the native dialog dims the whole window until Escape; the client replaces the launch page', async () => {
+  it('personal room link, main-frame client: the native dialog dims the whole window and swallows clicks until Escape; the client replaces the launch page', async () => {
     const m = await meeting({ ui_variant: { webex_link: 'personal_room', webex_client: 'main_frame', webex_problem_dialog: false } });
     expect(m.join_url).toBe(`${server.url}/meet/${m.id}`);
     const { page, schemes } = await headfulPage();
@@ -151,7 +155,11 @@ describe('Webex mock: launch page (headful, native dialog)', () => {
     await join.click();
     await expect.poll(() => schemes.length, { timeout: 5000 }).toBe(1);
     // Browser chrome, drawn on the display: a recording of the screen would show it.
-    await expect.poll(() => x.meanLuma(), { timeout: 5000 }).toBeLessThan(before - 40);
+    await expect.poll(() => x.meanLuma(), { timeout: 10_000 }).toBeLessThan(before - 40);
+    // While it is up, a trusted click is accepted by CDP but never reaches the page.
+    await join.click();
+    await page.waitForTimeout(300);
+    expect(await events(m.id, 'chooser_click')).toHaveLength(1);
     await x.key('Escape');
     await expect.poll(() => x.meanLuma(), { timeout: 5000 }).toBeGreaterThan(before - 10);
     await join.click();
