@@ -178,7 +178,7 @@ const websocketSettings = z.strictObject({
 });
 
 const webhook = z.strictObject({
-  url: doc(notifyUrl(), 'https:// URL receiving signed POSTs (X-Webhook-Signature).'),
+  url: doc(notifyUrl(), 'https:// URL receiving the status webhooks: Recall envelope, Standard Webhooks signature (see Outputs).'),
   triggers: doc(
     z
       .array(z.enum(ATTENDEE_WEBHOOK_TRIGGERS))
