@@ -10,16 +10,29 @@ import type { UnsupportedField } from './errors.js';
 import { formatPath } from './errors.js';
 import type { BotConfig } from './schema.js';
 
-/** Recall realtime events the runtime produces (no transcription, no per-participant media). */
+/**
+ * Recall realtime events the runtime produces: the mixed audio and the participant events it sees on the
+ * page. No transcription, per-participant media, speech, webcam or screenshare events.
+ */
+const PRODUCED_REALTIME_EVENTS = new Set([
+  'audio_mixed_raw.data',
+  'participant_events.join',
+  'participant_events.leave',
+  'participant_events.chat_message',
+]);
 export function isProducedRealtimeEvent(event: string): boolean {
-  return event === 'audio_mixed_raw.data' || event.startsWith('participant_events.');
+  return PRODUCED_REALTIME_EVENTS.has(event);
 }
 
+/** Webhooks carry status changes only; every other Attendee trigger is accepted and reported. */
 const UNPRODUCED_TRIGGERS: Record<string, string> = {
   'transcript.update': 'meetbot does not transcribe',
   'calendar.events_update': 'meetbot has no calendar integration',
   'calendar.state_change': 'meetbot has no calendar integration',
   'bot_logs.update': 'bot logs go to bot.log in the output folder, not to webhooks',
+  'chat_messages.update': 'chat goes to chat.jsonl, events.jsonl and realtime endpoints, not to webhooks',
+  'participant_events.join_leave': 'participant events go to events.jsonl and realtime endpoints, not to webhooks',
+  'participant_events.speech_start_stop': 'speech events are not produced',
 };
 export function isProducedWebhookTrigger(trigger: string): boolean {
   return !(trigger in UNPRODUCED_TRIGGERS);
@@ -164,7 +177,7 @@ function dynamicFields(body: BotConfig, now: Date): UnsupportedField[] {
       if (!isProducedRealtimeEvent(event)) {
         out.push({
           path: formatPath(['recording_config', 'realtime_endpoints', i, 'events', j]),
-          reason: `${event} is not produced (no transcription or per-participant media)`,
+          reason: `${event} is not produced (only audio_mixed_raw.data and participant_events.join, leave and chat_message are)`,
         });
       }
     });

@@ -150,9 +150,11 @@ describe('valid fixtures', () => {
         metadata: {},
       },
     ]);
-    expect(s.webhooks).toEqual([
-      { url: 'https://hooks.acme.example/attendee', triggers: ['bot.state_change', 'chat_messages.update'] },
-    ]);
+    // Webhooks carry status changes only: the chat trigger is dropped and reported, never silently kept.
+    expect(s.webhooks).toEqual([{ url: 'https://hooks.acme.example/attendee', triggers: ['bot.state_change'] }]);
+    expect(ok(parseBotConfigText(fixture('attendee-zoom-websocket.json'), { now: NOW })).warnings).toContainEqual(
+      expect.objectContaining({ path: 'webhooks[0].triggers[1]', reason: expect.stringContaining('chat_messages.update is never sent') }),
+    );
     expect(s.meeting.join_url).toBe('https://us06web.zoom.us/wc/81234567890/join?pwd=QWERTYuiop123.1');
   });
 
