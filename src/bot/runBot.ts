@@ -205,10 +205,10 @@ class BotRun {
       }
       const decision = this.rules.evaluate();
       if (decision) {
-        return this.endDecision({ status: decision.status, sub_code: decision.sub_code } as EndOutcome, {
-          rule: decision.rule,
-          ...decision.figures,
-        });
+        // A rule fires only while the meeting holds the bot (waiting for the host, in the lobby or in the
+        // call), so it always leaves, fatal (meeting_not_started) or not.
+        const outcome = { status: decision.status, sub_code: decision.sub_code } as EndOutcome;
+        return { outcome, detail: { rule: decision.rule, ...decision.figures }, mustLeave: true };
       }
       if (Date.now() - startedAt > this.opts.maxRuntimeSec * 1000) {
         return this.endDecision({ status: 'fatal', sub_code: 'global_runtime_exceeded' }, { seconds: this.opts.maxRuntimeSec });
@@ -342,7 +342,7 @@ class BotRun {
       if (dir) detail.evidence = dir;
     }
     if (!end) this.log.error('bot failed', detail);
-    if (this.isInMeeting()) await this.leaveMeeting();
+    if (this.isInMeeting() || end?.mustLeave) await this.leaveMeeting();
     await this.stopRecorder();
     this.lifecycle.transition('fatal', sub_code, detail);
     await this.finalizeOutputs(1);
