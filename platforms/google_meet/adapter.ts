@@ -9,6 +9,8 @@ const MEET_CHAT_LIMIT = 500;
 /** Vexa waits up to 120 s for the pre-join form on slow loads; we bound it by the same order. */
 const PREJOIN_FORM_TIMEOUT_MS = 60_000;
 const CTA_ATTEMPTS = 3;
+/** How long a host's "Just leave the meeting" confirm may take to appear after Leave call. */
+const LEAVE_CONFIRM_WAIT_MS = 1500;
 
 export const googleMeetAdapter: PlatformAdapter = {
   platform: 'google_meet',
@@ -64,7 +66,13 @@ export const googleMeetAdapter: PlatformAdapter = {
     await requireFirst(ctx.page, 'leave the call', S.LEAVE, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' }).then((f) =>
       f.locator.click({ timeout: ctx.stepTimeoutMs, force: true }),
     );
-    await clickFirst(ctx.page, S.LEAVE_CONFIRM, { timeoutMs: 1500 }).catch(() => null);
+    // Only a host gets a confirm dialog; anyone else is out at the click, so stop as soon as either shows.
+    const deadline = Date.now() + LEAVE_CONFIRM_WAIT_MS;
+    while (Date.now() < deadline) {
+      if ((await probeMeet(ctx).catch(() => null))?.state.phase === 'ended') return;
+      if (await clickFirst(ctx.page, S.LEAVE_CONFIRM, { timeoutMs: 0 }).catch(() => null)) return;
+      await sleep(100);
+    }
   },
 };
 

@@ -10,7 +10,7 @@ type Verdict =
 interface RawSnapshot {
   verdict: Verdict;
   text: string;
-  participants: { id: string; name: string; is_self: boolean }[] | null;
+  participants: { id: string; name: string; is_self: boolean; speaking: boolean }[] | null;
   chat: { sender: string; text: string }[];
 }
 
@@ -57,7 +57,14 @@ function readMeetPage(arg: { p: Probe; joinOrigin: string; botName: string }): R
     return ended ? done('ended_other', ended) : done('unknown');
   }
 
-  const people = new Map<string, { id: string; name: string; is_self: boolean }>();
+  // Speaking: a non-zero [data-audio-level] in the tile, else one of Meet's speaking classes (1.8).
+  const speakingIds = new Set<string>();
+  for (const tile of tiles) {
+    const level = tile.querySelector('[data-audio-level]');
+    const on = level ? level.getAttribute('data-audio-level') !== '0' : p.speakingClasses.some((c) => tile.querySelector(`.${c}`) !== null);
+    if (on) speakingIds.add(tile.getAttribute('data-participant-id') ?? '');
+  }
+  const people = new Map<string, { id: string; name: string; is_self: boolean; speaking: boolean }>();
   const rows = [...document.querySelectorAll(p.peopleRows)];
   for (const row of rows.length > 0 ? rows : tiles) {
     const id = row.getAttribute('data-participant-id') ?? '';
@@ -70,7 +77,7 @@ function readMeetPage(arg: { p: Probe; joinOrigin: string; botName: string }): R
       name = (el?.getAttribute('data-self-name') || el?.textContent || '').trim();
     }
     if (!name) name = (row.getAttribute('aria-label') ?? '').trim();
-    people.set(id, { id, name, is_self: selfEl !== null });
+    people.set(id, { id, name, is_self: selfEl !== null, speaking: speakingIds.has(id) });
   }
 
   const chat: { sender: string; text: string }[] = [];

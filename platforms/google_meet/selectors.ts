@@ -129,6 +129,7 @@ export const PROBE = {
   tile: '[data-participant-id]',
   phantomTileLabels: ['Backgrounds and effects', 'visual_effects'],
   tileName: ['[data-self-name]', 'span.notranslate', '.zWGUib'],
+  speakingClasses: ['Oaajhc', 'HX2H7', 'wEsLMd', 'OgVli'],
   peopleRows: 'div[aria-label="Participants"][role="list"] [role="listitem"][data-participant-id]',
   chatList: ['[role="list"][aria-label="Chat messages"]', '[aria-label="In-call messages"]'],
   chatRow: '[role="listitem"]',

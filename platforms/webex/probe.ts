@@ -9,7 +9,7 @@ type Verdict = 'ended' | 'left' | 'removed' | 'wrong_password' | 'error' | 'wait
 interface RawSnapshot {
   verdict: Verdict;
   text: string;
-  participants: { id: string; name: string; is_self: boolean }[] | null;
+  participants: { id: string; name: string; is_self: boolean; speaking: boolean }[] | null;
   chat: { sender: string; text: string }[];
 }
 
@@ -63,10 +63,13 @@ function readWebexClient(arg: { p: Probe; botName: string }): RawSnapshot {
     return find(p.connecting) ? done('connecting') : done('unknown');
   }
 
-  const people = new Map<string, { id: string; name: string; is_self: boolean }>();
+  const people = new Map<string, { id: string; name: string; is_self: boolean; speaking: boolean }>();
   for (const el of p.names.flatMap((c) => qa(c))) {
     const name = (el.textContent ?? '').trim();
-    if (name && !people.has(name)) people.set(name, { id: name, name, is_self: name === arg.botName });
+    // LMA: the active speaker's halo, then the closest tile or list row around it (3.5).
+    const tile = el.closest(p.speakerTile);
+    const speaking = tile !== null && tile.querySelector(p.speakerHalo) !== null;
+    if (name && !people.has(name)) people.set(name, { id: name, name, is_self: name === arg.botName, speaking });
   }
   const chat: { sender: string; text: string }[] = [];
   let sender = '';

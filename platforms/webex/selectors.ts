@@ -83,6 +83,8 @@ export const PROBE = {
   preJoinCss: ['[data-test="join-button"]', '#interstitial_join_btn', 'input[data-test="Name (required)"]', 'mdc-input[data-test="Name"]'],
   chooserCss: ['#broadcom-center-right', '#fallBkJoinByBrowser', '[data-test="join-browser-button"]'],
   names: ['[data-test="participant-name"]', '[class*="full-name"]'],
+  speakerHalo: '.active-speaker-halo',
+  speakerTile: 'li, [role="listitem"], .participants-list-item, .participants-video-tile, .participants-video-panel-wrapper, [data-test$="-video-pane-container"]',
   chatRows: ['#activity-list .activity-item', 'div[class^="style-chat-msg-container"]'],
   chatSender: ['.sender-name', 'h3[class^="style-chat-label"]'],
   chatBody: ['.activity-item-message', 'span[class^="style-chat-msg"]'],

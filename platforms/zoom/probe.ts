@@ -11,7 +11,7 @@ type Verdict =
 interface RawSnapshot {
   verdict: Verdict;
   text: string;
-  participants: { id: string; name: string; is_self: boolean }[] | null;
+  participants: { id: string; name: string; is_self: boolean; speaking: boolean }[] | null;
   chat: { sender: string; text: string }[];
 }
 
@@ -65,10 +65,12 @@ function readZoomClient(arg: { p: Probe; botName: string }): RawSnapshot {
     return ended ? done('ended_other', ended) : done('unknown');
   }
 
-  const people = new Map<string, { id: string; name: string; is_self: boolean }>();
+  const people = new Map<string, { id: string; name: string; is_self: boolean; speaking: boolean }>();
   for (const tile of document.querySelectorAll(p.tile)) {
     const name = (tile.querySelector(p.tileName)?.textContent ?? '').trim();
-    if (name && !people.has(name)) people.set(name, { id: name, name, is_self: name === arg.botName });
+    // The active speaker's tile sits in the main speaker frame (2.5).
+    const speaking = tile.closest(p.activeSpeaker) !== null;
+    if (name && !people.has(name)) people.set(name, { id: name, name, is_self: name === arg.botName, speaking });
   }
   const chat: { sender: string; text: string }[] = [];
   let sender = '';

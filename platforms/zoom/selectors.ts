@@ -72,6 +72,7 @@ export const PROBE = {
   ],
   meetingApp: '.meeting-app',
   tile: '.video-avatar__avatar',
+  activeSpeaker: '.speaker-active-container__video-frame',
   tileName: '.video-avatar__avatar-footer',
   chatMessage: '.new-chat-message__container',
   chatSender: '.chat-item__sender',

@@ -1,12 +1,13 @@
 import type { ChatMessageSeen, ParticipantInfo } from '../platform/adapter.js';
 
 export interface ParticipantChange {
-  kind: 'join' | 'leave';
+  kind: 'join' | 'leave' | 'speech_on' | 'speech_off';
   participant: ParticipantInfo;
 }
 
 /**
- * Turns successive page snapshots into events: who joined and left (the bot itself excluded), and which chat
+ * Turns successive page snapshots into events: who joined, left, started and stopped speaking (the bot itself
+ * excluded), and which chat
  * messages are new. Meet's chat rows carry no ids, so messages are matched by position in the list: the
  * list only grows while the panel is open.
  */
@@ -29,10 +30,16 @@ export class MeetingTracker {
     const next = new Map(list.filter((p) => !p.is_self).map((p) => [p.id, p]));
     const changes: ParticipantChange[] = [];
     for (const [id, p] of next) {
-      if (!this.present.has(id)) changes.push({ kind: 'join', participant: p });
+      const before = this.present.get(id);
+      if (!before) changes.push({ kind: 'join', participant: p });
+      if (p.speaking !== (before?.speaking ?? false)) changes.push({ kind: p.speaking ? 'speech_on' : 'speech_off', participant: p });
       this.everSeen.set(id, p);
     }
-    for (const [id, p] of this.present) if (!next.has(id)) changes.push({ kind: 'leave', participant: p });
+    for (const [id, p] of this.present) {
+      if (next.has(id)) continue;
+      if (p.speaking) changes.push({ kind: 'speech_off', participant: p });
+      changes.push({ kind: 'leave', participant: p });
+    }
     this.present = next;
     return changes;
   }

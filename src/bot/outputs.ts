@@ -77,7 +77,9 @@ export class BotOutputs {
   participant(change: ParticipantChange): void {
     const at = new Date();
     const p = { id: change.participant.id, name: change.participant.name, is_host: change.participant.is_host };
-    this.observations.push({ kind: change.kind, participant: p, at: at.toISOString() });
+    // Speaking counts as a sighting in participants.json; joins and leaves are kept as such.
+    const kind = change.kind === 'join' || change.kind === 'leave' ? change.kind : 'seen';
+    this.observations.push({ kind, participant: p, at: at.toISOString() });
     if (change.kind === 'join') this.byName.set(p.name, p);
     this.events.emit({ event: `participant_events.${change.kind}`, created_at: at.toISOString(), participant: p });
     this.realtime?.participantEvent(change.kind, p, this.realtimeTime(at));

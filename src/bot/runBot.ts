@@ -280,7 +280,11 @@ class BotRun {
 
   private trackMeeting(snap: MeetingSnapshot): void {
     for (const change of this.tracker.updateParticipants(snap.participants)) this.outputs.participant(change);
-    if (snap.participants) this.rules.onParticipants(this.tracker.others.map(({ id, name }) => ({ id, name })));
+    if (snap.participants) {
+      this.rules.onParticipants(this.tracker.others.map(({ id, name }) => ({ id, name })));
+      // bot_detection.using_participant_events: someone the page shows speaking is a person.
+      for (const p of this.tracker.others) if (p.speaking) this.rules.onParticipantActivity(p.id, 'speech');
+    }
     for (const msg of this.tracker.newChatMessages(snap.chat)) this.outputs.chatSeen(msg);
   }
 

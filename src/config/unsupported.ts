@@ -12,12 +12,15 @@ import type { BotConfig } from './schema.js';
 
 /**
  * Recall realtime events the runtime produces: the mixed audio and the participant events it sees on the
- * page. No transcription, per-participant media, speech, webcam or screenshare events.
+ * page (joins, leaves, speaking indicators, chat). No transcription, per-participant media, webcam or
+ * screenshare events.
  */
 const PRODUCED_REALTIME_EVENTS = new Set([
   'audio_mixed_raw.data',
   'participant_events.join',
   'participant_events.leave',
+  'participant_events.speech_on',
+  'participant_events.speech_off',
   'participant_events.chat_message',
 ]);
 export function isProducedRealtimeEvent(event: string): boolean {
@@ -177,7 +180,7 @@ function dynamicFields(body: BotConfig, now: Date): UnsupportedField[] {
       if (!isProducedRealtimeEvent(event)) {
         out.push({
           path: formatPath(['recording_config', 'realtime_endpoints', i, 'events', j]),
-          reason: `${event} is not produced (only audio_mixed_raw.data and participant_events.join, leave and chat_message are)`,
+          reason: `${event} is not produced (only audio_mixed_raw.data and participant_events.join, leave, speech_on, speech_off and chat_message are)`,
         });
       }
     });

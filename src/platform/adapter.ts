@@ -62,6 +62,8 @@ export interface ParticipantInfo {
   name: string;
   is_self: boolean;
   is_host: boolean;
+  /** The page's speaking indicator is on for them now (false where the page shows none). */
+  speaking: boolean;
 }
 
 export interface ChatMessageSeen {
