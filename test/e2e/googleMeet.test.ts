@@ -104,6 +104,9 @@ describe('google_meet adapter against the Meet mock', () => {
     expect(participants.map((p) => p.name).sort()).toEqual([ALICE.name, BOB.name]);
     const joins = b.events.filter((e) => e.event === 'participant_events.join').map((e) => (e.participant as { name: string }).name);
     expect(joins.sort()).toEqual([ALICE.name, BOB.name]);
+    // Meet's speaking indicator ([data-audio-level]) becomes speech events for whoever talks.
+    const speakers = new Set(b.events.filter((e) => e.event === 'participant_events.speech_on').map((e) => (e.participant as { name: string }).name));
+    expect([...speakers].sort()).toEqual([ALICE.name, BOB.name]);
     const chat = readJsonLines(join(b.outDir, 'chat.jsonl'));
     expect(chat).toEqual([
       expect.objectContaining({ sender: 'Acme Notetaker', text: message, from_bot: true }),
