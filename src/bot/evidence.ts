@@ -18,15 +18,19 @@ export async function saveFailureEvidence(page: Page | null, outDir: string, err
     ...(error instanceof JoinStepError ? [`selectors tried:\n  ${error.selectorsTried.join('\n  ')}`] : []),
     `url: ${page ? safeUrl(page) : '(no page)'}`,
   ];
-  let text = lines.join('\n') + '\n';
-  for (const s of redact) if (s) text = text.split(s).join('[redacted]');
-  await writeFile(join(dir, 'error.txt'), text);
+  await writeFile(join(dir, 'error.txt'), redacted(lines.join('\n') + '\n', redact));
   if (page) {
     await withTimeout(page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 5000 }), 6000, 'screenshot').catch(() => undefined);
+    // The page may carry the passcode (a prefilled field, the link in a script): the copy must not.
     const html = await withTimeout(page.content(), 5000, 'page content').catch(() => null);
-    if (html !== null) await writeFile(join(dir, 'page.html'), html);
+    if (html !== null) await writeFile(join(dir, 'page.html'), redacted(html, redact));
   }
   return dir;
+}
+
+function redacted(text: string, secrets: readonly string[]): string {
+  for (const s of secrets) if (s) text = text.split(s).join('[redacted]');
+  return text;
 }
 
 function safeUrl(page: Page): string {

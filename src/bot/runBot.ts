@@ -1,9 +1,8 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { mkdtemp } from 'node:fs/promises';
 import type { BotSpec } from '../config/botSpec.js';
-import type { StatusCode, SubCode } from '../lifecycle/codes.js';
+import type { FatalSubCode, StatusCode } from '../lifecycle/codes.js';
 import { BotLifecycle, type StatusEvent } from '../lifecycle/machine.js';
 import { EventLog } from '../events/eventLog.js';
 import { createLogger, type Logger } from '../util/log.js';
@@ -16,6 +15,7 @@ import { startMediaEnvironment, type MediaEnvironment } from '../capture/mediaEn
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
 import { Recorder, type RecordingResult } from '../capture/recorder.js';
 import { FRAME_MS } from '../capture/audioTap.js';
+import { segmentIndexOf } from '../capture/ffmpegArgs.js';
 import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { describeExit } from '../process/exitReason.js';
 import { saveFailureEvidence } from './evidence.js';
@@ -23,7 +23,11 @@ import { splitChatMessage } from './chatSplit.js';
 import { MeetingTracker } from './meetingTracker.js';
 import { BotOutputs } from './outputs.js';
 import { osKeyPresser } from './osInput.js';
+import { OutputGuard } from './outputGuard.js';
+import { rescueDeletedSegments } from './recordingRescue.js';
 import type { RuntimeOptions } from './runtimeOptions.js';
+import { secretsOf } from './secrets.js';
+import { ProgressWatchdog } from './watchdog.js';
 
 export interface BotOutcome {
   exitCode: 0 | 1;
@@ -38,13 +42,32 @@ interface EndDecision {
   mustLeave: boolean;
 }
 
+/**
+ * An abort reason for runBot's signal that ends the bot `fatal` / `bot_errored` rather than as a requested
+ * leave: the CLI uses it when the process itself broke (an uncaught exception).
+ */
+export class UnexpectedFault extends Error {
+  override name = 'UnexpectedFault';
+}
+
 const MAINTAIN_EVERY_MS = 2000;
 const LEAVE_TIMEOUT_MS = 5000;
+const TRACE_FILE = 'trace.zip';
+/** Faults after which the page can no longer be driven: no Leave click, no screenshot, no trace. */
+const PAGE_GONE: readonly FatalSubCode[] = ['browser_crashed', 'page_unresponsive'];
+/** What the page may show while the bot is in a known place; anything else is no progress for the watchdog. */
+const SETTLED_PHASES: ReadonlySet<string> = new Set(['waiting_room', 'waiting_for_host', 'in_call']);
 
 /**
  * Runs one bot from `joining_call` to `done` or `fatal`. Owns every resource it starts and releases all of
  * them on every way out. `signal` is the operator's stop (SIGTERM): the bot leaves, finalises its recording
- * and reports `call_ended` / `done` with `bot_received_leave_call`.
+ * and reports `call_ended` / `done` with `bot_received_leave_call` (or `fatal` / `bot_errored` when the
+ * reason is an UnexpectedFault).
+ *
+ * Runtime faults end it `fatal` with the recording kept up to that point: a crashed browser, a page that
+ * stops answering, a step that makes no progress (watchdog), ffmpeg failing beyond its restarts, a full
+ * disk, a lost output folder, and MEETBOT_MAX_RUNTIME_SEC. Each is noticed by whoever sees it first and
+ * handed to `requestEnd`; the run itself never waits on anything that could hang (see `untilEnd`).
  */
 export async function runBot(spec: BotSpec, opts: RuntimeOptions, signal: AbortSignal): Promise<BotOutcome> {
   return new BotRun(spec, opts).run(signal);
@@ -66,15 +89,30 @@ class BotRun {
   private recorder: Recorder | null = null;
   private recording: RecordingResult | null = null;
   private pendingEnd: EndDecision | null = null;
+  private endRequested!: () => void;
+  private readonly ended = new Promise<void>((resolve) => (this.endRequested = resolve));
+  private readonly watchdog: ProgressWatchdog;
+  private readonly guard: OutputGuard;
+  private runtimeCap: NodeJS.Timeout | null = null;
+  /** Segment files left in the output folder when they could not be joined into one recording. */
+  private keptSegments: string[] = [];
   private readonly timings: Record<string, number> = {};
 
   constructor(
     private readonly spec: BotSpec,
     private readonly opts: RuntimeOptions,
   ) {
-    this.redact = [spec.meeting.password ?? '', opts.webhookSecret ?? ''].filter((s) => s.length > 0);
+    this.redact = secretsOf(spec, opts.webhookSecret);
     this.log = createLogger({ minLevel: opts.logLevel, stderr: true, file: join(opts.outDir, 'bot.log'), redact: this.redact });
-    this.events = new EventLog({ stdout: opts.eventsToStdout, redact: this.redact });
+    this.guard = new OutputGuard({
+      dir: opts.outDir,
+      log: this.log.child('output'),
+      onFault: (f) => this.requestEnd({ status: 'fatal', sub_code: f.sub_code }, f.detail),
+    });
+    this.watchdog = new ProgressWatchdog(opts.watchdogSec * 1000, (step, ms) =>
+      this.requestEnd({ status: 'fatal', sub_code: 'watchdog_no_progress' }, { step, seconds: Math.round(ms / 1000) }),
+    );
+    this.events = new EventLog({ stdout: opts.eventsToStdout, redact: this.redact, onWriteError: (err) => this.guard.noteWriteError(err) });
     this.lifecycle.onTransition((e) => this.events.emit(e));
     this.adapter = adapterFor(spec.meeting.platform);
     this.rules = new LeaveRuleEngine(spec.automatic_leave, systemClock);
@@ -83,25 +121,25 @@ class BotRun {
   }
 
   async run(signal: AbortSignal): Promise<BotOutcome> {
-    const onStop = () => this.requestEnd({ status: 'call_ended', sub_code: 'bot_received_leave_call' }, { reason: 'stop signal' });
+    const onStop = () =>
+      signal.reason instanceof UnexpectedFault
+        ? this.requestEnd({ status: 'fatal', sub_code: 'bot_errored' }, { message: signal.reason.message })
+        : this.requestEnd({ status: 'call_ended', sub_code: 'bot_received_leave_call' }, { reason: 'stop signal' });
     signal.addEventListener('abort', onStop, { once: true });
     if (signal.aborted) onStop();
+    this.runtimeCap = setTimeout(
+      () => this.requestEnd({ status: 'fatal', sub_code: 'global_runtime_exceeded' }, { seconds: this.opts.maxRuntimeSec }),
+      this.opts.maxRuntimeSec * 1000,
+    );
     try {
       await mkdir(this.opts.outDir, { recursive: true });
-      this.events.attachFile(join(this.opts.outDir, 'events.jsonl'));
+      this.events.attachFile(this.eventsFile);
+      await this.guard.start();
       this.outputs.start();
       this.reportUnsupported();
       this.lifecycle.transition('joining_call');
-      await this.launch();
-      const ctx = this.adapterContext();
-      if (!this.pendingEnd) {
-        // A stop or crash during the join aborts the adapter; that end, not the aborted step, is the outcome.
-        await this.timed('join_steps_ms', this.adapter.join(ctx)).catch((err: unknown) => {
-          if (!this.pendingEnd) throw err;
-        });
-      }
-      const end = this.pendingEnd ?? (await this.superviseMeeting(ctx));
-      await this.finish(end);
+      if (!this.pendingEnd) await this.launch();
+      await this.finish(this.pendingEnd ?? (await this.joinAndSupervise()));
     } catch (err) {
       await this.fail(err);
     } finally {
@@ -110,6 +148,31 @@ class BotRun {
     }
     const final = this.lifecycle.events.at(-1)!;
     return { exitCode: final.code === 'done' ? 0 : 1, final };
+  }
+
+  /** Joins, then watches the meeting until it is over for the bot; returns why it is over. */
+  private async joinAndSupervise(): Promise<EndDecision> {
+    const ctx = this.adapterContext();
+    this.watchdog.start();
+    this.watchdog.enter('join');
+    // A stop or fault during the join aborts the adapter; that end, not the aborted step, is the outcome.
+    await this.untilEnd(this.timed('join_steps_ms', this.adapter.join(ctx))).catch((err: unknown) => {
+      if (!this.pendingEnd) throw err;
+    });
+    return this.pendingEnd ?? (await this.untilEnd(this.superviseMeeting(ctx))) ?? this.pendingEnd!;
+  }
+
+  private get eventsFile(): string {
+    return join(this.opts.outDir, 'events.jsonl');
+  }
+
+  /**
+   * The work's result, or null as soon as an end is requested. A step stuck on a hung browser never
+   * settles; the bot goes on ending without it (teardown closes the browser under it).
+   */
+  private untilEnd<T>(work: Promise<T>): Promise<T | null> {
+    work.catch(() => undefined); // an abandoned step's late failure is nobody's business
+    return Promise.race([work, this.ended.then(() => null)]);
   }
 
   private reportUnsupported(): void {
@@ -155,6 +218,11 @@ class BotRun {
         this.requestEnd({ status: 'fatal', sub_code: 'browser_crashed' }, { reason: `chromium ${describeExit(r)}` });
       }
     });
+    if (this.opts.trace) {
+      await withTimeout(this.browser.context.tracing.start({ screenshots: true, snapshots: true }), 10_000, 'start the trace').catch((err: unknown) =>
+        this.log.warn('could not start the trace', { error: String(err) }),
+      );
+    }
   }
 
   private adapterContext(): AdapterContext {
@@ -174,34 +242,49 @@ class BotRun {
     if (this.pendingEnd || this.lifecycle.isTerminal) return;
     const code: StatusCode = this.lifecycle.code;
     this.pendingEnd = { outcome, detail, mustLeave: code !== 'ready' };
+    this.watchdog.stop();
     this.abort.abort();
+    this.endRequested();
   }
 
-  /** Polls the page until the meeting is over for the bot, and acts on everything it sees meanwhile. */
+  /**
+   * Polls the page until the meeting is over for the bot, and acts on everything it sees meanwhile. Every
+   * page call here is bounded, so the loop keeps turning whatever the page does: a page that stops answering
+   * for MEETBOT_WATCHDOG_SEC ends the bot `page_unresponsive`, one that shows nothing the adapter knows for
+   * as long is the watchdog's.
+   */
   private async superviseMeeting(ctx: AdapterContext): Promise<EndDecision> {
-    const startedAt = Date.now();
+    const watchdogMs = this.opts.watchdogSec * 1000;
+    // Page calls end well within the watchdog period, so a hung page is this loop's finding, not the watchdog's.
+    const pageCallMs = Math.round(Math.min(this.opts.stepTimeoutMs, watchdogMs / 3));
     let lastMaintain = 0;
-    let lastProgress = Date.now();
+    let lastAnswer = Date.now();
+    this.watchdog.enter('in the meeting');
     for (;;) {
       if (this.pendingEnd) return this.pendingEnd;
       let snap: MeetingSnapshot | null = null;
       try {
-        snap = await this.adapter.probe(ctx);
-        lastProgress = Date.now();
+        snap = await withTimeout(this.adapter.probe(ctx), pageCallMs, 'read the page');
+        lastAnswer = Date.now();
       } catch (err) {
         this.log.warn('could not read the page', { error: String(err) });
-        if (Date.now() - lastProgress > this.opts.watchdogSec * 1000) {
-          return this.endDecision({ status: 'fatal', sub_code: 'page_unresponsive' }, { seconds: this.opts.watchdogSec });
+        // The loop is alive and watches the page itself; the watchdog is for loops that stop.
+        this.watchdog.beat();
+        if (Date.now() - lastAnswer >= watchdogMs) {
+          return this.endDecision({ status: 'fatal', sub_code: 'page_unresponsive' }, { seconds: this.opts.watchdogSec, error: String(err) });
         }
       }
       if (this.pendingEnd) return this.pendingEnd;
       if (snap) {
+        if (SETTLED_PHASES.has(snap.state.phase)) this.watchdog.beat();
         const end = await this.applySnapshot(ctx, snap);
         if (end) return end;
       }
-      if (Date.now() - lastMaintain > MAINTAIN_EVERY_MS) {
+      if (snap && Date.now() - lastMaintain > MAINTAIN_EVERY_MS) {
         lastMaintain = Date.now();
-        await this.adapter.maintain(ctx).catch((err: unknown) => this.log.debug('maintain failed', { error: String(err) }));
+        await withTimeout(this.adapter.maintain(ctx), pageCallMs, 'page housekeeping').catch((err: unknown) =>
+          this.log.debug('maintain failed', { error: String(err) }),
+        );
       }
       const decision = this.rules.evaluate();
       if (decision) {
@@ -209,9 +292,6 @@ class BotRun {
         // call), so it always leaves, fatal (meeting_not_started) or not.
         const outcome = { status: decision.status, sub_code: decision.sub_code } as EndOutcome;
         return { outcome, detail: { rule: decision.rule, ...decision.figures }, mustLeave: true };
-      }
-      if (Date.now() - startedAt > this.opts.maxRuntimeSec * 1000) {
-        return this.endDecision({ status: 'fatal', sub_code: 'global_runtime_exceeded' }, { seconds: this.opts.maxRuntimeSec });
       }
       await new Promise((r) => setTimeout(r, this.opts.pollIntervalMs));
     }
@@ -250,9 +330,17 @@ class BotRun {
   private async onAdmitted(ctx: AdapterContext): Promise<void> {
     this.mark('admitted_ms');
     this.lifecycle.transition('in_call_not_recording');
-    await this.adapter.afterAdmitted(ctx).catch((err: unknown) => this.log.warn('after-admission steps failed', { error: String(err) }));
+    this.watchdog.enter('after admission');
+    await withTimeout(this.adapter.afterAdmitted(ctx), this.opts.stepTimeoutMs * 2, 'after-admission steps').catch((err: unknown) =>
+      this.log.warn('after-admission steps failed', { error: String(err) }),
+    );
+    if (this.pendingEnd) return;
+    this.watchdog.enter('start the recording');
     await this.startRecorder();
+    if (this.pendingEnd) return;
+    this.watchdog.enter('send the chat message');
     if (this.spec.chat.on_bot_join) await this.sendChat(ctx, this.spec.chat.on_bot_join.message);
+    this.watchdog.enter('in the meeting');
   }
 
   private async startRecorder(): Promise<void> {
@@ -264,10 +352,17 @@ class BotRun {
       log: this.log.child('ffmpeg'),
     });
     this.recorder = recorder;
-    recorder.on('gap', (gap: Record<string, unknown>) => this.events.emit({ event: 'recording.gap', created_at: new Date().toISOString(), ...gap }));
-    recorder.on('error', (err: unknown) =>
-      this.requestEnd({ status: 'fatal', sub_code: 'recording_failed' }, { reason: err instanceof Error ? err.message : String(err) }),
-    );
+    recorder.on('gap', (gap: Record<string, unknown>) => {
+      this.events.emit({ event: 'recording.gap', created_at: new Date().toISOString(), ...gap });
+      // ffmpeg dies of a full disk or a lost folder like of anything else: look at the folder at once.
+      void this.guard.check();
+    });
+    recorder.on('error', (err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      void this.guard.check().then((fault) => {
+        if (!fault) this.requestEnd({ status: 'fatal', sub_code: 'recording_failed' }, { reason });
+      });
+    });
     recorder.audio.on('frame', (frame) => {
       this.rules.onAudioLevel(frame.level, FRAME_MS);
       this.outputs.audio(frame);
@@ -318,11 +413,14 @@ class BotRun {
   }
 
   private async finish(end: EndDecision): Promise<void> {
+    this.watchdog.stop();
     if (end.outcome.status === 'fatal') return this.fail(new EndedFatally(end));
+    // A stop signal comes with a deadline (10 s): the recording is finalised while the bot leaves.
+    const stopping = end.outcome.sub_code === 'bot_received_leave_call' ? this.stopRecorder() : null;
     if (end.mustLeave) await this.leaveMeeting();
     this.lifecycle.transition('call_ended', end.outcome.sub_code, end.detail);
-    await this.stopRecorder();
-    this.lifecycle.transition('done');
+    await (stopping ?? this.stopRecorder());
+    this.lifecycle.transition('done', null, this.keptSegmentsDetail());
     await this.finalizeOutputs(0);
   }
 
@@ -334,22 +432,48 @@ class BotRun {
     });
   }
 
+  /**
+   * Ends `fatal`, keeping what can be kept. The order depends on what broke: a full disk stops the recorder
+   * before anything else is written, a lost folder is recreated and the open recording saved into it, and
+   * a crashed or hung page is neither clicked nor photographed.
+   */
   private async fail(err: unknown): Promise<void> {
     if (this.lifecycle.isTerminal) return;
+    this.watchdog.stop();
     const end = err instanceof EndedFatally ? err.end : null;
-    const sub_code: SubCode = end ? end.outcome.sub_code : err instanceof JoinStepError ? err.sub_code : 'bot_errored';
+    const sub_code: FatalSubCode = end ? (end.outcome.sub_code as FatalSubCode) : err instanceof JoinStepError ? err.sub_code : 'bot_errored';
     const detail: Record<string, unknown> = end
-      ? end.detail
+      ? { ...end.detail }
       : { message: err instanceof Error ? err.message : String(err), ...(err instanceof JoinStepError ? { step: err.step } : {}) };
-    if (!end || sub_code !== 'browser_crashed') {
-      const dir = await saveFailureEvidence(this.browser?.page ?? null, this.opts.outDir, end ? new Error(JSON.stringify(end.detail)) : err, this.redact).catch(() => null);
-      if (dir) detail.evidence = dir;
-    }
     if (!end) this.log.error('bot failed', detail);
-    if (this.isInMeeting() || end?.mustLeave) await this.leaveMeeting();
+    const pageGone = PAGE_GONE.includes(sub_code) || !this.browser?.process.running;
+    if (sub_code === 'output_dir_lost') await this.restoreOutputDir();
+    if (sub_code === 'disk_full') {
+      await this.stopRecorder();
+      await this.guard.releaseReserve();
+    }
+    const why = end ? new Error(`${sub_code}: ${JSON.stringify(end.detail)}`) : err;
+    const evidence = await saveFailureEvidence(pageGone ? null : (this.browser?.page ?? null), this.opts.outDir, why, this.redact).catch(() => null);
+    if (evidence) detail.evidence = evidence;
+    if (!pageGone && (this.isInMeeting() || end?.mustLeave)) await this.leaveMeeting();
     await this.stopRecorder();
-    this.lifecycle.transition('fatal', sub_code, detail);
+    this.lifecycle.transition('fatal', sub_code, { ...detail, ...this.keptSegmentsDetail() });
     await this.finalizeOutputs(1);
+  }
+
+  /** The folder is gone: make it again, rewrite the events so far, and save the segment ffmpeg still holds. */
+  private async restoreOutputDir(): Promise<void> {
+    try {
+      await this.guard.recreate();
+      this.events.attachFile(this.eventsFile);
+      await rescueDeletedSegments(this.opts.outDir, this.log.child('output'));
+    } catch (err) {
+      this.log.error('could not recreate the output folder', { error: String(err) });
+    }
+  }
+
+  private keptSegmentsDetail(): Record<string, unknown> | undefined {
+    return this.keptSegments.length ? { recording_segments: this.keptSegments } : undefined;
   }
 
   private isInMeeting(): boolean {
@@ -364,16 +488,32 @@ class BotRun {
     try {
       this.recording = await recorder.stop();
     } catch (err) {
-      this.log.error('could not finalise the recording', { error: String(err) });
+      // The recorder keeps the segments it could not join (e.g. no room for the joined copy): say where.
+      this.keptSegments = (await readdir(this.opts.outDir).catch(() => [] as string[])).filter((f) => segmentIndexOf(f) !== null).sort();
+      this.log.error('could not finalise the recording; the segments are kept', { error: String(err), segments: this.keptSegments });
     }
   }
 
   private async teardown(): Promise<void> {
+    if (this.runtimeCap) clearTimeout(this.runtimeCap);
+    this.watchdog.stop();
+    this.guard.stop();
     await this.stopRecorder();
+    await this.saveTrace();
     await this.outputs.close();
     await this.browser?.close().catch((err: unknown) => this.log.warn('browser close failed', { error: String(err) }));
     await this.media?.dispose().catch((err: unknown) => this.log.warn('media dispose failed', { error: String(err) }));
+    await this.guard.releaseReserve();
     if (this.workDir) await rm(this.workDir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  private async saveTrace(): Promise<void> {
+    if (!this.opts.trace || !this.browser?.process.running) return;
+    const path = join(this.opts.outDir, TRACE_FILE);
+    await withTimeout(this.browser.context.tracing.stop({ path }), 15_000, 'save the trace').then(
+      () => this.log.info('trace saved', { file: path }),
+      (err: unknown) => this.log.warn('could not save the trace', { error: String(err) }),
+    );
   }
 
   private mark(name: string): void {

@@ -11,6 +11,8 @@ export interface RuntimeOptions {
   ffmpegPath: string;
   /** Run Chromium visibly on the user's own display (debugging); no Xvfb is started. */
   headful: boolean;
+  /** Record a Playwright trace of the page into `<outDir>/trace.zip` (debugging; it holds what the page held). */
+  trace: boolean;
   /** Operator switch for tests and local debugging: loopback meeting URLs and loopback WebRTC. */
   allowLoopback: boolean;
   /** Upper bound of any single page operation. */
@@ -22,7 +24,7 @@ export interface RuntimeOptions {
   webhookSecret: string | null;
   /** Global cap on the bot's whole life, whatever the rules say (seconds). */
   maxRuntimeSec: number;
-  /** Ends a bot whose page stops answering for this long (seconds). */
+  /** Ends a bot whose page stops answering, or whose current step makes no progress, for this long (seconds). */
   watchdogSec: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Write events as JSON lines to stdout (the CLI does; tests embedding the runtime may not). */

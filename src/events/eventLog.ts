@@ -24,14 +24,20 @@ export class EventLog {
   private readonly listeners: Listener[] = [];
   private file: string | null = null;
   private readonly all: BotEvent[] = [];
+  /** Lines a failed write left behind (full disk, folder gone): written first by the next write that works. */
+  private unwritten: string[] = [];
 
   constructor(
-    private readonly opts: { stdout: boolean; redact: string[] },
+    private readonly opts: { stdout: boolean; redact: string[]; onWriteError?: (err: unknown) => void },
   ) {}
 
-  /** Starts writing to events.jsonl; events logged before are written first, in order. */
+  /**
+   * Starts writing to events.jsonl; events logged before are written first, in order. Attaching again (to an
+   * output folder created anew after it was lost) writes the whole history again.
+   */
   attachFile(path: string): void {
     this.file = path;
+    this.unwritten = [];
     for (const e of this.all) this.writeFile(this.serialize(e));
   }
 
@@ -71,10 +77,13 @@ export class EventLog {
   }
 
   private writeFile(line: string): void {
+    this.unwritten.push(line);
     try {
-      appendFileSync(this.file!, line + '\n');
-    } catch {
-      /* output folder lost: stdout still carries the event; the runtime detects the loss separately */
+      appendFileSync(this.file!, this.unwritten.join('\n') + '\n');
+      this.unwritten = [];
+    } catch (err) {
+      // stdout still carries the event; the runtime decides what a full disk or a lost folder means.
+      this.opts.onWriteError?.(err);
     }
   }
 }

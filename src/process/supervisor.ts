@@ -2,6 +2,7 @@ import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process'
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ExitReason } from './exitReason.js';
+import { liveGroupMembers, waitForGroupGone } from './processGroup.js';
 import type { Logger } from '../util/log.js';
 
 /**
@@ -17,6 +18,8 @@ import type { Logger } from '../util/log.js';
 
 const SETPRIV = '/usr/bin/setpriv';
 const RECENT_LINES = 150;
+/** How long the members of a group get to die after the group SIGKILL. */
+const GROUP_DRAIN_MS = 3000;
 
 export interface StartOptions {
   /** Short name for logs and errors: "xvfb", "pulseaudio", "chromium", "ffmpeg". */
@@ -89,12 +92,23 @@ export class SupervisedProcess {
       };
       this.child.once('error', (err) => settle({ kind: 'failed_to_start', error: err.message }));
       this.child.once('exit', (code, signal) => {
-        // Whatever the leader did, nothing of its group may outlive it.
+        // Whatever the leader did, nothing of its group may outlive it: the process counts as ended only once
+        // its whole group is gone (or clearly stuck, which the log says).
         this.killGroupNow('SIGKILL');
-        if (this.stopTimedOut !== null) settle({ kind: 'timed_out', phase: 'stop', afterMs: this.stopTimedOut });
-        else if (this.intent) settle({ kind: 'killed', reason: this.intent.reason, signal: signal ?? this.intent.signal });
-        else if (signal) settle({ kind: 'crashed', signal });
-        else settle({ kind: 'exited', code: code ?? 0 });
+        const reason: ExitReason =
+          this.stopTimedOut !== null
+            ? { kind: 'timed_out', phase: 'stop', afterMs: this.stopTimedOut }
+            : this.intent
+              ? { kind: 'killed', reason: this.intent.reason, signal: signal ?? this.intent.signal }
+              : signal
+                ? { kind: 'crashed', signal }
+                : { kind: 'exited', code: code ?? 0 };
+        const pgid = this.child.pid;
+        if (pgid === undefined) return settle(reason);
+        void waitForGroupGone(pgid, GROUP_DRAIN_MS).then((gone) => {
+          if (!gone) opts.logger?.warn(`${this.name}: processes of its group outlived it`, { pgid, pids: liveGroupMembers(pgid) });
+          settle(reason);
+        });
       });
     });
     if (this.child.pid !== undefined) {

@@ -1,0 +1,31 @@
+import type { BotSpec } from '../config/botSpec.js';
+
+/** Query parameters of a join link that are credentials (Zoom passcode, registration token, ZAK). */
+const SECRET_PARAMS = ['pwd', 'tk', 'zak'];
+
+/**
+ * Every string the bot must never write to a log, an event or an artifact: the meeting passcode (also as it
+ * appears URL-encoded in the join link), the link's tokens and the webhook secret (also without its
+ * `whsec_` prefix, the form that is actually the key).
+ */
+export function secretsOf(spec: Pick<BotSpec, 'meeting'>, webhookSecret: string | null): string[] {
+  const out = new Set<string>();
+  const add = (s: string | null | undefined) => {
+    if (s) out.add(s);
+  };
+  const password = spec.meeting.password;
+  add(password);
+  if (password) add(encodeURIComponent(password));
+  for (const link of [spec.meeting.join_url, spec.meeting.original_url]) {
+    try {
+      const params = new URL(link).searchParams;
+      for (const name of SECRET_PARAMS) add(params.get(name));
+    } catch {
+      /* a loopback test link without a query: nothing to add */
+    }
+  }
+  add(webhookSecret);
+  add(webhookSecret?.replace(/^whsec_/, ''));
+  // Longest first, so a secret that contains another is replaced whole.
+  return [...out].sort((a, b) => b.length - a.length);
+}

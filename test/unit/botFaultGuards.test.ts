@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OutputGuard, type OutputFault } from '../../src/bot/outputGuard.js';
+import { secretsOf } from '../../src/bot/secrets.js';
+import { ProgressWatchdog } from '../../src/bot/watchdog.js';
+import { liveGroupMembers, waitForGroupGone } from '../../src/process/processGroup.js';
+import { silentLogger } from '../../src/util/log.js';
+import { FakeClock } from '../helpers/fakeClock.js';
+
+describe('ProgressWatchdog', () => {
+  it('fires once, naming the step, when neither a new step nor a beat comes within the limit', () => {
+    const clock = new FakeClock();
+    const fired: [string, number][] = [];
+    const w = new ProgressWatchdog(10_000, (step, ms) => fired.push([step, ms]), clock);
+    w.enter('join');
+    clock.advance(6000);
+    w.beat();
+    clock.advance(9999);
+    w.check();
+    expect(fired).toEqual([]);
+    w.enter('in the meeting');
+    clock.advance(10_000);
+    w.check();
+    w.check();
+    expect(fired).toEqual([['in the meeting', 10_000]]);
+    w.stop();
+  });
+});
+
+describe('OutputGuard', () => {
+  function guard(dir: string, opts: { minFreeBytes?: number } = {}) {
+    const faults: OutputFault[] = [];
+    const g = new OutputGuard({ dir, log: silentLogger, onFault: (f) => faults.push(f), intervalMs: 60_000, reserveBytes: 64 * 1024, ...opts });
+    return { g, faults };
+  }
+
+  it('holds a reserve while the folder is fine, and gives it back', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meetbot-guard-'));
+    const { g, faults } = guard(dir);
+    await g.start();
+    expect(statSync(join(dir, '.meetbot-reserve')).size).toBe(64 * 1024);
+    expect(await g.check()).toBeNull();
+    await g.releaseReserve();
+    expect(existsSync(join(dir, '.meetbot-reserve'))).toBe(false);
+    g.stop();
+    expect(faults).toEqual([]);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('reports output_dir_lost when the folder is deleted or replaced, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meetbot-guard-'));
+    const { g, faults } = guard(dir);
+    await g.start();
+    rmSync(dir, { recursive: true });
+    expect((await g.check())?.sub_code).toBe('output_dir_lost');
+    await g.recreate(); // a new folder at the same path is not the one the bot had
+    await g.check();
+    expect(faults.map((f) => f.sub_code)).toEqual(['output_dir_lost']);
+    g.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports disk_full below the free-space floor and on a writer’s ENOSPC', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meetbot-guard-'));
+    const full = guard(dir, { minFreeBytes: Number.MAX_SAFE_INTEGER });
+    await full.g.start();
+    expect((await full.g.check())?.sub_code).toBe('disk_full');
+    full.g.stop();
+    const enospc = guard(dir);
+    await enospc.g.start();
+    enospc.g.noteWriteError(Object.assign(new Error('no space'), { code: 'ENOSPC' }));
+    enospc.g.noteWriteError(Object.assign(new Error('no space'), { code: 'ENOSPC' }));
+    expect(enospc.faults).toEqual([{ sub_code: 'disk_full', detail: { free_bytes: 0, cause: 'a write failed with ENOSPC' } }]);
+    enospc.g.stop();
+    rmSync(dir, { recursive: true });
+  });
+});
+
+describe('secretsOf', () => {
+  it('lists the passcode (plain and URL-encoded), the link tokens and the webhook secret with and without its prefix', () => {
+    const meeting = {
+      password: 'p@ss word',
+      join_url: 'https://zoom.us/wc/85551234567/join?pwd=p%40ss+word&tk=TOKEN123',
+      original_url: 'https://zoom.us/j/85551234567?pwd=p%40ss+word&tk=TOKEN123',
+    };
+    const secrets = secretsOf({ meeting } as never, 'whsec_c2VjcmV0');
+    expect(secrets).toEqual(expect.arrayContaining(['p@ss word', 'p%40ss%20word', 'TOKEN123', 'whsec_c2VjcmV0', 'c2VjcmV0']));
+    // Longest first: the prefixed secret is replaced whole before its tail.
+    expect(secrets.indexOf('whsec_c2VjcmV0')).toBeLessThan(secrets.indexOf('c2VjcmV0'));
+  });
+});
+
+describe('process groups', () => {
+  it('waits until every member of a killed group is gone', async () => {
+    const leader = spawn('sh', ['-c', 'sleep 30 & sleep 30 & wait'], { detached: true, stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(liveGroupMembers(leader.pid!).length).toBeGreaterThanOrEqual(3);
+    process.kill(-leader.pid!, 'SIGKILL');
+    expect(await waitForGroupGone(leader.pid!, 5000)).toBe(true);
+    expect(liveGroupMembers(leader.pid!)).toEqual([]);
+  });
+});
