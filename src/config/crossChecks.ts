@@ -81,7 +81,7 @@ function attendeeIssues(body: Body): ConfigIssue[] {
 const MAX_LIST_CHECKED = 10;
 const firstItems = (v: unknown): unknown[] => (Array.isArray(v) ? v.slice(0, MAX_LIST_CHECKED) : []);
 
-/** Every URL the bot will call out to, with its path in the body. */
+/** Every URL the bot will (or a fuller runtime would) call out to, with its path in the body. */
 function outgoingUrls(body: Body): [path: (string | number)[], url: string][] {
   const out: [(string | number)[], string][] = [];
   const add = (path: (string | number)[], v: unknown) => {
@@ -95,6 +95,12 @@ function outgoingUrls(body: Body): [path: (string | number)[], url: string][] {
     add(['websocket_settings', key, 'url'], record(ws?.[key])?.url);
   }
   firstItems(body.webhooks).forEach((w, i) => add(['webhooks', i, 'url'], record(w)?.url));
+  // Accepted and not acted on yet; a later runtime that calls them must not inherit an internal host.
+  add(['callback_settings', 'zoom_tokens_url'], record(body.callback_settings)?.zoom_tokens_url);
+  const agent = record(body.voice_agent_settings);
+  add(['voice_agent_settings', 'url'], agent?.url);
+  add(['voice_agent_settings', 'screenshare_url'], agent?.screenshare_url);
+  add(['rtmp_settings', 'destination_url'], record(body.rtmp_settings)?.destination_url);
   return out;
 }
 

@@ -32,7 +32,10 @@ export const base64 = (max: number) =>
 /** Attendee rejects characters above U+FFFF (emoji, rare scripts); in JS strings they are surrogate pairs. */
 export const BMP_ONLY = /^[^\uD800-\uDFFF]*$/;
 export const BMP_ERROR = 'must not contain emojis or other characters above U+FFFF';
-export const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029]*$/;
+/** C0/C1 controls, line and paragraph separators, and the bidi overrides that make a name read backwards. */
+export const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
+/** Text a person can see: not only spaces and zero-width characters. */
+export const hasVisibleText = (s: string) => s.replace(/[\s\u200b-\u200f\u2060-\u2064\ufeff]/g, '').length > 0;
 
 export const seconds = (min: number) => z.int().min(min);
 /** Attendee: "<param> must be a positive integer". */

@@ -46,6 +46,7 @@ import {
   type ConfigIssue,
   type UnsupportedField,
 } from './errors.js';
+import { hostileInputIssues } from './hostileInput.js';
 import { botConfigSchema, type BotConfig } from './schema.js';
 import { isProducedRealtimeEvent, isProducedWebhookTrigger, unsupportedFields } from './unsupported.js';
 import { MeetingUrlError, parseMeetingUrl } from '../meetingUrl/parseMeetingUrl.js';
@@ -264,6 +265,8 @@ function parseUnchecked(body: unknown, opts: ParseOptions): ParseResult {
   const raw = plainObject(body);
   let meeting: MeetingTarget | null = null;
   if (raw) {
+    // Polluting keys, broken Unicode and absurd nesting, at any depth (free-form maps included).
+    issues.push(...hostileInputIssues(raw));
     // A field zod already refused needs no second opinion (e.g. an http:// websocket URL).
     const refused = new Set(issues.map((i) => i.path));
     issues.push(...crossFieldIssues(raw, opts).filter((i) => !refused.has(i.path)));

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { attendeeShape } from './attendeeSchema.js';
 import { DEFAULT_BOT_NAME } from './defaults.js';
-import { doc, MAX_URL, NO_CONTROL, stringMap } from './fields.js';
+import { doc, hasVisibleText, MAX_URL, NO_CONTROL, stringMap } from './fields.js';
 import { recallShape } from './recallSchema.js';
 
 export { ATTENDEE_WEBHOOK_TRIGGERS } from './attendeeSchema.js';
@@ -27,7 +27,7 @@ const sharedShape = {
       .min(1, { abort: true })
       .max(100)
       .regex(NO_CONTROL, { error: 'must not contain control characters or line breaks' })
-      .refine((s) => s.trim().length > 0, { error: 'must not be blank' }),
+      .refine(hasVisibleText, { error: 'must not be blank' }),
     'Display name in the meeting, 1..100 characters (Attendee bodies: no characters above U+FFFF).',
     DEFAULT_BOT_NAME,
   ),
