@@ -17,6 +17,8 @@ export interface StartBotOptions {
   body?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
   args?: string[];
+  /** Output folder (default: a new temp folder), e.g. one on a small tmpfs. */
+  outDir?: string;
 }
 
 /**
@@ -32,7 +34,7 @@ export class BotProcess {
   private waiters: (() => void)[] = [];
 
   constructor(opts: StartBotOptions) {
-    this.outDir = mkdtempSync(join(tmpdir(), 'meetbot-test-out-'));
+    this.outDir = opts.outDir ?? mkdtempSync(join(tmpdir(), 'meetbot-test-out-'));
     const body = { bot_name: 'Test Notetaker', ...opts.body, meeting_url: opts.url };
     this.proc = spawn(
       process.execPath,
