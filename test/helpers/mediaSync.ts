@@ -6,10 +6,11 @@ export interface AvOffset {
   /** Per flash: beep onset minus flash onset, ms (positive = sound later than picture). */
   offsetsMs: number[];
   /**
-   * Median offset corrected by half a frame: a flash is first seen in the frame grabbed after it happened, so
-   * the video onset is late by 0..1 frame, half a frame on average. The median ignores the odd dropped frame.
+   * Typical offset: the mean of the middle half of the offsets (the odd late or dropped frame on a loaded
+   * machine is left out), corrected by half a frame: a flash is first seen in the frame grabbed after it
+   * happened, so the video onset is late by 0..1 frame, half a frame on average.
    */
-  medianMs: number;
+  typicalMs: number;
   flashes: number;
   beeps: number;
 }
@@ -28,8 +29,9 @@ export async function measureAvOffset(file: string, hz: number, fps: number): Pr
     if (Math.abs(nearest - f) < 0.3) offsetsMs.push((nearest - f) * 1000);
   }
   const sorted = [...offsetsMs].sort((a, b) => a - b);
-  const median = sorted.length ? sorted[sorted.length >> 1]! : NaN;
-  return { offsetsMs, medianMs: median + 500 / fps, flashes: flashes.length, beeps: beeps.length };
+  const middle = sorted.slice(Math.floor(sorted.length / 4), Math.ceil((sorted.length * 3) / 4));
+  const typical = middle.reduce((a, b) => a + b, 0) / middle.length;
+  return { offsetsMs, typicalMs: typical + 500 / fps, flashes: flashes.length, beeps: beeps.length };
 }
 
 /** A stream's start_time in the container, seconds (the origin of its decoded samples). */

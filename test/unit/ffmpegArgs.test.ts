@@ -8,6 +8,7 @@ import {
   segmentFileName,
   segmentIndexOf,
   TAP_BYTES_PER_MS,
+  AUDIO_ADVANCE_MS,
 } from '../../src/capture/ffmpegArgs.js';
 
 const spec = (o: Partial<RecordingSpec> = {}): RecordingSpec => ({
@@ -53,10 +54,12 @@ describe('recordingArgs: video_and_audio', () => {
     expect(args.filter((a) => a === '-i')).toHaveLength(2);
   });
 
-  it('keeps wall-clock timestamps on both inputs, moved by one common origin', () => {
+  it('keeps wall-clock timestamps on both inputs, moved by one common origin (audio advanced for sync)', () => {
     expect(args).toContain('-copyts');
     const offsets = args.flatMap((a, i) => (a === '-itsoffset' ? [args[i + 1]] : []));
-    expect(offsets).toEqual(['-1700000000.123', '-1700000000.123']);
+    expect(offsets).toEqual(['-1700000000.123', (-(1_700_000_000_123 + AUDIO_ADVANCE_MS) / 1000).toFixed(3)]);
+    expect(AUDIO_ADVANCE_MS).toBeGreaterThanOrEqual(0);
+    expect(AUDIO_ADVANCE_MS).toBeLessThan(100);
   });
 
   it('encodes H.264 ultrafast yuv420p with a keyframe every second, AAC audio', () => {
@@ -106,6 +109,7 @@ describe('recordingArgs: video_and_audio', () => {
 describe('recordingArgs: audio_only and none', () => {
   it('audio_only AAC: no video input, no video encoder, fragmented m4a', () => {
     const args = recordingArgs(spec({ mode: 'audio_only' }), { ...inputs, display: null }, { file: '/o/recording.part000.m4a' });
+    expect(valueOf(args, '-itsoffset')).toBe('-1700000000.123');
     expect(args).not.toContain('x11grab');
     expect(args).not.toContain('-c:v');
     expect(args.join(' ')).not.toMatch(/libx264|0:v/);
