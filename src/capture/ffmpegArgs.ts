@@ -15,13 +15,13 @@ export const TAP_BYTES_PER_MS = (TAP_SAMPLE_RATE * 2) / 1000;
 const CAPTURE_RATE = 48_000;
 const CAPTURE_CHANNELS = 2;
 /**
- * How much earlier the sound is placed than its capture time, in video recordings. Measured on this stack
- * (Chromium 156 software compositing on Xvfb, a 60 fps flash+beep <video>, grabbed at 30 fps): pictures reach
- * the screen ~30 ms ahead of the audio Chromium plays with them (typical 26-44 ms over 4 runs at low load; the
- * capture itself adds none: both devices are stamped with the wall clock). Re-measure with capture.sync.test.ts
- * when Chromium or the compositing path changes.
+ * How much earlier the sound is placed than its capture time, in video recordings. The capture itself adds no
+ * offset (both devices are stamped with the wall clock); Chromium does. Measured with capture.sync.test.ts (a
+ * 60 fps flash+beep <video> grabbed at 30 fps, Chromium 156 software compositing on Xvfb), sound minus picture:
+ * +26..+44 ms on an idle machine, -8..+5 ms when a starved CPU makes Chromium show frames late. 20 ms keeps
+ * both within ±25 ms. Re-measure when Chromium or the compositing path changes.
  */
-export const AUDIO_ADVANCE_MS = 30;
+export const AUDIO_ADVANCE_MS = 20;
 /** 20 ms of 48 kHz stereo S16: pulse hands ffmpeg audio every 20 ms, so the tap's latency stays near that. */
 const PULSE_FRAGMENT_BYTES = (CAPTURE_RATE * CAPTURE_CHANNELS * 2 * 20) / 1000;
 
