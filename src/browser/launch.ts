@@ -65,9 +65,9 @@ export async function launchBrowser(opts: {
     runningAsRoot: process.getuid?.() === 0,
     allowLoopback: opts.allowLoopback ?? false,
   });
-  const env: NodeJS.ProcessEnv = { ...opts.media.env, PULSE_LATENCY_MSEC: '60' };
   // 60 ms of output buffering: with Chromium's default ~25 ms the playback stream underran under load (2 cores:
   // Chromium + x264 + Xvfb), leaving clicks in the recording. Chromium counts this latency in its A/V sync.
+  const env: NodeJS.ProcessEnv = { ...opts.media.env, PULSE_LATENCY_MSEC: '60' };
   if (headless) delete env.DISPLAY;
   const started = performance.now();
   const proc = SupervisedProcess.start({

@@ -148,10 +148,12 @@ export class Recorder extends EventEmitter {
     seg.proc.markStopping('recording stopped');
     // "q" lets ffmpeg flush the encoders and write the last fragment; SIGINT does the same if stdin is stuck.
     seg.proc.child.stdin?.end('q');
+    let timer: NodeJS.Timeout | undefined;
     const quitInTime = await Promise.race([
       seg.proc.exited.then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000)),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 10_000))),
     ]);
+    clearTimeout(timer);
     if (!quitInTime) await seg.proc.stop('did not quit on q', 'SIGINT', 5000);
     this.log.debug('recorder: ffmpeg ended', { index: seg.index, exit: seg.proc.exitReason });
   }
