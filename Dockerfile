@@ -1,7 +1,15 @@
-# One bot per container. Build: docker build -t meetbot .
-# Run:   docker run --rm --shm-size=1g -e BOT_CONFIG='{"meeting_url":"https://meet.google.com/abc-defg-hij"}' \
-#          -v "$PWD/out:/out" meetbot
-# Exit codes: 0 done, 1 fatal (sub_code in the last event on stdout and in /out/events.jsonl), 2 invalid config.
+# One bot per container: the container runs `meetbot join` once and exits with the bot.
+#
+# Build:  docker build -t meetbot .
+# Run:    docker run --rm --init --security-opt seccomp=<profile allowing user namespaces> \
+#           -e BOT_CONFIG='{"meeting_url":"https://meet.google.com/abc-defg-hij"}' -v "$PWD/out:/out" meetbot
+# Kubernetes: deploy/kubernetes-job.yaml (resources, grace period, /dev/shm, BOT_CONFIG from a Secret).
+#
+# Config: the Create Bot body in BOT_CONFIG (or `--config -` on stdin); runtime settings from MEETBOT_*
+# variables (README, "Runtime settings"). Secrets (passcodes in the body, MEETBOT_WEBHOOK_SECRET) are
+# redacted from every log, event and file.
+# Exit codes: 0 done, 1 fatal (sub_code in the last event on stdout and in /out/events.jsonl; evidence in
+# /out/failure/), 2 invalid config or usage (the message names each field; no browser was started).
 FROM node:20-bookworm-slim
 
 WORKDIR /app
@@ -11,28 +19,32 @@ COPY package.json package-lock.json ./
 COPY scripts/setup.sh scripts/debian-packages.txt scripts/
 RUN bash scripts/setup.sh && rm -rf /var/lib/apt/lists/*
 
+# Only what the runtime needs: the bench and the tests stay out of the image (and need not exist to build it).
 COPY tsconfig.json ./
 COPY bin bin
 COPY src src
 COPY platforms platforms
+# The mock meetings (`meetbot mock`) for checking a deployment without a real meeting.
 COPY fixtures fixtures
-COPY scripts scripts
-COPY bench bench
 RUN npm run build && npm prune --omit=dev
 
 # Chromium keeps its sandbox on: it runs as this unprivileged user (meetbot adds --no-sandbox only as root).
-# The sandbox needs unprivileged user namespaces (the default on Debian/Ubuntu hosts and in Kubernetes with
-# the runtime's default seccomp profile).
+# Its sandbox needs user namespaces, which Docker's and containerd's default seccomp profiles refuse
+# (unshare/clone with CLONE_NEWUSER): run with a seccomp profile that allows them (or Kubernetes'
+# seccompProfile Unconfined, see deploy/), on a host that permits unprivileged user namespaces. Without
+# them Chromium exits at launch ("No usable sandbox") and the bot ends fatal.
 RUN useradd --create-home --uid 10001 meetbot && mkdir -p /out && chown meetbot /out
 USER meetbot
 ENV CHROMIUM_PATH=/usr/bin/chromium \
     FFMPEG_PATH=/usr/bin/ffmpeg \
     MEETBOT_OUT_DIR=/out \
     NODE_ENV=production
-# Chromium's renderers use /dev/shm; Docker's 64 MiB default is too small for a meeting page
-# (run with --shm-size=1g, or a memory-backed emptyDir at /dev/shm in Kubernetes).
+# Shared memory: Chromium and PulseAudio use memfd (and Chromium runs with --disable-dev-shm-usage), so Docker's
+# 64 MiB /dev/shm is enough; memfd counts against the container's memory, which is what the limits are for.
+# /tmp holds each bot's Chromium profile and PulseAudio sockets (a few hundred MB at most).
 VOLUME ["/out"]
 # SIGTERM (docker stop, pod deletion) makes the bot leave, finalise its recording and exit within 10 s:
-# give the container a stop grace period of at least 15 s.
+# give the container a stop grace period of at least 15 s. `--init` (Docker) or shareProcessNamespace
+# (Kubernetes) puts a reaper at PID 1 for the Chromium helpers that outlive their parent by a moment.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "/app/bin/meetbot.js", "join"]
