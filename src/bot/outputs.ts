@@ -66,6 +66,18 @@ export class BotOutputs {
     }
   }
 
+  /** One warning, when the bot starts, listing the accepted fields it does not act on. */
+  reportUnsupported(): void {
+    if (this.spec.unsupported.length === 0) return;
+    this.events.emit({
+      event: 'bot.warning',
+      created_at: new Date().toISOString(),
+      kind: 'unsupported_fields',
+      message: 'these fields were accepted but meetbot does not act on them',
+      fields: this.spec.unsupported,
+    });
+  }
+
   recordingStarted(): void {
     this.recordingStartedAt = Date.now();
   }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { BotSpec } from '../config/botSpec.js';
@@ -13,11 +13,11 @@ import { withTimeout } from '../platform/page.js';
 import { adapterFor } from '../platform/registry.js';
 import { startMediaEnvironment, type MediaEnvironment } from '../capture/mediaEnvironment.js';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
-import { Recorder, type RecordingResult } from '../capture/recorder.js';
 import { FRAME_MS } from '../capture/audioTap.js';
-import { segmentIndexOf } from '../capture/ffmpegArgs.js';
 import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { describeExit } from '../process/exitReason.js';
+import { BotRecording } from './botRecording.js';
+import { leaveMeeting } from './leaveMeeting.js';
 import { saveFailureEvidence } from './evidence.js';
 import { splitChatMessage } from './chatSplit.js';
 import { MeetingTracker } from './meetingTracker.js';
@@ -27,6 +27,7 @@ import { OutputGuard } from './outputGuard.js';
 import { rescueDeletedSegments } from './recordingRescue.js';
 import type { RuntimeOptions } from './runtimeOptions.js';
 import { secretsOf } from './secrets.js';
+import { saveTrace, startTrace } from './trace.js';
 import { ProgressWatchdog } from './watchdog.js';
 
 export interface BotOutcome {
@@ -51,7 +52,6 @@ export class UnexpectedFault extends Error {
 }
 
 const MAINTAIN_EVERY_MS = 2000;
-const LEAVE_TIMEOUT_MS = 5000;
 const TRACE_FILE = 'trace.zip';
 /** Faults after which the page can no longer be driven: no Leave click, no screenshot, no trace. */
 const PAGE_GONE: readonly FatalSubCode[] = ['browser_crashed', 'page_unresponsive'];
@@ -86,16 +86,13 @@ class BotRun {
   private workDir: string | null = null;
   private media: MediaEnvironment | null = null;
   private browser: LaunchedBrowser | null = null;
-  private recorder: Recorder | null = null;
-  private recording: RecordingResult | null = null;
+  private recording: BotRecording | null = null;
   private pendingEnd: EndDecision | null = null;
   private endRequested!: () => void;
   private readonly ended = new Promise<void>((resolve) => (this.endRequested = resolve));
   private readonly watchdog: ProgressWatchdog;
   private readonly guard: OutputGuard;
   private runtimeCap: NodeJS.Timeout | null = null;
-  /** Segment files left in the output folder when they could not be joined into one recording. */
-  private keptSegments: string[] = [];
   private readonly timings: Record<string, number> = {};
 
   constructor(
@@ -136,7 +133,7 @@ class BotRun {
       this.events.attachFile(this.eventsFile);
       await this.guard.start();
       this.outputs.start();
-      this.reportUnsupported();
+      this.outputs.reportUnsupported();
       this.lifecycle.transition('joining_call');
       if (!this.pendingEnd) await this.launch();
       await this.finish(this.pendingEnd ?? (await this.joinAndSupervise()));
@@ -175,17 +172,6 @@ class BotRun {
     return Promise.race([work, this.ended.then(() => null)]);
   }
 
-  private reportUnsupported(): void {
-    if (this.spec.unsupported.length === 0) return;
-    this.events.emit({
-      event: 'bot.warning',
-      created_at: new Date().toISOString(),
-      kind: 'unsupported_fields',
-      message: 'these fields were accepted but meetbot does not act on them',
-      fields: this.spec.unsupported,
-    });
-  }
-
   private async launch(): Promise<void> {
     this.workDir = await mkdtemp(join(tmpdir(), `meetbot-${this.opts.botId.slice(0, 8)}-`));
     const log = this.log.child('capture');
@@ -218,11 +204,7 @@ class BotRun {
         this.requestEnd({ status: 'fatal', sub_code: 'browser_crashed' }, { reason: `chromium ${describeExit(r)}` });
       }
     });
-    if (this.opts.trace) {
-      await withTimeout(this.browser.context.tracing.start({ screenshots: true, snapshots: true }), 10_000, 'start the trace').catch((err: unknown) =>
-        this.log.warn('could not start the trace', { error: String(err) }),
-      );
-    }
+    if (this.opts.trace) await startTrace(this.browser.context, this.log);
   }
 
   private adapterContext(): AdapterContext {
@@ -336,38 +318,28 @@ class BotRun {
     );
     if (this.pendingEnd) return;
     this.watchdog.enter('start the recording');
-    await this.startRecorder();
+    await this.startRecording();
     if (this.pendingEnd) return;
     this.watchdog.enter('send the chat message');
     if (this.spec.chat.on_bot_join) await this.sendChat(ctx, this.spec.chat.on_bot_join.message);
     this.watchdog.enter('in the meeting');
   }
 
-  private async startRecorder(): Promise<void> {
-    const recorder = new Recorder({
+  private async startRecording(): Promise<void> {
+    this.recording = new BotRecording({
       recording: this.spec.recording,
-      media: this.media!,
       outDir: this.opts.outDir,
       ffmpegPath: this.opts.ffmpegPath,
       log: this.log.child('ffmpeg'),
+      events: this.events,
+      guard: this.guard,
+      onFailure: (reason) => this.requestEnd({ status: 'fatal', sub_code: 'recording_failed' }, { reason }),
+      onAudio: (frame) => {
+        this.rules.onAudioLevel(frame.level, FRAME_MS);
+        this.outputs.audio(frame);
+      },
     });
-    this.recorder = recorder;
-    recorder.on('gap', (gap: Record<string, unknown>) => {
-      this.events.emit({ event: 'recording.gap', created_at: new Date().toISOString(), ...gap });
-      // ffmpeg dies of a full disk or a lost folder like of anything else: look at the folder at once.
-      void this.guard.check();
-    });
-    recorder.on('error', (err: unknown) => {
-      const reason = err instanceof Error ? err.message : String(err);
-      void this.guard.check().then((fault) => {
-        if (!fault) this.requestEnd({ status: 'fatal', sub_code: 'recording_failed' }, { reason });
-      });
-    });
-    recorder.audio.on('frame', (frame) => {
-      this.rules.onAudioLevel(frame.level, FRAME_MS);
-      this.outputs.audio(frame);
-    });
-    await recorder.start();
+    await this.recording.start(this.media!);
     this.outputs.recordingStarted();
     this.mark('recording_started_ms');
     if (this.spec.recording.mode !== 'none') this.lifecycle.transition('in_call_recording', 'recording_started');
@@ -397,36 +369,26 @@ class BotRun {
 
   private async leaveMeeting(): Promise<void> {
     if (!this.browser?.process.running) return;
+    // The adapter's own signal is aborted by now; leaving must not be.
     const ctx = { ...this.adapterContext(), signal: new AbortController().signal };
-    // Before the knock there is no Leave control yet: navigating away is the whole of leaving.
-    if (this.lifecycle.code === 'joining_call') {
-      await withTimeout(ctx.page.goto('about:blank', { timeout: 3000 }), 4000, 'navigate away').catch(() => undefined);
-      return;
-    }
-    try {
-      await withTimeout(this.adapter.leave(ctx), LEAVE_TIMEOUT_MS, 'leave the meeting');
-    } catch (err) {
-      // Navigating away always ends the WebRTC session, whatever the platform's UI did.
-      this.log.warn('leave control failed; leaving by navigation', { error: String(err) });
-      await withTimeout(ctx.page.goto('about:blank', { timeout: 3000 }), 4000, 'navigate away').catch(() => undefined);
-    }
+    await leaveMeeting(this.adapter, ctx, this.lifecycle.code === 'joining_call');
   }
 
   private async finish(end: EndDecision): Promise<void> {
     this.watchdog.stop();
     if (end.outcome.status === 'fatal') return this.fail(new EndedFatally(end));
     // A stop signal comes with a deadline (10 s): the recording is finalised while the bot leaves.
-    const stopping = end.outcome.sub_code === 'bot_received_leave_call' ? this.stopRecorder() : null;
+    const stopping = end.outcome.sub_code === 'bot_received_leave_call' ? this.recording?.stop() : null;
     if (end.mustLeave) await this.leaveMeeting();
     this.lifecycle.transition('call_ended', end.outcome.sub_code, end.detail);
-    await (stopping ?? this.stopRecorder());
+    await (stopping ?? this.recording?.stop());
     this.lifecycle.transition('done', null, this.keptSegmentsDetail());
     await this.finalizeOutputs(0);
   }
 
   private async finalizeOutputs(exitCode: number): Promise<void> {
     const chromium = this.browser?.browser.version();
-    await this.outputs.finalize(this.lifecycle.events, this.recording, exitCode, {
+    await this.outputs.finalize(this.lifecycle.events, this.recording?.result ?? null, exitCode, {
       timings_ms: this.timings,
       versions: chromium ? { chromium } : {},
     });
@@ -449,14 +411,14 @@ class BotRun {
     const pageGone = PAGE_GONE.includes(sub_code) || !this.browser?.process.running;
     if (sub_code === 'output_dir_lost') await this.restoreOutputDir();
     if (sub_code === 'disk_full') {
-      await this.stopRecorder();
+      await this.recording?.stop();
       await this.guard.releaseReserve();
     }
     const why = end ? new Error(`${sub_code}: ${JSON.stringify(end.detail)}`) : err;
     const evidence = await saveFailureEvidence(pageGone ? null : (this.browser?.page ?? null), this.opts.outDir, why, this.redact).catch(() => null);
     if (evidence) detail.evidence = evidence;
     if (!pageGone && (this.isInMeeting() || end?.mustLeave)) await this.leaveMeeting();
-    await this.stopRecorder();
+    await this.recording?.stop();
     this.lifecycle.transition('fatal', sub_code, { ...detail, ...this.keptSegmentsDetail() });
     await this.finalizeOutputs(1);
   }
@@ -473,7 +435,8 @@ class BotRun {
   }
 
   private keptSegmentsDetail(): Record<string, unknown> | undefined {
-    return this.keptSegments.length ? { recording_segments: this.keptSegments } : undefined;
+    const kept = this.recording?.keptSegments ?? [];
+    return kept.length ? { recording_segments: kept } : undefined;
   }
 
   private isInMeeting(): boolean {
@@ -481,39 +444,17 @@ class BotRun {
     return c === 'in_waiting_room' || c === 'in_call_not_recording' || c === 'in_call_recording';
   }
 
-  private async stopRecorder(): Promise<void> {
-    const recorder = this.recorder;
-    if (!recorder) return;
-    this.recorder = null;
-    try {
-      this.recording = await recorder.stop();
-    } catch (err) {
-      // The recorder keeps the segments it could not join (e.g. no room for the joined copy): say where.
-      this.keptSegments = (await readdir(this.opts.outDir).catch(() => [] as string[])).filter((f) => segmentIndexOf(f) !== null).sort();
-      this.log.error('could not finalise the recording; the segments are kept', { error: String(err), segments: this.keptSegments });
-    }
-  }
-
   private async teardown(): Promise<void> {
     if (this.runtimeCap) clearTimeout(this.runtimeCap);
     this.watchdog.stop();
     this.guard.stop();
-    await this.stopRecorder();
-    await this.saveTrace();
+    await this.recording?.stop();
+    if (this.opts.trace && this.browser?.process.running) await saveTrace(this.browser.context, join(this.opts.outDir, TRACE_FILE), this.log);
     await this.outputs.close();
     await this.browser?.close().catch((err: unknown) => this.log.warn('browser close failed', { error: String(err) }));
     await this.media?.dispose().catch((err: unknown) => this.log.warn('media dispose failed', { error: String(err) }));
     await this.guard.releaseReserve();
     if (this.workDir) await rm(this.workDir, { recursive: true, force: true }).catch(() => undefined);
-  }
-
-  private async saveTrace(): Promise<void> {
-    if (!this.opts.trace || !this.browser?.process.running) return;
-    const path = join(this.opts.outDir, TRACE_FILE);
-    await withTimeout(this.browser.context.tracing.stop({ path }), 15_000, 'save the trace').then(
-      () => this.log.info('trace saved', { file: path }),
-      (err: unknown) => this.log.warn('could not save the trace', { error: String(err) }),
-    );
   }
 
   private mark(name: string): void {

@@ -1,0 +1,68 @@
+import { readdir } from 'node:fs/promises';
+import type { RecordingSpec } from '../config/botSpec.js';
+import type { AudioFrame } from '../capture/audioTap.js';
+import { segmentIndexOf } from '../capture/ffmpegArgs.js';
+import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
+import { Recorder, type RecordingResult } from '../capture/recorder.js';
+import type { EventLog } from '../events/eventLog.js';
+import type { Logger } from '../util/log.js';
+import type { OutputGuard } from './outputGuard.js';
+
+/**
+ * The bot's side of the recorder: gaps become `recording.gap` events, and a recorder that gives up is handed
+ * to the bot as `recording_failed` only once the output guard has looked (ffmpeg dies of a full disk or a
+ * lost folder like of anything else, and those have their own sub_codes). stop() is idempotent; when the
+ * segments cannot be joined into one file it names the ones kept.
+ */
+export class BotRecording {
+  private recorder: Recorder | null = null;
+  private stopping: Promise<void> | null = null;
+  result: RecordingResult | null = null;
+  /** Segment files left in the output folder because they could not be joined (e.g. no room for the copy). */
+  keptSegments: string[] = [];
+
+  constructor(
+    private readonly o: {
+      recording: RecordingSpec;
+      outDir: string;
+      ffmpegPath: string;
+      log: Logger;
+      events: EventLog;
+      guard: OutputGuard;
+      onFailure: (reason: string) => void;
+      onAudio: (frame: AudioFrame) => void;
+    },
+  ) {}
+
+  async start(media: MediaEnvironment): Promise<void> {
+    const recorder = new Recorder({ recording: this.o.recording, media, outDir: this.o.outDir, ffmpegPath: this.o.ffmpegPath, log: this.o.log });
+    this.recorder = recorder;
+    recorder.on('gap', (gap: Record<string, unknown>) => {
+      this.o.events.emit({ event: 'recording.gap', created_at: new Date().toISOString(), ...gap });
+      void this.o.guard.check();
+    });
+    recorder.on('error', (err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      void this.o.guard.check().then((fault) => {
+        if (!fault) this.o.onFailure(reason);
+      });
+    });
+    recorder.audio.on('frame', (frame: AudioFrame) => this.o.onAudio(frame));
+    await recorder.start();
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    if (!this.recorder) return;
+    try {
+      this.result = await this.recorder.stop();
+    } catch (err) {
+      this.keptSegments = (await readdir(this.o.outDir).catch(() => [] as string[])).filter((f) => segmentIndexOf(f) !== null).sort();
+      this.o.log.error('could not finalise the recording; the segments are kept', { error: String(err), segments: this.keptSegments });
+    }
+  }
+}
