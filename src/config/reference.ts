@@ -151,7 +151,8 @@ const MAPPINGS = [
   'Chat: only messages to everyone are sent. A join message for the host, everyone but the host or one user is not sent (and is reported), so a private message never reaches everyone.',
   "Realtime: Recall websocket endpoints get `audio_mixed_raw.data` (16 kHz) and `participant_events.*` in Recall's envelope; Attendee `websocket_settings.audio` gets `realtime_audio.mixed` at its `sample_rate`. Webhook and RTMP endpoints, transcripts and per-participant media are accepted but not produced.",
   'Accepted fields the runtime does not act on (output media, transcription, Zoom tokens, sign-in settings, a future `join_at`, ...) are listed with the reason in one warning when the bot starts.',
-  'Outgoing URLs (webhooks, realtime endpoints) must not point at private, link-local or metadata hosts; `http://` and loopback receivers are accepted only with the operator switch `--allow-loopback`.',
+  'Outgoing URLs (webhooks, realtime endpoints, and the accepted-only `callback_settings.zoom_tokens_url`, `voice_agent_settings` and `rtmp_settings` URLs) must not point at private, link-local or metadata hosts; `http://` and loopback receivers are accepted only with the operator switch `--allow-loopback`.',
+  'Anywhere in a body, free-form maps included: the keys `__proto__`, `constructor` and `prototype`, strings that are not valid UTF-16 (a lone surrogate), NUL characters and nesting deeper than 32 levels are refused, naming the path. Text is never interpreted: `bot_name` and chat messages are typed into the meeting as given (`bot_name` refuses control characters, bidi overrides and names with nothing visible).',
 ];
 
 /** The configuration reference, generated from the schema (README section `config-reference`). */
