@@ -15,6 +15,7 @@ const LEAVE_CONFIRM_WAIT_MS = 1500;
 export const googleMeetAdapter: PlatformAdapter = {
   platform: 'google_meet',
   chatLimit: MEET_CHAT_LIMIT,
+  externalProtocols: [],
 
   async join(ctx) {
     await withTimeout(

@@ -25,6 +25,8 @@ const GUEST_EMAIL = 'notetaker@example.com';
 export const webexAdapter: PlatformAdapter = {
   platform: 'webex',
   chatLimit: WEBEX_CHAT_LIMIT,
+  // The chooser's "Join from this browser" also fires webex:// (platforms.md 3.2).
+  externalProtocols: ['webex'],
 
   async join(ctx) {
     await withTimeout(

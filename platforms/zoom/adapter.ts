@@ -13,6 +13,8 @@ const JOIN_ATTEMPTS = 3;
 export const zoomAdapter: PlatformAdapter = {
   platform: 'zoom',
   chatLimit: ZOOM_CHAT_LIMIT,
+  // The /j/ landing page launches the desktop app (ScreenApp allows zoommtg by policy for the same reason).
+  externalProtocols: ['zoommtg', 'zoomus'],
 
   async join(ctx) {
     await withTimeout(

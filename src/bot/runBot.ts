@@ -193,6 +193,7 @@ class BotRun {
         userDataDir: join(this.workDir, 'chromium-profile'),
         log: this.log.child('browser'),
         allowLoopback: this.opts.allowLoopback,
+        externalProtocols: { origin: new URL(this.spec.meeting.join_url).origin, schemes: this.adapter.externalProtocols },
         // Headful or headless follows the media environment: a display exists only when video is filmed
         // (or, with --headful, the user's own display is used).
       }),

@@ -1,12 +1,24 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createRequire } from 'node:module';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RecordingSpec } from '../config/botSpec.js';
 import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
 import { StartError, SupervisedProcess } from '../process/supervisor.js';
 import type { Logger } from '../util/log.js';
 import { chromiumFlags } from './chromiumFlags.js';
 import { DISABLE_INCOMING_VIDEO_SCRIPT } from './incomingVideo.js';
+import { initialPreferences, writeInitialPreferences, type ExternalProtocols } from './profilePrefs.js';
+
+/**
+ * playwright-core is loaded on first launch, with require: it is only needed once Chromium is starting, and
+ * an ESM import of its CommonJS bundles also runs Node's export lexer over several MB (seconds on a busy
+ * machine). Loading it while Chromium boots takes it off the join path.
+ */
+let playwright: typeof import('playwright-core') | null = null;
+function loadPlaywright(): typeof import('playwright-core') {
+  return (playwright ??= createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core'));
+}
 
 export interface LaunchedBrowser {
   browser: Browser;
@@ -52,11 +64,14 @@ export async function launchBrowser(opts: {
   headful?: boolean;
   /** Time allowed for Chromium to print its DevTools address and accept the CDP connection (default 30 s). */
   timeoutMs?: number;
+  /** App-link schemes the meeting's pages fire, allowed for their origin so no native dialog blocks the page. */
+  externalProtocols?: ExternalProtocols;
 }): Promise<LaunchedBrowser> {
   const log = opts.log.child('browser');
   const headless = opts.media.display === null || opts.headful === false;
   await rm(opts.userDataDir, { recursive: true, force: true });
   await mkdir(opts.userDataDir, { recursive: true });
+  await writeInitialPreferences(opts.userDataDir, initialPreferences(opts.externalProtocols ?? null));
   const args = chromiumFlags({
     width: opts.media.size.width,
     height: opts.media.size.height,
@@ -80,6 +95,7 @@ export async function launchBrowser(opts: {
   const timeoutMs = opts.timeoutMs ?? 30_000;
   let browser: Browser | null = null;
   try {
+    const { chromium } = loadPlaywright();
     const [, wsUrl] = await proc.waitForLine(/DevTools listening on (ws:\/\/\S+)/, timeoutMs);
     browser = await chromium.connectOverCDP(wsUrl!, { timeout: timeoutMs });
     const context = browser.contexts()[0];

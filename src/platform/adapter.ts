@@ -12,6 +12,8 @@ export interface PlatformAdapter {
   readonly platform: Platform;
   /** Longest chat message the platform accepts; longer ones are split by the runtime. */
   readonly chatLimit: number;
+  /** App-link schemes the platform's pages fire at a browser (they must not open a native dialog). */
+  readonly externalProtocols: readonly string[];
   /** Opens the meeting and passes every pre-join screen up to and including the join click. */
   join(ctx: AdapterContext): Promise<void>;
   /** Reads the meeting state in one consistent look at the DOM. Never throws for an unknown page. */

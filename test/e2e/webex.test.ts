@@ -147,6 +147,18 @@ describe('webex adapter against the Webex mock', () => {
     expect(details(view, 'leave')).toEqual([{ from: 'admitted' }]);
   });
 
+  it('records audio only (headless Chromium, no display to press Escape on): the app link opens no dialog, the chooser passes', async () => {
+    const m = await meeting({ waiting_room: false });
+    const b = bot(m.join_url, { recording_settings: { format: 'mp3' } });
+    await b.waitForStatus('in_call_recording', 60_000);
+    expectChooserPassed(await client.get(m.id));
+    await new Promise((r) => setTimeout(r, 4000));
+    await b.stop('SIGTERM');
+    expect((await b.exited).code).toBe(0);
+    const file = join(b.outDir, 'recording.mp3');
+    expect(await toneEnergy(file, ALICE.tone_hz, 0.5, (await durationSec(file)) - 0.3)).toBeGreaterThan(0.01);
+  });
+
   it('ends fatal / meeting_password_incorrect on the password page: a Create Bot body carries no Webex password', async () => {
     const m = await meeting({ passcode: 'Secret42' });
     const b = bot(m.join_url);

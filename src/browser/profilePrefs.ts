@@ -1,0 +1,27 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Preferences written into a bot's fresh Chromium profile before it starts.
+ *
+ * Meeting pages such as Webex's "Join from this browser" chooser also fire an app link (`webex://...`).
+ * Chromium answers with a native "Open xdg-open?" dialog that swallows every click on the page and that no
+ * page or CDP input can close (headless: nothing can). Allowing the scheme for the meeting's origin up front
+ * means no dialog at all: Chromium hands the link to the OS, which has no handler, and the page goes on.
+ */
+export interface ExternalProtocols {
+  origin: string;
+  schemes: readonly string[];
+}
+
+export function initialPreferences(protocols: ExternalProtocols | null): Record<string, unknown> {
+  if (!protocols || protocols.schemes.length === 0) return {};
+  const allowed = Object.fromEntries(protocols.schemes.map((s) => [s, true]));
+  return { protocol_handler: { allowed_origin_protocol_pairs: { [protocols.origin]: allowed } } };
+}
+
+export async function writeInitialPreferences(userDataDir: string, prefs: Record<string, unknown>): Promise<void> {
+  if (Object.keys(prefs).length === 0) return;
+  await mkdir(join(userDataDir, 'Default'), { recursive: true });
+  await writeFile(join(userDataDir, 'Default', 'Preferences'), JSON.stringify(prefs));
+}
