@@ -9,6 +9,8 @@ import { UnexpectedFault } from './bot/runBot.js';
  */
 const STOP_DEADLINE_MS = 10_000;
 const stop = new AbortController();
+/** Set by a fault of the process: whatever the command then returns, the exit code says it broke. */
+let faulted = false;
 
 function stopWithin(deadlineMs: number): void {
   setTimeout(() => process.exit(EXIT.fatal), deadlineMs).unref();
@@ -23,7 +25,7 @@ function onSignal(sig: NodeJS.Signals): void {
 
 function onFault(err: unknown): void {
   process.stderr.write(`meetbot: unexpected error: ${oneLine(err)}\n`);
-  process.exitCode = EXIT.fatal;
+  faulted = true;
   if (stop.signal.aborted) return;
   stop.abort(new UnexpectedFault(oneLine(err)));
   stopWithin(STOP_DEADLINE_MS);
@@ -34,12 +36,13 @@ process.on('SIGINT', onSignal);
 process.on('uncaughtException', onFault);
 process.on('unhandledRejection', onFault);
 
-const code = await runCli(process.argv.slice(2), process.env, {
+const returned = await runCli(process.argv.slice(2), process.env, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
   stop: stop.signal,
 });
+const code = faulted && returned === EXIT.done ? EXIT.fatal : returned;
 process.exitCode = code;
 // Let stdout drain, then exit even if a library left a handle open.
 setTimeout(() => process.exit(code), 50).unref();
