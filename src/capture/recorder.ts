@@ -35,8 +35,13 @@ export interface RecorderOptions {
   ffmpegPath: string;
   log: Logger;
   clock?: Clock;
-  /** ffmpeg restarts allowed after unexpected exits before the recorder gives up (default 5). */
+  /** Consecutive ffmpeg restarts allowed after unexpected exits before the recorder gives up (default 5). */
   restartLimit?: number;
+  /**
+   * A segment that recorded this long was healthy: its death starts a fresh restart budget, so a few crashes
+   * spread over a long meeting never end the recording (default 60 s).
+   */
+  healthySegmentMs?: number;
   /** Time allowed for a segment's first output (default 15 s). */
   startTimeoutMs?: number;
   /** No tap audio for this long means ffmpeg is stuck: it is killed and restarted (default 5 s). */
@@ -54,6 +59,8 @@ interface Segment {
   stalled: boolean;
   /** Set once it produced output; an ffmpeg that never did is a failed start, not a gap. */
   started: boolean;
+  /** Monotonic start time, to tell a healthy segment from a failing one. */
+  createdMs: number;
 }
 
 type State = 'idle' | 'recording' | 'restarting' | 'failed' | 'stopping' | 'stopped';
@@ -177,7 +184,8 @@ export class Recorder extends EventEmitter {
       stdin: true,
       logger: this.log,
     });
-    const seg: Segment = { index, file, proc, lastOutputMs: this.clock.monotonicMs(), expected: false, stalled: false, started: false };
+    const now = this.clock.monotonicMs();
+    const seg: Segment = { index, file, proc, lastOutputMs: now, expected: false, stalled: false, started: false, createdMs: now };
     this.segments.push(seg);
     proc.onLine((line) => {
       // -loglevel level+warning tags each line; errors are worth a warning in the bot log, the rest debug.
@@ -234,6 +242,7 @@ export class Recorder extends EventEmitter {
       exit,
       recent: seg.proc.recentOutput().slice(-5),
     });
+    if (this.clock.monotonicMs() - seg.createdMs >= (this.opts.healthySegmentMs ?? 60_000)) this.restarts = 0;
     this.state = 'restarting';
     this.restarting = this.restart(reason, lastOutputWall).finally(() => {
       this.restarting = null;

@@ -170,4 +170,28 @@ describe('ffmpeg killed mid-recording', () => {
     expect(await toneEnergy(result.file!, HZ, 0.5, 2.5)).toBeGreaterThan(0.15);
     expect(await toneEnergy(result.file!, HZ, result.durationSec - 2.5, result.durationSec - 0.3)).toBeGreaterThan(0.15);
   });
+
+  test('crashes spread over a long recording each get a fresh restart budget; only consecutive failures count', async () => {
+    const outDir = join(bot.workDir, 'out-spread');
+    // One restart allowed, and a segment counts as healthy after 2 s: two crashes 3 s apart must not end it.
+    const recorder = new Recorder({ recording: recordingSpec(), media: bot.media, outDir, ffmpegPath: FFMPEG, log: testLogger('spread'), restartLimit: 1, healthySegmentMs: 2000 });
+    const gaps: RecordingGap[] = [];
+    const errors: unknown[] = [];
+    recorder.on('gap', (g: RecordingGap) => gaps.push(g));
+    recorder.on('error', (e: unknown) => errors.push(e));
+    await recorder.start();
+    for (let crash = 1; crash <= 2; crash++) {
+      await sleep(3000);
+      const [ffmpeg] = liveProcesses().filter((p) => p.name === 'ffmpeg');
+      process.kill(ffmpeg!.pid!, 'SIGKILL');
+      const killedAt = Date.now();
+      while (gaps.length < crash && Date.now() - killedAt < 10_000) await sleep(100);
+    }
+    await sleep(1500);
+    const result = await recorder.stop();
+    expect(errors).toEqual([]);
+    expect(gaps).toHaveLength(2);
+    expect(result.segments).toBe(3);
+    expect(await readdir(outDir)).toEqual(['recording.mp4']);
+  });
 });
