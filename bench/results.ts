@@ -1,0 +1,84 @@
+import type { JoinSample, SteadyResult } from './scenarios.js';
+
+/** The targets of issue 9, written next to every result. */
+export const TARGETS = {
+  cpu_cores_per_bot_720p30: { max: 0.35 },
+  pss_mb_per_bot_720p30: { max: 300 },
+  cpu_cores_per_bot_audio_only: { max: 0.1 },
+  join_ms_median: { max: 2000 },
+  max_concurrent_720p30: { min: 4 },
+  av_offset_ms: { maxAbs: 40 },
+} as const;
+
+export interface Machine {
+  cpu_model: string;
+  cores: number;
+  memory_mb: number;
+  kernel: string;
+  node: string;
+  chromium: string;
+  ffmpeg: string;
+}
+
+export interface DensityStep {
+  bots: number;
+  ok: boolean;
+  cpu_cores_per_bot: number[];
+  pss_mb_per_bot: number[];
+  /** Lowest distinct-frame ratio (distinct frames / target frames) among the bots. */
+  min_distinct_ratio: number;
+  audio_gaps: number;
+  gap_events: number;
+  /** The participants' browser (mock side) over the same window. */
+  mock_cores: number | null;
+  loadavg: number[];
+}
+
+export interface BenchResults {
+  mode: 'full' | 'smoke';
+  date: string;
+  commit: string;
+  /** Uncommitted changes in the tree at run time (other engineers work in it too). */
+  dirty_paths: number;
+  machine: Machine;
+  loadavg_before: number[];
+  /** How long the run waited for a quiet machine (--wait-quiet) and whether it got one. */
+  waited_for_quiet: { waited_min: number; quiet: boolean };
+  loadavg_after: number[];
+  duration_sec: number;
+  window_sec: number;
+  targets: typeof TARGETS;
+
+  join_ms_median: number;
+  join_parts_ms_median: Omit<JoinSample, 'join_ms'>;
+  joins: JoinSample[];
+
+  cpu_cores_per_bot_720p30: number;
+  cpu_cores_per_bot_720p30_mean: number;
+  pss_mb_per_bot_720p30: number;
+  cpu_by_process_720p30: Record<string, number>;
+  pss_by_process_720p30: Record<string, number>;
+  cpu_cores_per_bot_audio_only: number;
+  cpu_cores_per_bot_audio_only_mean: number;
+  pss_mb_per_bot_audio_only: number;
+  cpu_by_process_audio_only: Record<string, number>;
+  pss_by_process_audio_only: Record<string, number>;
+
+  floor_encode_cores_720p30: number;
+  floor_encode_args: string[];
+  floor_render_cores: number;
+  floor_render_pss_mb: number;
+  floor_render_by_process: Record<string, number>;
+  ratios: Record<string, number>;
+
+  av_offset_ms: number;
+  recording_quality_720p30: Pick<SteadyResult['bots'][number], 'video' | 'audio' | 'sync' | 'gap_events'>;
+  recording_quality_audio_only: Pick<SteadyResult['bots'][number], 'audio' | 'gap_events'>;
+
+  max_concurrent_720p30: number;
+  /** cores / CPU per 720p30 bot: what the CPU alone would allow if the meetings' media came from elsewhere. */
+  max_concurrent_720p30_cpu_bound: number;
+  density: DensityStep[];
+  /** CPU of the participants' browser (mock side) during the single-bot 720p30 window. */
+  mock_cores_one_meeting: number | null;
+}

@@ -1,0 +1,238 @@
+import { loadavg } from 'node:os';
+import { MockClient, type CreatedMeeting, type MeetingSpec } from '../test/helpers/mockClient.js';
+import { BenchBot } from './benchBot.js';
+import { sleep, startRenderOnly } from './floors.js';
+import { childrenOf, processKind, TreeSampler, type TreeUsage } from './procTree.js';
+import { audioWindow, avSync, videoWindow, type AudioWindow, type AvSync, type VideoWindow } from './recordingQuality.js';
+import { median, round } from './stats.js';
+
+/**
+ * The bench's scenarios against the mock Meet: joins, steady recording of one or more bots, and Chromium
+ * alone in the same meeting. The standard meeting has four talking participants (steady tones, moving video)
+ * and no waiting room; A/V sync is measured in a meeting of one participant who flashes and beeps at the
+ * same instants (a large tile, so the flash dominates the picture's brightness).
+ */
+
+export const FLASH_HZ = 2000;
+export const FPS = 30;
+
+export function standardMeeting(): MeetingSpec {
+  return {
+    platform: 'google_meet',
+    waiting_room: false,
+    participants: [
+      { name: 'Ada Lovelace', color: '#c0392b', tone_hz: 300 },
+      { name: 'Grace Hopper', color: '#27ae60', tone_hz: 500 },
+      { name: 'Alan Turing', color: '#2980b9', tone_hz: 700 },
+      { name: 'Edsger Dijkstra', color: '#8e44ad', tone_hz: 900 },
+    ],
+  };
+}
+
+export function syncMeeting(): MeetingSpec {
+  return {
+    platform: 'google_meet',
+    waiting_room: false,
+    participants: [{ name: 'Flash Beep', color: '#202020', tone_hz: FLASH_HZ, flash_beep: true, flash_period_ms: 2000 }],
+  };
+}
+
+/** Create Bot bodies (Recall shape) of the recordings measured. */
+export const BODIES = {
+  video720p30: {},
+  audioOnly: { recording_config: { video_mixed_layout: 'audio_only' } },
+} as const satisfies Record<string, Record<string, unknown>>;
+
+export interface Env {
+  client: MockClient;
+  /** Where bots write their output folders. */
+  outRoot: string;
+  log: (msg: string) => void;
+}
+
+/** Creates a meeting and waits until every participant page has its media up (so their start is not measured). */
+async function readyMeeting(env: Env, spec: MeetingSpec = standardMeeting()): Promise<CreatedMeeting> {
+  const m = await env.client.createMeeting(spec);
+  await env.client.waitFor(m.id, (v) => v.participants.every((p) => p.media === 'ready'), 60_000, 'participants ready');
+  return m;
+}
+
+/** Removes a meeting's participants: their pages close and stop loading the machine. */
+async function dropParticipants(env: Env, m: CreatedMeeting): Promise<void> {
+  await Promise.all(m.participant_ids.map((p) => env.client.removeParticipant(m.id, p).catch(() => undefined)));
+}
+
+// ---- joins ------------------------------------------------------------------------------------------------
+
+export interface JoinSample {
+  join_ms: number;
+  /** Spawn → `bot.joining_call`: Node start, module loading, config. */
+  startup_ms: number;
+  media_environment_ms: number;
+  browser_launch_ms: number;
+  /** Page load and the pre-join screens up to the join click. */
+  join_steps_ms: number;
+  /** Join click → the probe sees the call (admitted_ms mark minus everything before it). */
+  admission_seen_ms: number;
+  /** recording_started_ms − admitted_ms (process-uptime marks): after-admission steps and the recorder's start. */
+  admitted_to_recording_ms: number;
+  /** What the parts do not cover (event delivery, small steps between them). */
+  other_ms: number;
+}
+
+export async function measureJoins(env: Env, count: number): Promise<JoinSample[]> {
+  const samples: JoinSample[] = [];
+  for (let i = 0; i < count; i++) {
+    const m = await readyMeeting(env);
+    const bot = new BenchBot(m.join_url, BODIES.video720p30, { outRoot: env.outRoot });
+    try {
+      const at = await bot.waitFor('bot.in_call_recording', 90_000);
+      const startup = (await bot.waitFor('bot.joining_call', 0)) - bot.spawnedAt;
+      await bot.stop();
+      const t = bot.manifest().timings_ms ?? {};
+      const part = (k: string) => t[k] ?? NaN;
+      const before = startup + part('media_environment_ms') + part('browser_launch_ms') + part('join_steps_ms');
+      const s: JoinSample = {
+        join_ms: Math.round(at - bot.spawnedAt),
+        startup_ms: Math.round(startup),
+        media_environment_ms: part('media_environment_ms'),
+        browser_launch_ms: part('browser_launch_ms'),
+        join_steps_ms: part('join_steps_ms'),
+        admission_seen_ms: Math.round(part('admitted_ms') - before),
+        admitted_to_recording_ms: part('recording_started_ms') - part('admitted_ms'),
+        other_ms: 0,
+      };
+      s.other_ms = Math.round(at - bot.spawnedAt - part('recording_started_ms'));
+      samples.push(s);
+      env.log(`join ${i + 1}/${count}: ${JSON.stringify(s)}`);
+    } finally {
+      await bot.stop();
+      await dropParticipants(env, m);
+    }
+  }
+  return samples;
+}
+
+export function joinSummary(samples: readonly JoinSample[]): JoinSample & { joins: number } {
+  const pick = (k: keyof JoinSample) => Math.round(median(samples.map((s) => s[k])));
+  return {
+    joins: samples.length,
+    join_ms: pick('join_ms'),
+    startup_ms: pick('startup_ms'),
+    media_environment_ms: pick('media_environment_ms'),
+    browser_launch_ms: pick('browser_launch_ms'),
+    join_steps_ms: pick('join_steps_ms'),
+    admission_seen_ms: pick('admission_seen_ms'),
+    admitted_to_recording_ms: pick('admitted_to_recording_ms'),
+    other_ms: pick('other_ms'),
+  };
+}
+
+// ---- steady recording ---------------------------------------------------------------------------------------
+
+export interface BotResult {
+  usage: TreeUsage;
+  join_ms: number;
+  video: VideoWindow | null;
+  audio: AudioWindow;
+  sync: AvSync | null;
+  gap_events: number;
+  /** Holds at least 95 % of the target frame rate in distinct frames, with no audio gap. */
+  ok: boolean;
+}
+
+export interface SteadyResult {
+  bots: BotResult[];
+  /** The participants' browser (the mock's side) over the same window, for context: not part of any bot. */
+  mock: TreeUsage | null;
+  windowSec: number;
+  loadavg: number[];
+}
+
+/** The participants' Chromium: a child of this process that is a Chromium browser and not one we measure. */
+function participantBrowsers(exclude: readonly number[]): number[] {
+  return childrenOf(process.pid).filter((pid) => !exclude.includes(pid) && processKind(pid, '') === 'chromium:browser');
+}
+
+/**
+ * `n` bots, each in its own standard meeting, started at once; once every bot records and receives every
+ * participant, a warm-up, then `windowSec` of CPU/PSS sampling; then they leave and the window of each
+ * recording is analysed.
+ */
+export async function steadyBots(
+  env: Env,
+  n: number,
+  body: Record<string, unknown>,
+  opts: { windowSec: number; warmupSec: number; video: boolean; meeting?: MeetingSpec },
+): Promise<SteadyResult> {
+  const meetings: CreatedMeeting[] = [];
+  const bots: BenchBot[] = [];
+  try {
+    for (let i = 0; i < n; i++) meetings.push(await readyMeeting(env, opts.meeting));
+    for (const m of meetings) bots.push(new BenchBot(m.join_url, body, { outRoot: env.outRoot }));
+    const recordingAt = await Promise.all(bots.map((b) => b.waitFor('bot.in_call_recording', 120_000)));
+    const kinds = opts.video ? ['audio', 'video'] : ['audio'];
+    await Promise.all(
+      meetings.map((m) =>
+        env.client.waitFor(m.id, (v) => v.participants.every((p) => kinds.every((k) => p.received_by_bot.includes(k))), 60_000, 'media at the bot'),
+      ),
+    );
+    await sleep(opts.warmupSec * 1000);
+    const roots = new Map<string, number[]>(bots.map((b, i) => [`bot${i}`, [b.pid]]));
+    roots.set('mock', participantBrowsers([]));
+    const sampler = new TreeSampler(roots);
+    const windowStart = performance.now();
+    sampler.start();
+    await sleep(opts.windowSec * 1000);
+    const usage = sampler.stop();
+    const windowEnd = performance.now();
+    const load = loadavg().map((l) => round(l, 2));
+    await Promise.all(bots.map((b) => b.stop()));
+    await Promise.all(meetings.map((m) => dropParticipants(env, m)));
+
+    const results: BotResult[] = [];
+    for (const [i, bot] of bots.entries()) {
+      // Recording time 0 is (within a few hundred ms) when in_call_recording arrived; a second of margin each side.
+      const from = (windowStart - recordingAt[i]!) / 1000 + 1;
+      const to = (windowEnd - recordingAt[i]!) / 1000 - 1;
+      const file = bot.recordingFile(opts.video ? 'mp4' : 'm4a');
+      const video = opts.video ? await videoWindow(file, from, to, FPS) : null;
+      const audio = await audioWindow(file, from, to);
+      const flashes = opts.meeting?.participants?.some((p) => p.flash_beep) ?? false;
+      const sync = opts.video && flashes ? await avSync(file, FLASH_HZ, FPS) : null;
+      const gapEvents = bot.gapEvents();
+      results.push({
+        usage: usage.get(`bot${i}`)!,
+        join_ms: Math.round(recordingAt[i]! - bot.spawnedAt),
+        video,
+        audio,
+        sync,
+        gap_events: gapEvents,
+        ok: (video === null || video.distinctRatio >= 0.95) && audio.gaps === 0 && gapEvents === 0,
+      });
+    }
+    return { bots: results, mock: usage.get('mock') ?? null, windowSec: opts.windowSec, loadavg: load };
+  } finally {
+    await Promise.all(bots.map((b) => b.stop()));
+    await Promise.all(meetings.map((m) => dropParticipants(env, m)));
+  }
+}
+
+// ---- Chromium alone ---------------------------------------------------------------------------------------------
+
+export async function renderFloor(env: Env, opts: { windowSec: number; warmupSec: number }): Promise<{ chromium: TreeUsage; mock: TreeUsage | null }> {
+  const m = await readyMeeting(env);
+  const render = await startRenderOnly(m.join_url);
+  try {
+    await env.client.waitFor(m.id, (v) => v.participants.every((p) => p.received_by_bot.includes('video')), 60_000, 'media at the renderer');
+    await sleep(opts.warmupSec * 1000);
+    const sampler = new TreeSampler(new Map([['chromium', [render.chromiumPid]], ['mock', participantBrowsers([render.chromiumPid])]]));
+    sampler.start();
+    await sleep(opts.windowSec * 1000);
+    const usage = sampler.stop();
+    return { chromium: usage.get('chromium')!, mock: usage.get('mock') ?? null };
+  } finally {
+    await render.close();
+    await dropParticipants(env, m);
+  }
+}
