@@ -127,6 +127,9 @@ describe('webex adapter against the Webex mock', () => {
 
     await client.setHostPresent(m.id, true);
     await b.waitForStatus('in_call_recording', 30_000);
+    // Alice is heard once Webex's active-speaker halo is on her tile; record a little of her before the kick.
+    await b.waitForEvent((e) => e.event === 'participant_events.speech_on' && (e.participant as { name: string }).name === ALICE.name, 30_000);
+    await new Promise((r) => setTimeout(r, 2000));
     await client.kick(m.id);
     expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
     expect((await b.exited).code).toBe(0);
