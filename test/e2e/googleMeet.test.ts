@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
 import { MockClient, type MeetingSpec } from '../helpers/mockClient.js';
 import { startBot, type BotProcess } from '../helpers/botProcess.js';
-import { toneEnergy } from '../helpers/mediaAudio.js';
+import { expectChatBothWays, expectRecordingOfCall } from '../helpers/meetingChecks.js';
 import { execMedia } from '../helpers/mediaExec.js';
 import { frameDifferences } from '../helpers/mediaVideo.js';
 
@@ -53,10 +53,6 @@ async function colourShare(file: string, atSec: number, hex: string): Promise<nu
   return hits / (stdout.length / 3);
 }
 
-async function durationSec(file: string): Promise<number> {
-  const { stdout } = await execMedia('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
-  return Number(stdout.toString().trim());
-}
 
 describe('google_meet adapter against the Meet mock', () => {
   it('knocks under bot_name, stays in the lobby despite its Leave button, records the participants from admission, chats both ways', async () => {
@@ -73,12 +69,7 @@ describe('google_meet adapter against the Meet mock', () => {
 
     await client.admit(m.id);
     const recording = await b.waitForStatus('in_call_recording', 30_000);
-    const withChat = await client.waitFor(m.id, (v) => v.chat_received.length > 0, 20_000, 'the bot chat message');
-    expect(withChat.chat_received.map((c) => c.text)).toEqual([message]);
-
-    await client.chat(m.id, ALICE.name, 'Can you hear me, notetaker?');
-    const seen = await b.waitForEvent((e) => e.event === 'participant_events.chat_message', 20_000);
-    expect(seen).toMatchObject({ participant: { name: ALICE.name }, data: { text: 'Can you hear me, notetaker?' } });
+    await expectChatBothWays(b, client, m.id, message, ALICE.name);
 
     await new Promise((r) => setTimeout(r, 6000));
     await client.end(m.id);
@@ -88,13 +79,7 @@ describe('google_meet adapter against the Meet mock', () => {
     expect(b.codes).toEqual(['joining_call', 'in_waiting_room', 'in_call_not_recording', 'in_call_recording', 'call_ended', 'done']);
 
     const file = join(b.outDir, 'recording.mp4');
-    const seconds = await durationSec(file);
-    const recordedFor = (Date.parse(ended.created_at) - Date.parse(recording.created_at)) / 1000;
-    // Recording starts at admission: the file is no longer than the time in the call (the lobby is not in it).
-    expect(seconds).toBeGreaterThan(5);
-    expect(seconds).toBeLessThan(recordedFor + 1.5);
-    for (const tone of [ALICE.tone_hz, BOB.tone_hz]) expect(await toneEnergy(file, tone, 2, seconds - 0.5)).toBeGreaterThan(0.01);
-    expect(await toneEnergy(file, 700, 2, seconds - 0.5)).toBeLessThan(0.003);
+    const seconds = await expectRecordingOfCall(file, recording, ended, [ALICE.tone_hz, BOB.tone_hz], 1.5);
     // The video is the meeting as rendered: both participants' tiles are in it, and it moves.
     for (const p of [ALICE, BOB]) expect(await colourShare(file, seconds - 2, p.color)).toBeGreaterThan(0.02);
     const motion = await frameDifferences(file);

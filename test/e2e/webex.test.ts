@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
 import { MockClient, type MeetingSpec, type MeetingView } from '../helpers/mockClient.js';
 import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import { durationSec, expectChatBothWays, expectRecordingOfCall } from '../helpers/meetingChecks.js';
 import { toneEnergy } from '../helpers/mediaAudio.js';
-import { execMedia } from '../helpers/mediaExec.js';
 
 // The real bot (the compiled CLI in its own process) against the Webex mock, in real Chromium on its own Xvfb,
 // with PulseAudio and ffmpeg. The launch page's first "Join from this browser" fires webex://, and Chromium's
@@ -52,10 +52,6 @@ function expectChooserPassed(view: MeetingView): void {
   ]);
 }
 
-async function durationSec(file: string): Promise<number> {
-  const { stdout } = await execMedia('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
-  return Number(stdout.toString().trim());
-}
 
 describe('webex adapter against the Webex mock', () => {
   it('passes the chooser, clears the pre-filled name, mutes, waits in the lobby, records the participants, chats both ways, ends with the host', async () => {
@@ -76,17 +72,7 @@ describe('webex adapter against the Webex mock', () => {
 
     await client.admit(m.id);
     const recording = await b.waitForStatus('in_call_recording', 30_000);
-    const withChat = await client.waitFor(
-      m.id,
-      (v) => v.chat_received.length > 0 && v.participants.every((p) => p.received_by_bot.length === 2),
-      20_000,
-      'the bot chat message and the media',
-    );
-    expect(withChat.chat_received.map((c) => c.text)).toEqual([message]);
-
-    await client.chat(m.id, ALICE.name, 'Can you hear me, notetaker?');
-    const seen = await b.waitForEvent((e) => e.event === 'participant_events.chat_message', 20_000);
-    expect(seen).toMatchObject({ participant: { name: ALICE.name }, data: { text: 'Can you hear me, notetaker?' } });
+    await expectChatBothWays(b, client, m.id, message, ALICE.name, (v) => v.participants.every((p) => p.received_by_bot.length === 2));
 
     await new Promise((r) => setTimeout(r, 5000));
     await client.end(m.id);
@@ -96,13 +82,7 @@ describe('webex adapter against the Webex mock', () => {
     expect(b.codes).toEqual(['joining_call', 'in_waiting_room', 'in_call_not_recording', 'in_call_recording', 'call_ended', 'done']);
 
     const file = join(b.outDir, 'recording.mp4');
-    const seconds = await durationSec(file);
-    const recordedFor = (Date.parse(ended.created_at) - Date.parse(recording.created_at)) / 1000;
-    // From admission on: shorter than call time plus finalising, so the 4 s in the lobby are not in it.
-    expect(seconds).toBeGreaterThan(5);
-    expect(seconds).toBeLessThan(recordedFor + 3);
-    for (const tone of [ALICE.tone_hz, BOB.tone_hz]) expect(await toneEnergy(file, tone, 2, seconds - 0.5)).toBeGreaterThan(0.01);
-    expect(await toneEnergy(file, 700, 2, seconds - 0.5)).toBeLessThan(0.003);
+    const seconds = await expectRecordingOfCall(file, recording, ended, [ALICE.tone_hz, BOB.tone_hz], 3);
 
     const joins = b.events.filter((e) => e.event === 'participant_events.join').map((e) => (e.participant as { name: string }).name);
     expect(joins.sort()).toEqual([ALICE.name, BOB.name]);

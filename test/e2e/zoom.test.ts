@@ -5,8 +5,8 @@ import { startMockServer, type MockServer } from '../../fixtures/mock/server.js'
 import type { MeetingEvent } from '../../fixtures/mock/types.js';
 import { MockClient, type MeetingSpec } from '../helpers/mockClient.js';
 import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import { durationSec } from '../helpers/meetingChecks.js';
 import { toneEnergy } from '../helpers/mediaAudio.js';
-import { execMedia } from '../helpers/mediaExec.js';
 
 // The real bot (the compiled CLI in its own process) against the Zoom web client mock, in real Chromium with its
 // own Xvfb, PulseAudio and ffmpeg. Participants send real WebRTC media from another browser. The adapter was
@@ -54,10 +54,6 @@ function eventAt(events: MeetingEvent[], type: string): number {
   return Date.parse(e.at);
 }
 
-async function durationSec(file: string): Promise<number> {
-  const { stdout } = await execMedia('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
-  return Number(stdout.toString().trim());
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

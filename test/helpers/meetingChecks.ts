@@ -1,0 +1,48 @@
+import { expect } from 'vitest';
+import type { StatusEvent } from '../../src/lifecycle/machine.js';
+import type { BotProcess } from './botProcess.js';
+import { toneEnergy } from './mediaAudio.js';
+import { execMedia } from './mediaExec.js';
+import type { MeetingView, MockClient } from './mockClient.js';
+
+/** Checks every platform's end-to-end tests share: what the meeting saw, and what the recording holds. */
+
+export async function durationSec(file: string): Promise<number> {
+  const { stdout } = await execMedia('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
+  return Number(stdout.toString().trim());
+}
+
+/**
+ * The bot's join message reached the meeting exactly, and a participant's message reached the bot as a
+ * chat event under that participant. `ready` can ask for more before the exchange (e.g. media connected).
+ */
+export async function expectChatBothWays(
+  b: BotProcess,
+  client: MockClient,
+  meetingId: string,
+  botMessage: string,
+  sender: string,
+  ready: (v: MeetingView) => boolean = () => true,
+): Promise<void> {
+  const view = await client.waitFor(meetingId, (v) => v.chat_received.length > 0 && ready(v), 20_000, 'the bot chat message');
+  expect(view.chat_received.map((c) => c.text)).toEqual([botMessage]);
+  const text = 'Can you hear me, notetaker?';
+  await client.chat(meetingId, sender, text);
+  const seen = await b.waitForEvent((e) => e.event === 'participant_events.chat_message', 20_000);
+  expect(seen).toMatchObject({ participant: { name: sender }, data: { text } });
+}
+
+/**
+ * The recording covers the call from admission on (never the lobby: it is no longer than the time between
+ * `in_call_recording` and `call_ended` plus `slackSec` of finalising) and holds every participant's tone and
+ * not an unrelated one. Returns its duration.
+ */
+export async function expectRecordingOfCall(file: string, recording: StatusEvent, ended: StatusEvent, tones: number[], slackSec: number): Promise<number> {
+  const seconds = await durationSec(file);
+  const recordedFor = (Date.parse(ended.created_at) - Date.parse(recording.created_at)) / 1000;
+  expect(seconds).toBeGreaterThan(5);
+  expect(seconds).toBeLessThan(recordedFor + slackSec);
+  for (const tone of tones) expect(await toneEnergy(file, tone, 2, seconds - 0.5)).toBeGreaterThan(0.01);
+  expect(await toneEnergy(file, 700, 2, seconds - 0.5)).toBeLessThan(0.003);
+  return seconds;
+}
