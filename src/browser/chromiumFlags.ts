@@ -49,8 +49,9 @@ export function chromiumFlags(o: ChromiumFlagOptions): string[] {
     '--disable-background-timer-throttling',
     '--disable-backgrounding-occluded-windows',
     '--disable-renderer-backgrounding',
-    // No translate bubble or other browser UI drawn over the meeting in the recording.
-    '--disable-features=Translate,MediaRouter,OptimizationHints',
+    // No translate bubble or other browser UI drawn over the meeting in the recording. Also no preloaded WebUI
+    // omnibox popup (a renderer a kiosk never shows) and no spare renderer: ~50 MB PSS per bot (BENCHMARKS.md).
+    '--disable-features=Translate,MediaRouter,OptimizationHints,WebUIOmniboxPopup,WebUIOmniboxAimPopup,SpareRendererForSitePerProcess',
     // Xvfb's 96 dpi could otherwise scale the page: one CSS pixel = one recorded pixel.
     '--force-device-scale-factor=1',
     // The page fills the window (no tabs or toolbar), the window fills the screen at 0,0.

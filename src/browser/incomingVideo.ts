@@ -1,6 +1,8 @@
 /**
- * Init script for bots that record no video: every remote video track is disabled as it arrives, so Chromium
- * neither decodes nor renders incoming video (Vexa measured ~87 % CPU and ~2 GB RAM saved per bot, ref. §7).
+ * Init script for bots that record no video: every remote video track is disabled as it arrives (Vexa measured
+ * ~87 % CPU and ~2 GB RAM saved per bot, ref. §7), and <video> elements are not displayed. Chromium 156 still
+ * decodes disabled tracks (measured: framesDecoded keeps growing); not drawing them is what saves CPU here
+ * (~0.15 core per audio-only bot in a 4-participant meeting, BENCHMARKS.md). Audio plays from hidden elements.
  *
  * - It wraps the RTCPeerConnection constructor and listens to 'track': tracks are the only thing touched.
  *   Transceiver directions are never changed: that produced malformed SDP and crashed meeting pages
@@ -24,4 +26,11 @@ export const DISABLE_INCOMING_VIDEO_SCRIPT = `(() => {
   Object.defineProperty(RTCPeerConnection, '__meetbotIncomingVideoOff', { value: true });
   window.RTCPeerConnection = RTCPeerConnection;
   if ('webkitRTCPeerConnection' in window) window.webkitRTCPeerConnection = RTCPeerConnection;
+  const hideVideo = () => {
+    const style = document.createElement('style');
+    style.textContent = 'video { display: none !important; }';
+    (document.head || document.documentElement).appendChild(style);
+  };
+  if (document.documentElement) hideVideo();
+  else document.addEventListener('DOMContentLoaded', hideVideo, { once: true });
 })();`;
