@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { decodeAudio, rms } from '../test/helpers/mediaAudio.js';
 import { execMedia } from '../test/helpers/mediaExec.js';
 import { measureAvOffset } from '../test/helpers/mediaSync.js';
@@ -90,16 +92,37 @@ export interface AvSync {
   pairs: number;
   flashes: number;
   beeps: number;
+  /** Every pair's offset in order (beep minus flash, ms, not frame-corrected). */
+  offsetsMs: number[];
 }
 
 /**
  * A/V offset of a recording with a flash+beep participant: the median of the per-flash offsets (beep minus
  * flash), plus half a frame because a flash is first seen in the frame grabbed after it (0..1 frame late).
+ * With a window, only that stretch is measured: it is cut out first (re-encoded, both streams shifted alike).
  */
-export async function avSync(file: string, hz: number, fps: number): Promise<AvSync> {
-  const r = await measureAvOffset(file, hz, fps);
-  const medianMs = median(r.offsetsMs) + 500 / fps;
-  return { medianMs: Math.round(medianMs * 10) / 10, pairs: r.offsetsMs.length, flashes: r.flashes, beeps: r.beeps };
+export async function avSync(file: string, hz: number, fps: number, window?: { fromSec: number; toSec: number }): Promise<AvSync> {
+  let measured = file;
+  if (window) {
+    measured = join(dirname(file), `window-${window.fromSec.toFixed(1)}.mkv`);
+    await execMedia('ffmpeg', [
+      '-v', 'error', '-y', '-ss', String(window.fromSec), '-i', file, '-t', String(window.toSec - window.fromSec),
+      '-map', '0:v:0', '-map', '0:a:0', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '18', '-c:a', 'pcm_s16le', measured,
+    ]);
+  }
+  try {
+    const r = await measureAvOffset(measured, hz, fps);
+    const medianMs = median(r.offsetsMs) + 500 / fps;
+    return {
+      medianMs: Math.round(medianMs * 10) / 10,
+      pairs: r.offsetsMs.length,
+      flashes: r.flashes,
+      beeps: r.beeps,
+      offsetsMs: r.offsetsMs.map((o) => Math.round(o)),
+    };
+  } finally {
+    if (measured !== file) await rm(measured, { force: true });
+  }
 }
 
 /** Duration of a media file, seconds. */

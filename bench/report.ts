@@ -74,11 +74,16 @@ export function markdownReport(r: BenchResults, chartFile: string): string {
       ? `Video: ${v.frames} frames in ${round(v.seconds, 1)} s (target ${Math.round(v.seconds * 30)}), ${v.distinct} distinct (${round(v.distinctRatio * 100, 1)} %), ${v.dropped} dropped, ${v.duplicated} duplicated, longest freeze ${v.longestFreezeMs} ms.`
       : 'Video: not analysed.',
     `Audio: ${q.audio.gaps} gaps ≥ 20 ms (longest ${q.audio.longestGapMs} ms); recorder gaps: ${q.gap_events}. Audio-only bot: ${r.recording_quality_audio_only.audio.gaps} gaps, ${r.recording_quality_audio_only.gap_events} recorder gaps.`,
-    q.sync ? `A/V (a meeting with one flash+beep participant): ${q.sync.pairs} flash/beep pairs (${q.sync.flashes} flashes, ${q.sync.beeps} beeps), median offset ${q.sync.medianMs} ms (positive: sound later).` : 'A/V: not measured.',
+    q.sync
+      ? `A/V (a meeting with one flash+beep participant, steady window after 15 s in the call): ${q.sync.pairs} flash/beep pairs (${q.sync.flashes} flashes, ${q.sync.beeps} beeps), median offset ${q.sync.medianMs} ms (positive: sound later); offsets ${q.sync.offsetsMs.join(', ')} ms.`
+      : 'A/V: not measured.',
+    q.syncFromStart
+      ? `A/V over the whole recording, from admission: median ${q.syncFromStart.medianMs} ms; offsets in order ${q.syncFromStart.offsetsMs.join(', ')} ms (WebRTC's lip sync settling).`
+      : '',
     '',
     '### Density (each bot in its own 4-participant meeting)',
     '',
-    '| bots | all kept ≥ 95 % frames, no audio gap | CPU per bot (median, cores) | PSS per bot (median, MB) | lowest distinct-frame ratio | audio gaps | mock participants\' browser (cores) | load avg after |',
+    '| bots | all kept ≥ 95 % frames, no audio gap | CPU per bot (median of the bots, cores) | PSS per bot (median of the bots, MB) | lowest distinct-frame ratio | audio gaps | mock participants\' browser (cores) | load avg after |',
     '|---|---|---|---|---|---|---|---|',
     ...r.density.map(
       (d) =>

@@ -25,7 +25,9 @@ export interface DensityStep {
   ok: boolean;
   cpu_cores_per_bot: number[];
   pss_mb_per_bot: number[];
-  /** Lowest distinct-frame ratio (distinct frames / target frames) among the bots. */
+  /** Distinct frames / target frames, per bot. */
+  distinct_ratio_per_bot: number[];
+  /** Lowest distinct-frame ratio among the bots. */
   min_distinct_ratio: number;
   audio_gaps: number;
   gap_events: number;
@@ -72,7 +74,7 @@ export interface BenchResults {
   ratios: Record<string, number>;
 
   av_offset_ms: number;
-  recording_quality_720p30: Pick<SteadyResult['bots'][number], 'video' | 'audio' | 'sync' | 'gap_events'>;
+  recording_quality_720p30: Pick<SteadyResult['bots'][number], 'video' | 'audio' | 'sync' | 'syncFromStart' | 'gap_events'>;
   recording_quality_audio_only: Pick<SteadyResult['bots'][number], 'audio' | 'gap_events'>;
 
   max_concurrent_720p30: number;

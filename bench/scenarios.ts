@@ -135,7 +135,10 @@ export interface BotResult {
   join_ms: number;
   video: VideoWindow | null;
   audio: AudioWindow;
+  /** A/V offset over the steady window. */
   sync: AvSync | null;
+  /** The same over the whole recording, from the moment the bot was admitted (WebRTC's lip sync settling in). */
+  syncFromStart: AvSync | null;
   gap_events: number;
   /** Holds at least 95 % of the target frame rate in distinct frames, with no audio gap. */
   ok: boolean;
@@ -199,7 +202,8 @@ export async function steadyBots(
       const video = opts.video ? await videoWindow(file, from, to, FPS) : null;
       const audio = await audioWindow(file, from, to);
       const flashes = opts.meeting?.participants?.some((p) => p.flash_beep) ?? false;
-      const sync = opts.video && flashes ? await avSync(file, FLASH_HZ, FPS) : null;
+      const sync = opts.video && flashes ? await avSync(file, FLASH_HZ, FPS, { fromSec: from, toSec: to }) : null;
+      const syncFromStart = opts.video && flashes ? await avSync(file, FLASH_HZ, FPS) : null;
       const gapEvents = bot.gapEvents();
       results.push({
         usage: usage.get(`bot${i}`)!,
@@ -207,6 +211,7 @@ export async function steadyBots(
         video,
         audio,
         sync,
+        syncFromStart,
         gap_events: gapEvents,
         ok: (video === null || video.distinctRatio >= 0.95) && audio.gaps === 0 && gapEvents === 0,
       });
