@@ -95,8 +95,12 @@ async function waitForPreJoinForm(ctx: AdapterContext) {
   throw new JoinStepError('find the name input', S.NAME_INPUT, 'ui_element_not_found', `no pre-join form within ${PREJOIN_FORM_TIMEOUT_MS} ms`);
 }
 
-/** Clicks a live toggle off and confirms by its flipped label; a page without the toggle has no device. */
+/**
+ * Clicks a live toggle off and confirms by its flipped label. A toggle already off (the device modal's
+ * "Continue without microphone and camera" does that) needs no wait; a page without the toggle has no device.
+ */
 async function switchOff(ctx: AdapterContext, step: string, live: readonly string[], off: readonly string[]) {
+  if (await findFirst(ctx.page, off, { timeoutMs: 0, state: 'attached' })) return;
   if (!(await clickFirst(ctx.page, live, { timeoutMs: 1000 }).catch(() => null))) return;
   if (!(await findFirst(ctx.page, off, { timeoutMs: 3000, state: 'attached' }))) {
     throw new JoinStepError(step, [...live, ...off], 'ui_element_not_found', 'the toggle did not switch off');
