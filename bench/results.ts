@@ -78,6 +78,8 @@ export interface BenchResults {
   recording_quality_audio_only: Pick<SteadyResult['bots'][number], 'audio' | 'gap_events'>;
 
   max_concurrent_720p30: number;
+  /** The same with the frame-rate condition only (audio gaps ignored), to tell the two limits apart. */
+  max_concurrent_720p30_frames_only: number;
   /** cores / CPU per 720p30 bot: what the CPU alone would allow if the meetings' media came from elsewhere. */
   max_concurrent_720p30_cpu_bound: number;
   density: DensityStep[];

@@ -41,6 +41,8 @@ interface Options {
 }
 
 const QUIET_LOAD = 1.5;
+/** Density steps measured whatever their outcome, so the chart shows how per-bot cost moves with concurrency. */
+const MIN_DENSITY_STEPS = 3;
 
 function parseArgs(argv: string[]): Options {
   const smoke = argv.includes('--smoke');
@@ -91,6 +93,16 @@ function botMedian(s: SteadyResult | null, pick: (b: SteadyResult['bots'][number
   return s ? median(s.bots.map(pick)) : NaN;
 }
 
+/** The largest step n such that every step 1..n meets `ok` (0 when the first does not). */
+function holds(steps: readonly DensityStep[], ok: (d: DensityStep) => boolean): number {
+  let n = 0;
+  for (const d of steps) {
+    if (!ok(d)) break;
+    n = d.bots;
+  }
+  return n;
+}
+
 function densityStep(s: SteadyResult): DensityStep {
   return {
     bots: s.bots.length,
@@ -138,15 +150,14 @@ async function main(): Promise<void> {
 
     const density: DensityStep[] = video ? [densityStep(video)] : [];
     if (has('density')) {
-      for (let n = 2; n <= opts.maxBots && density.at(-1)?.ok; n++) {
+      // At least 1..MIN_DENSITY_STEPS bots are always measured (the chart's points), then up to the first failure.
+      for (let n = 2; n <= opts.maxBots && (n <= MIN_DENSITY_STEPS || density.at(-1)?.ok); n++) {
         const step = densityStep(await steadyBots(env, n, BODIES.video720p30, { ...steady, video: true }));
         density.push(step);
         log(`density ${n}: ok=${step.ok}, cpu/bot ${median(step.cpu_cores_per_bot)}, lowest distinct ${step.min_distinct_ratio}, audio gaps ${step.audio_gaps}`);
       }
     }
-    // Steps run 1, 2, 3, ... and stop at the first that fails: the answer is the last one before it.
-    const firstFail = density.findIndex((d) => !d.ok);
-    const maxConcurrent = firstFail < 0 ? (density.at(-1)?.bots ?? 0) : (density[firstFail - 1]?.bots ?? 0);
+    const maxConcurrent = holds(density, (d) => d.ok);
 
     const v = video?.bots[0];
     const a = audio?.bots[0];
@@ -205,6 +216,7 @@ async function main(): Promise<void> {
       },
       recording_quality_audio_only: { audio: a?.audio ?? { gaps: NaN, longestGapMs: NaN }, gap_events: a?.gap_events ?? NaN },
       max_concurrent_720p30: maxConcurrent,
+      max_concurrent_720p30_frames_only: holds(density, (d) => d.min_distinct_ratio >= 0.95),
       max_concurrent_720p30_cpu_bound: Math.floor(cpus().length / vCpu),
       density,
       mock_cores_one_meeting: video?.mock ? round(video.mock.cores, 3) : null,
