@@ -2,6 +2,7 @@ import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { clickFirst, findFirst, openChatPanel, requireFirst, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
 import { probeMeet } from './probe.js';
+import { receiveAudioOnly } from './receiveAudioOnly.js';
 import * as S from './selectors.js';
 
 /** Recall documents 500 characters for Meet chat; longer messages are split by the runtime. */
@@ -48,6 +49,7 @@ export const googleMeetAdapter: PlatformAdapter = {
     await this.maintain(ctx);
     // The chat list exists only while the panel is open, so open it once to read incoming messages.
     await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
+    if (ctx.needsIncomingVideo === false) await receiveAudioOnly(ctx);
   },
 
   async sendChat(ctx, message) {

@@ -77,6 +77,49 @@ export const CHAT_INPUT = [
 export const CHAT_SEND = ['button[aria-label^="Send a message"]', 'button[aria-label*="Send"]'];
 export const CHAT_NOT_DELIVERED = "Your message wasn't delivered";
 
+/**
+ * Receiving audio only (1.9): More options → Settings → Video tab → "Receive resolution (maximum)" dropdown →
+ * "Audio only" → Close. Meet then stops sending this client video. Exact aria-labels first: tiles have their
+ * own "More options for <name>" menus, and the Video tab's "Send resolution" dropdown has the same shape as
+ * the receive one, so the dropdown is found by its accessible name or by the label right above it.
+ */
+export const MORE_OPTIONS = [
+  'button[jsname="NakZHc"][aria-label="More options"]',
+  'button[aria-label="More options"]',
+  '[role="button"][aria-label="More options"]',
+  '[role="toolbar"] button:has(i:text-is("more_vert"))',
+];
+export const SETTINGS_MENU_ITEM = [
+  '[role="menuitem"][aria-label="Settings"]',
+  'li[role="menuitem"]:has(span:text-is("Settings"))',
+  '[role="menuitem"]:has-text("Settings")',
+  'li:has(span:text-is("Settings"))',
+];
+export const SETTINGS_VIDEO_TAB = [
+  '[aria-modal="true"] button[aria-label="Video"]',
+  'button[aria-label="Video"]',
+  '[aria-modal="true"] [role="tab"]:has-text("Video")',
+  '[aria-modal="true"] button:has(span:text-is("Video"))',
+];
+export const RECEIVE_RESOLUTION_DROPDOWN = [
+  '[aria-modal="true"] [role="combobox"][aria-label^="Receive resolution"]',
+  'role=combobox[name=/^Receive resolution/i]',
+  '[aria-modal="true"] [role="combobox"]:below(:text("Receive resolution"))',
+];
+export const AUDIO_ONLY_OPTION = [
+  'li[aria-label="Audio only"]',
+  '[role="option"][aria-label="Audio only"]',
+  '[role="option"]:has-text("Audio only")',
+  'li:has(span:text-is("Audio only"))',
+];
+export const AUDIO_ONLY_CHOSEN = ['[role="option"][aria-label="Audio only"][aria-selected="true"]', '[role="combobox"]:has-text("Audio only")'];
+export const DIALOG_CLOSE = [
+  '[aria-modal="true"] button[aria-label="Close"]',
+  '[aria-modal="true"] button[aria-label="Close dialog"]',
+  '[role="dialog"] button:has-text("Close")',
+];
+export const OPEN_DIALOG = '[aria-modal="true"]';
+
 /** Leave (1.10). "End meeting" is deliberately absent: it would end the call for everyone. */
 export const LEAVE = [
   'button[jsname="CQylAd"][aria-label="Leave call"]',

@@ -214,6 +214,7 @@ class BotRun {
       meeting: this.spec.meeting,
       botName: this.spec.bot_name,
       log: this.log.child(this.spec.meeting.platform),
+      needsIncomingVideo: this.spec.recording.mode === 'video_and_audio',
       stepTimeoutMs: this.opts.stepTimeoutMs,
       signal: this.abort.signal,
       osKey: osKeyPresser(this.media?.display ?? null),

@@ -20,7 +20,10 @@ export interface PlatformAdapter {
   probe(ctx: AdapterContext): Promise<MeetingSnapshot>;
   /** Housekeeping between probes, in every phase after join: dismiss dialogs that block the meeting. */
   maintain(ctx: AdapterContext): Promise<void>;
-  /** Once admitted: dismiss in-call dialogs, join computer audio, open the panels the probe reads. */
+  /**
+   * Once admitted: dismiss in-call dialogs, join computer audio, open the panels the probe reads, and turn
+   * incoming video off where the platform allows it and `needsIncomingVideo` is false.
+   */
   afterAdmitted(ctx: AdapterContext): Promise<void>;
   sendChat(ctx: AdapterContext, message: string): Promise<void>;
   /** Leaves by the platform's own control; the runtime falls back to about:blank if this fails. */
@@ -32,6 +35,11 @@ export interface AdapterContext {
   meeting: MeetingTarget;
   botName: string;
   log: Logger;
+  /**
+   * Whether the runtime uses the meeting's incoming video (only when it records video). When false an adapter
+   * may ask the platform to stop sending video, which spares the browser decoding it. Absent means true.
+   */
+  needsIncomingVideo?: boolean;
   /** Upper bound for any single page operation, in ms. */
   stepTimeoutMs: number;
   /** Set when the runtime wants the adapter to give up (leave requested, SIGTERM). */

@@ -1,0 +1,55 @@
+import type { AdapterContext } from '../../src/platform/adapter.js';
+import { clickFirst, findFirst, requireFirst, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import * as S from './selectors.js';
+
+const CLOSE_ATTEMPTS = 3;
+/** A dialog closes within a frame or two of its Close click; longer means the click went elsewhere. */
+const CLOSE_WAIT_MS = 1000;
+
+/**
+ * Asks Meet to send this client audio only (Settings → Video → "Receive resolution (maximum)" → "Audio only",
+ * platforms.md 1.9). Disabling tracks in the page still leaves Chromium decoding every incoming stream; with
+ * this setting Meet stops forwarding video, so nothing arrives to decode. It is an optimisation: any failure is
+ * logged and the bot carries on, with whatever dialog it opened closed again so later clicks are not blocked.
+ */
+export async function receiveAudioOnly(ctx: AdapterContext): Promise<boolean> {
+  try {
+    await withTimeout(chooseAudioOnly(ctx), ctx.stepTimeoutMs * 2, 'choose "Audio only"');
+    ctx.log.info('incoming video off: Meet sends this bot audio only');
+    return true;
+  } catch (err) {
+    ctx.log.warn('could not switch Meet to receive audio only; incoming video stays on', { error: String(err) });
+    await closeSettings(ctx).catch(() => undefined);
+    return false;
+  }
+}
+
+async function chooseAudioOnly(ctx: AdapterContext): Promise<void> {
+  const wait = { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal };
+  const click = { timeout: ctx.stepTimeoutMs };
+  // The toolbar auto-hides; its DOM stays, so More options is clicked even when only attached.
+  await wakeToolbar(ctx).catch(() => undefined);
+  const more = await requireFirst(ctx.page, 'open More options', S.MORE_OPTIONS, { ...wait, state: 'attached' });
+  await more.locator.click({ ...click, force: true });
+  await (await requireFirst(ctx.page, 'open Settings', S.SETTINGS_MENU_ITEM, wait)).locator.click(click);
+  await (await requireFirst(ctx.page, 'open the Video tab', S.SETTINGS_VIDEO_TAB, wait)).locator.click(click);
+  await (await requireFirst(ctx.page, 'open the receive resolution list', S.RECEIVE_RESOLUTION_DROPDOWN, wait)).locator.click(click);
+  await (await requireFirst(ctx.page, 'choose "Audio only"', S.AUDIO_ONLY_OPTION, wait)).locator.click(click);
+  const chosen = await findFirst(ctx.page, S.AUDIO_ONLY_CHOSEN, { ...wait, state: 'attached' });
+  if (!chosen) throw new Error(`"Audio only" was clicked but not shown as chosen (${S.AUDIO_ONLY_CHOSEN.join(' | ')})`);
+  await closeSettings(ctx);
+}
+
+/** Closes the Settings dialog (and an open menu or list) by its Close button, else by Escape. */
+async function closeSettings(ctx: AdapterContext): Promise<void> {
+  const open = ctx.page.locator(`${S.OPEN_DIALOG}, [role="menu"]`);
+  for (let attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
+    if (!(await open.first().isVisible().catch(() => false))) return;
+    const closed = await clickFirst(ctx.page, S.DIALOG_CLOSE, { timeoutMs: 0 }).catch(() => null);
+    if (!closed) await withTimeout(ctx.page.keyboard.press('Escape'), ctx.stepTimeoutMs, 'press Escape');
+    await open.first().waitFor({ state: 'hidden', timeout: CLOSE_WAIT_MS }).catch(() => undefined);
+  }
+  if (await open.first().isVisible().catch(() => false)) {
+    throw new Error(`the Settings dialog did not close (${S.DIALOG_CLOSE.join(' | ')}, Escape)`);
+  }
+}
