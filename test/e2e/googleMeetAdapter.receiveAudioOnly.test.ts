@@ -1,0 +1,69 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
+import { googleMeetAdapter } from '../../platforms/google_meet/adapter.js';
+import type { AdapterContext } from '../../src/platform/adapter.js';
+import { createLogger } from '../../src/util/log.js';
+import { launchTestBrowser, MockClient } from '../helpers/mockClient.js';
+
+// The Meet adapter in-process, for what the bot process cannot be made to meet: a Meet whose Settings have no
+// "Audio only" (another UI version). Switching incoming video off is an optimisation, so the adapter must
+// warn, close what it opened and carry on: the chat still goes out and the meeting never saw a switch.
+
+let mock: MockServer;
+let client: MockClient;
+let browser: Browser;
+
+beforeAll(async () => {
+  mock = await startMockServer();
+  client = new MockClient(mock.url);
+  browser = await launchTestBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await mock?.close();
+});
+
+describe('google_meet adapter: receive audio only', () => {
+  it('warns and carries on when Settings offer no "Audio only"', async () => {
+    const m = await client.createMeeting({ platform: 'google_meet', waiting_room: false, participants: [{ name: 'Alice', tone_hz: 440 }] });
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' })).newPage();
+    // Another UI version: the receive list has video resolutions only.
+    await page.addInitScript(() => {
+      new MutationObserver(() => document.querySelectorAll('li[aria-label="Audio only"]').forEach((li) => li.remove())).observe(document, {
+        childList: true,
+        subtree: true,
+      });
+    });
+    const logFile = join(mkdtempSync(join(tmpdir(), 'meet-audio-only-')), 'bot.log');
+    const ctx: AdapterContext = {
+      page,
+      meeting: { platform: 'google_meet', join_url: `${m.join_url}?hl=en`, original_url: m.join_url, meeting_id: m.id, password: null, recall_shape: {} },
+      botName: 'Fallback Notetaker',
+      log: createLogger({ minLevel: 'info', stderr: false, file: logFile, redact: [] }),
+      needsIncomingVideo: false,
+      stepTimeoutMs: 3000,
+      signal: new AbortController().signal,
+      osKey: async () => false,
+    };
+
+    await googleMeetAdapter.join(ctx);
+    await client.waitFor(m.id, (v) => v.bot.status === 'admitted', 20_000, 'admission');
+    await googleMeetAdapter.afterAdmitted(ctx);
+
+    const lines = readFileSync(logFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'warn', msg: expect.stringContaining('receive audio only') }));
+    expect(lines.filter((l) => l.msg === 'incoming video off: Meet sends this bot audio only')).toEqual([]);
+    expect(await page.locator('[aria-modal="true"], [role="menu"]').count()).toBe(0);
+    await googleMeetAdapter.sendChat(ctx, 'Still here.');
+    const view = await client.waitFor(m.id, (v) => v.chat_received.length > 0, 10_000, 'the chat message');
+    expect(view.chat_received.map((c) => c.text)).toEqual(['Still here.']);
+    expect(view.bot.receive_resolution).toBe('hd');
+    expect(view.events.some((e) => e.type === 'receive_resolution')).toBe(false);
+    await page.context().close();
+  });
+});
