@@ -12,6 +12,8 @@ export interface MediaEnvironment {
   env: NodeJS.ProcessEnv;
   /** The pulse source carrying the meeting audio (this bot's sink monitor). */
   audioSource: string;
+  /** Makes a capture that just connected to `audioSource` get audio at once (see PulseServer). */
+  applyCaptureLatency(timeoutMs: number): Promise<boolean>;
   size: { width: number; height: number };
   /** Idempotent, reverse order; nothing left behind (processes, sockets, temp dirs). */
   dispose(): Promise<void>;
@@ -82,7 +84,7 @@ export async function startMediaEnvironment(opts: {
       ...(process.env.TZ ? { TZ: process.env.TZ } : {}),
     };
     log.info('media: ready', { display, sink: pulse.sink, ms: Math.round(performance.now() - started) });
-    return { display, env, audioSource: pulse.monitor, size, dispose };
+    return { display, env, audioSource: pulse.monitor, applyCaptureLatency: pulse.applyCaptureLatency, size, dispose };
   } catch (err) {
     await dispose();
     throw err;

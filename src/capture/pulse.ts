@@ -2,6 +2,8 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SupervisedProcess } from '../process/supervisor.js';
 import type { Logger } from '../util/log.js';
+import { describeExit } from '../process/exitReason.js';
+import { runTool } from './runTool.js';
 
 export interface PulseServer {
   /** PULSE_SERVER value: "unix:/…/native". */
@@ -10,8 +12,22 @@ export interface PulseServer {
   /** The sink's monitor: everything played into the sink, as a capture source. */
   monitor: string;
   process: SupervisedProcess;
+  /**
+   * Makes a capture that connects during the sink's start-up block get its audio at once. A null sink renders
+   * in blocks as long as the lowest latency its streams ask for, and starts with a 2 s block (nobody asked
+   * yet); a capture that connects inside that first block got its first audio only when it ended (measured:
+   * 1.2 s for a capture 0.5 s after start, 0.5 s at 1.2 s; 0.2 s after the first block). Once the capture is
+   * connected, a suspend and resume starts the next block at the capture's latency. Later captures need
+   * nothing: resolves false without touching the sink, or if no capture connected within `timeoutMs`.
+   */
+  applyCaptureLatency(timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
+
+const PACTL_TIMEOUT_MS = 2000;
+/** module-null-sink's largest block, its first one. */
+const NULL_SINK_FIRST_BLOCK_MS = 2000;
+const CAPTURE_POLL_MS = 20;
 
 /** Sink names allow letters, digits, '_', '-' and '.'; anything else becomes '_'. */
 export function sinkNameFor(name: string): string {
@@ -67,12 +83,34 @@ export async function startPulse(opts: { dir: string; sinkName: string; log: Log
     await proc.stop('failed to start', 'SIGKILL', 1000);
     throw err;
   }
+  const firstBlockEnd = performance.now() + NULL_SINK_FIRST_BLOCK_MS;
   opts.log.debug('pulseaudio: ready', { socket, sink: opts.sinkName, pid: proc.pid });
+  const pactl = async (...args: string[]) => {
+    const { stdout, exit } = await runTool({
+      name: 'pactl',
+      command: 'pactl',
+      args: ['--server', `unix:${socket}`, ...args],
+      timeoutMs: PACTL_TIMEOUT_MS,
+    });
+    if (exit.kind !== 'exited' || exit.code !== 0) throw new Error(`pactl ${args.join(' ')}: ${describeExit(exit)}`);
+    return stdout.toString('utf8');
+  };
   return {
     server: `unix:${socket}`,
     sink: opts.sinkName,
     monitor: `${opts.sinkName}.monitor`,
     process: proc,
+    applyCaptureLatency: async (timeoutMs) => {
+      const deadline = Math.min(performance.now() + timeoutMs, firstBlockEnd);
+      while ((await pactl('list', 'short', 'source-outputs')).trim() === '') {
+        if (performance.now() > deadline) return false;
+        await new Promise((r) => setTimeout(r, CAPTURE_POLL_MS));
+      }
+      if (performance.now() > firstBlockEnd) return false;
+      await pactl('suspend-sink', opts.sinkName, '1');
+      await pactl('suspend-sink', opts.sinkName, '0');
+      return true;
+    },
     stop: async () => void (await proc.stop('media environment disposed', 'SIGTERM', 3000)),
   };
 }

@@ -11,6 +11,9 @@ import { finalFileName, recordingArgs, recordingContainer, segmentFileName, segm
 import { finalizeRecording } from './finalize.js';
 import type { MediaEnvironment } from './mediaEnvironment.js';
 
+/** How long ffmpeg gets to connect its capture stream before the sink's clock restart is skipped. */
+const CAPTURE_CONNECT_MS = 3000;
+
 export interface RecordingGap {
   startedAt: string;
   endedAt: string;
@@ -204,8 +207,12 @@ export class Recorder extends EventEmitter {
       this.audio.push(chunk, this.clock.now().getTime());
     });
     void proc.exited.then((exit) => this.onExit(seg, exit));
-
     const timeoutMs = this.opts.startTimeoutMs ?? 15_000;
+    this.opts.media
+      .applyCaptureLatency(CAPTURE_CONNECT_MS)
+      .then((applied) => this.log.debug('recorder: capture latency applied', { index, applied }))
+      .catch((err: unknown) => this.log.warn('recorder: could not apply the capture latency', { index, error: String(err) }));
+
     try {
       await withTimeout(
         Promise.all([firstAudio, file ? waitForFile(file, proc) : null]),
