@@ -13,21 +13,22 @@ export interface PulseServer {
   monitor: string;
   process: SupervisedProcess;
   /**
-   * Makes a capture that connects during the sink's start-up block get its audio at once. A null sink renders
-   * in blocks as long as the lowest latency its streams ask for, and starts with a 2 s block (nobody asked
-   * yet); a capture that connects inside that first block got its first audio only when it ended (measured:
-   * 1.2 s for a capture 0.5 s after start, 0.5 s at 1.2 s; 0.2 s after the first block). Once the capture is
-   * connected, a suspend and resume starts the next block at the capture's latency. Later captures need
-   * nothing: resolves false without touching the sink, or if no capture connected within `timeoutMs`.
+   * Makes a capture that just connected to the monitor get its audio now rather than up to 2 s later. A null
+   * sink renders in blocks as long as the lowest latency its streams ask for, 2 s when none asks (its first
+   * block, and whenever nothing plays, e.g. a silent lobby), and takes a new request only when the current
+   * block ends: the recorder's first audio came 0.5-2 s after admission (measured). Once the capture is
+   * connected and still has no audio (`flowing`) after a short grace, a suspend and resume starts the next
+   * block at the capture's latency. Resolves true if it did that; false if audio flowed anyway or no capture
+   * connected within `timeoutMs`.
    */
-  applyCaptureLatency(timeoutMs: number): Promise<boolean>;
+  applyCaptureLatency(timeoutMs: number, flowing: () => boolean): Promise<boolean>;
   stop(): Promise<void>;
 }
 
 const PACTL_TIMEOUT_MS = 2000;
-/** module-null-sink's largest block, its first one. */
-const NULL_SINK_FIRST_BLOCK_MS = 2000;
 const CAPTURE_POLL_MS = 20;
+/** A capture on a sink that is already running at a short latency gets audio within ~60-100 ms (measured). */
+const CAPTURE_GRACE_MS = 150;
 
 /** Sink names allow letters, digits, '_', '-' and '.'; anything else becomes '_'. */
 export function sinkNameFor(name: string): string {
@@ -42,6 +43,8 @@ export function sinkNameFor(name: string): string {
  * It runs as root here with HOME, XDG_RUNTIME_DIR and PULSE_RUNTIME_PATH all inside `dir`, without D-Bus or
  * X11 (DISPLAY is left out of its environment, or it would try to autolaunch a D-Bus daemon through X).
  */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 export async function startPulse(opts: { dir: string; sinkName: string; log: Logger; timeoutMs?: number }): Promise<PulseServer> {
   const runtime = join(opts.dir, 'runtime');
   const home = join(opts.dir, 'home');
@@ -83,7 +86,6 @@ export async function startPulse(opts: { dir: string; sinkName: string; log: Log
     await proc.stop('failed to start', 'SIGKILL', 1000);
     throw err;
   }
-  const firstBlockEnd = performance.now() + NULL_SINK_FIRST_BLOCK_MS;
   opts.log.debug('pulseaudio: ready', { socket, sink: opts.sinkName, pid: proc.pid });
   const pactl = async (...args: string[]) => {
     const { stdout, exit } = await runTool({
@@ -100,13 +102,14 @@ export async function startPulse(opts: { dir: string; sinkName: string; log: Log
     sink: opts.sinkName,
     monitor: `${opts.sinkName}.monitor`,
     process: proc,
-    applyCaptureLatency: async (timeoutMs) => {
-      const deadline = Math.min(performance.now() + timeoutMs, firstBlockEnd);
+    applyCaptureLatency: async (timeoutMs, flowing) => {
+      const deadline = performance.now() + timeoutMs;
       while ((await pactl('list', 'short', 'source-outputs')).trim() === '') {
-        if (performance.now() > deadline) return false;
-        await new Promise((r) => setTimeout(r, CAPTURE_POLL_MS));
+        if (flowing() || performance.now() > deadline) return false;
+        await sleep(CAPTURE_POLL_MS);
       }
-      if (performance.now() > firstBlockEnd) return false;
+      await sleep(CAPTURE_GRACE_MS);
+      if (flowing()) return false;
       await pactl('suspend-sink', opts.sinkName, '1');
       await pactl('suspend-sink', opts.sinkName, '0');
       return true;

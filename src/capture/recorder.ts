@@ -198,9 +198,17 @@ export class Recorder extends EventEmitter {
     // No 'error' listener on stdin would make an EPIPE (ffmpeg already gone) crash the bot.
     proc.child.stdin?.on('error', () => {});
 
+    let audioFlowing = false;
     const firstAudio = new Promise<void>((resolve) => {
-      proc.child.stdout?.once('data', () => resolve());
+      proc.child.stdout?.once('data', () => {
+        audioFlowing = true;
+        resolve();
+      });
     });
+    this.opts.media
+      .applyCaptureLatency(CAPTURE_CONNECT_MS, () => audioFlowing)
+      .then((applied) => this.log.debug('recorder: sink clock restarted for the capture', { index, applied }))
+      .catch((err: unknown) => this.log.warn('recorder: could not restart the sink clock', { index, error: String(err) }));
     this.audio.beginSegment();
     proc.child.stdout?.on('data', (chunk: Buffer) => {
       seg.lastOutputMs = this.clock.monotonicMs();
@@ -208,11 +216,6 @@ export class Recorder extends EventEmitter {
     });
     void proc.exited.then((exit) => this.onExit(seg, exit));
     const timeoutMs = this.opts.startTimeoutMs ?? 15_000;
-    this.opts.media
-      .applyCaptureLatency(CAPTURE_CONNECT_MS)
-      .then((applied) => this.log.debug('recorder: capture latency applied', { index, applied }))
-      .catch((err: unknown) => this.log.warn('recorder: could not apply the capture latency', { index, error: String(err) }));
-
     try {
       await withTimeout(
         Promise.all([firstAudio, file ? waitForFile(file, proc) : null]),

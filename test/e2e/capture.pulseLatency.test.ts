@@ -7,8 +7,8 @@ import { startMediaEnvironment, type MediaEnvironment } from '../../src/capture/
 import { meanToneAmplitude, type Pcm } from '../helpers/mediaAudio.js';
 import { FFMPEG, recordingSpec, testLogger } from '../helpers/mediaBot.js';
 
-// The sink's start-up block: a capture that connects right after the audio server started (a fast admission)
-// gets the meeting's audio once applyCaptureLatency has restarted the sink's clock; a later capture is left alone.
+// A capture that connects while the sink runs 2 s blocks (its first block, or nothing playing) gets audio once
+// applyCaptureLatency has restarted the sink's clock; a capture that gets audio anyway is left alone.
 const TONE_HZ = 600;
 const children: ChildProcess[] = [];
 let media: MediaEnvironment | null = null;
@@ -34,7 +34,7 @@ function playTone(env: NodeJS.ProcessEnv): void {
 }
 
 /** The recorder's side: 16 kHz mono from the monitor at a 20 ms fragment, collected as it arrives. */
-function capture(m: MediaEnvironment): { pcm: () => Pcm } {
+function capture(m: MediaEnvironment): { pcm: () => Pcm; flowing: () => boolean } {
   const args = ['-hide_banner', '-loglevel', 'error', '-f', 'pulse', '-fragment_size', '3840', '-i', m.audioSource];
   const child = spawn(FFMPEG, [...args, '-ac', '1', '-ar', '16000', '-f', 's16le', '-flush_packets', '1', 'pipe:1'], {
     env: m.env,
@@ -44,6 +44,7 @@ function capture(m: MediaEnvironment): { pcm: () => Pcm } {
   const chunks: Buffer[] = [];
   child.stdout!.on('data', (c: Buffer) => chunks.push(c));
   return {
+    flowing: () => chunks.length > 0,
     pcm: () => {
       const all = Buffer.concat(chunks);
       const samples = new Float32Array(Math.floor(all.length / 2));
@@ -57,7 +58,7 @@ test('a capture connected during the start-up block gets the tone once the sink 
   const m = await start();
   playTone(m.env);
   const tap = capture(m);
-  expect(await m.applyCaptureLatency(1500)).toBe(true);
+  expect(await m.applyCaptureLatency(1500, tap.flowing)).toBe(true);
   await new Promise((r) => setTimeout(r, 1000));
   const pcm = tap.pcm();
   // 1 s after the restart there is close to 1 s of audio, and it carries the tone.
@@ -65,10 +66,20 @@ test('a capture connected during the start-up block gets the tone once the sink 
   expect(meanToneAmplitude({ ...pcm, samples: pcm.samples.slice(-8000) }, TONE_HZ)).toBeGreaterThan(0.1);
 }, 30_000);
 
-test('a capture after the start-up block is left alone', async () => {
+test('a capture in a silent lobby (nothing playing, 2 s blocks) gets audio once the clock restarts', async () => {
+  const m = await start();
+  await new Promise((r) => setTimeout(r, 2500));
+  const tap = capture(m);
+  expect(await m.applyCaptureLatency(1500, tap.flowing)).toBe(true);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(tap.pcm().samples.length).toBeGreaterThan(16_000 * 0.5);
+}, 30_000);
+
+test('a capture that gets audio anyway (the sink already runs at a short latency) is left alone', async () => {
   const m = await start();
   playTone(m.env);
   await new Promise((r) => setTimeout(r, 2500));
-  capture(m);
-  expect(await m.applyCaptureLatency(1000)).toBe(false);
+  const tap = capture(m);
+  expect(await m.applyCaptureLatency(1500, tap.flowing)).toBe(false);
+  expect(tap.flowing()).toBe(true);
 }, 30_000);
