@@ -34,6 +34,9 @@ export async function startXvfb(opts: { width: number; height: number; log: Logg
       '-nolisten', 'tcp',
       // Keep the server as is when the last client (e.g. a restarted Chromium) disconnects.
       '-noreset',
+      // Chromium runs with --disable-gpu and draws in software, so nobody needs GLX; without it Xvfb does not
+      // load Mesa's software OpenGL (measured: Xvfb's PSS 32 -> 8 MB at start).
+      '-extension', 'GLX',
     ],
     extraPipes: 1,
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
