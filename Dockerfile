@@ -38,7 +38,8 @@ USER meetbot
 ENV CHROMIUM_PATH=/usr/bin/chromium \
     FFMPEG_PATH=/usr/bin/ffmpeg \
     MEETBOT_OUT_DIR=/out \
-    NODE_ENV=production
+    NODE_ENV=production \
+    NODE_OPTIONS=--max-semi-space-size=1
 # Shared memory: Chromium and PulseAudio use memfd (and Chromium runs with --disable-dev-shm-usage), so Docker's
 # 64 MiB /dev/shm is enough; memfd counts against the container's memory, which is what the limits are for.
 # /tmp holds each bot's Chromium profile and PulseAudio sockets (a few hundred MB at most).

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BOT_NODE_FLAGS } from '../src/bot/nodeFlags.js';
 
 /** The compiled CLI, from dist/bench/benchBot.js. */
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;
@@ -37,7 +38,7 @@ export class BenchBot {
     this.spawnedAt = performance.now();
     this.proc = spawn(
       process.execPath,
-      [CLI, 'join', '--config', '-', '--out', this.outDir, '--platform', 'google_meet', '--allow-loopback', '--log-level', 'warn'],
+      [...BOT_NODE_FLAGS, CLI, 'join', '--config', '-', '--out', this.outDir, '--platform', 'google_meet', '--allow-loopback', '--log-level', 'warn'],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.proc.stdin!.end(JSON.stringify({ bot_name: 'Bench Notetaker', ...body, meeting_url: url }));

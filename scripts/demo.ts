@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockServer } from '../fixtures/mock/server.js';
+import { BOT_NODE_FLAGS } from '../src/bot/nodeFlags.js';
 
 /**
  * `npm run demo`: a real bot joins the built-in mock Google Meet (three talking participants), is admitted
@@ -48,7 +49,7 @@ async function main(): Promise<number> {
       chat: { on_bot_join: { send_to: 'everyone', message: 'Hi! meetbot is recording this meeting for the demo.' } },
       automatic_leave: { in_call_recording_timeout: 20 },
     };
-    const bot = spawn(process.execPath, [cli, 'join', '--config', '-', '--out', outDir, '--platform', 'google_meet', '--allow-loopback', '--log-level', 'warn'], {
+    const bot = spawn(process.execPath, [...BOT_NODE_FLAGS, cli, 'join', '--config', '-', '--out', outDir, '--platform', 'google_meet', '--allow-loopback', '--log-level', 'warn'], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     bot.stdin.end(JSON.stringify(body));

@@ -6,6 +6,7 @@ import type { Platform } from '../../src/config/botSpec.js';
 import type { BotEvent } from '../../src/events/eventLog.js';
 import type { StatusCode } from '../../src/lifecycle/codes.js';
 import type { StatusEvent } from '../../src/lifecycle/machine.js';
+import { BOT_NODE_FLAGS } from '../../src/bot/nodeFlags.js';
 
 const CLI = new URL('../../dist/src/cli.js', import.meta.url).pathname;
 
@@ -38,7 +39,7 @@ export class BotProcess {
     const body = { bot_name: 'Test Notetaker', ...opts.body, meeting_url: opts.url };
     this.proc = spawn(
       process.execPath,
-      [CLI, 'join', '--config', '-', '--out', this.outDir, '--platform', opts.platform, '--allow-loopback', ...(opts.args ?? [])],
+      [...BOT_NODE_FLAGS, CLI, 'join', '--config', '-', '--out', this.outDir, '--platform', opts.platform, '--allow-loopback', ...(opts.args ?? [])],
       { env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.proc.stdin!.end(JSON.stringify(body));

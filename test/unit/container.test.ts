@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chromiumFlags } from '../../src/browser/chromiumFlags.js';
+import { BOT_NODE_FLAGS } from '../../src/bot/nodeFlags.js';
 import { parseYaml } from '../helpers/miniYaml.js';
 
 // The container and its Kubernetes example: the same install step as a developer machine, nothing copied
@@ -58,6 +59,12 @@ describe('Dockerfile', () => {
       chromiumFlags({ width: 1280, height: 720, headless: false, userDataDir: '/tmp/p', runningAsRoot, allowLoopback: false });
     expect(flags(false)).not.toContain('--no-sandbox');
     expect(flags(true)).toContain('--no-sandbox');
+  });
+
+  it("gives the bot's Node the same V8 flags as the demo, the benchmark and the tests", () => {
+    const env = steps.filter((s) => s.op === 'ENV').map((s) => s.args).join(' ');
+    expect(env).toContain(`NODE_OPTIONS=${BOT_NODE_FLAGS.join(' ')}`);
+    expect(BOT_NODE_FLAGS.length).toBeGreaterThan(0);
   });
 });
 
