@@ -1,6 +1,6 @@
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, requireFirst, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
 import { probeMeet } from './probe.js';
 import { receiveAudioOnly } from './receiveAudioOnly.js';
 import * as S from './selectors.js';
@@ -92,7 +92,7 @@ async function waitForPreJoinForm(ctx: AdapterContext) {
     const input = await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 });
     if (input) return input.locator;
     if (Date.now() > deadline) break;
-    await sleep(300);
+    await sleep(JOIN_POLL_MS);
   }
   throw new JoinStepError('find the name input', S.NAME_INPUT, 'ui_element_not_found', `no pre-join form within ${PREJOIN_FORM_TIMEOUT_MS} ms`);
 }
@@ -130,7 +130,7 @@ async function waitUntil(ctx: AdapterContext, cond: () => Promise<boolean>, ms: 
   const deadline = Date.now() + ms;
   while (Date.now() < deadline && !ctx.signal.aborted) {
     if (await cond().catch(() => false)) return true;
-    await sleep(250);
+    await sleep(JOIN_POLL_MS);
   }
   return false;
 }

@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, requireFirst, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
 import { probeWebex, webexFrame } from './probe.js';
 import * as S from './selectors.js';
 
@@ -111,7 +111,7 @@ async function closeProblemDialog(ctx: AdapterContext, appearMs: number): Promis
     } else if (closeBy !== null || Date.now() >= appearBy || !(await findFirst(ctx.page, S.CHOOSER_JOIN_BROWSER, { timeoutMs: 0 }))) {
       return; // closed, never came, or the chooser is gone (the client is opening)
     }
-    await sleep(250);
+    await sleep(JOIN_POLL_MS);
   }
 }
 
@@ -133,7 +133,7 @@ async function waitForClient(ctx: AdapterContext): Promise<boolean> {
     if (snap && ['waiting_room', 'waiting_for_host', 'in_call', 'ended'].includes(snap.state.phase)) return false;
     if (await findFirst(frame, [...S.NAME_INPUT, ...S.PASSWORD_INPUT], { timeoutMs: 0 })) return true;
     await clickFirst(ctx.page, S.PROBLEM_DIALOG_CLOSE, { timeoutMs: 0 }).catch(() => null);
-    await sleep(300);
+    await sleep(JOIN_POLL_MS);
   }
   if (ctx.signal.aborted) return false;
   throw new JoinStepError('find the Webex client', [...S.CLIENT_IFRAMES, ...S.NAME_INPUT, ...S.PASSWORD_INPUT], 'webex_join_meeting_error', `no client within ${CLIENT_TIMEOUT_MS} ms`);
@@ -161,7 +161,7 @@ async function passPasswordPage(ctx: AdapterContext): Promise<void> {
     if (state?.phase === 'ended' && state.outcome.sub_code === 'meeting_password_incorrect') {
       throw new JoinStepError('enter the meeting password', S.PASSWORD_INPUT, 'meeting_password_incorrect', 'Webex did not accept the password');
     }
-    await sleep(250);
+    await sleep(JOIN_POLL_MS);
   }
   if (!ctx.signal.aborted) await requireFirst(frame, 'find the name input', S.NAME_INPUT, { timeoutMs: 0 });
 }
@@ -200,7 +200,7 @@ async function clickJoin(ctx: AdapterContext): Promise<void> {
     const deadline = Date.now() + JOIN_RETRY_GAP_MS;
     while (Date.now() < deadline) {
       if ((await probeWebex(ctx)).state.phase !== 'pre_join') return;
-      await sleep(250);
+      await sleep(JOIN_POLL_MS);
     }
   }
   if (!ctx.signal.aborted) throw new JoinStepError('click Join meeting', S.JOIN_BUTTON, 'webex_join_meeting_error', `still on the form after ${JOIN_ATTEMPTS} clicks`);

@@ -1,6 +1,6 @@
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, requireFirst, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
 import { probeZoom, zoomFrame as clientFrame } from './probe.js';
 import * as S from './selectors.js';
 
@@ -80,7 +80,7 @@ async function waitForPreJoinForm(ctx: AdapterContext): Promise<boolean> {
     // The permission dialog comes back a second time (2.2 state 4) over a form that is already visible
     // beneath it: the form is ready only after a round with nothing left to dismiss.
     if (!dismissed && (await findFirst(frame, S.NAME_INPUT, { timeoutMs: 0 }))) return true;
-    await sleep(300);
+    await sleep(JOIN_POLL_MS);
   }
   if (ctx.signal.aborted) return false;
   throw new JoinStepError('find the name input', S.NAME_INPUT, 'ui_element_not_found', `no pre-join form within ${PREJOIN_FORM_TIMEOUT_MS} ms`);
@@ -106,7 +106,7 @@ async function clickJoin(ctx: AdapterContext): Promise<void> {
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline) {
       if ((await probeZoom(ctx)).state.phase !== 'pre_join') return;
-      await sleep(250);
+      await sleep(JOIN_POLL_MS);
     }
     // Some flows ask for the passcode only after Join.
     await fillPasscodeIfAsked(ctx);

@@ -109,6 +109,12 @@ export async function wakeToolbar(ctx: AdapterContext): Promise<void> {
   );
 }
 
+/**
+ * How often a join step re-reads a screen it waits for. Each read is a CDP round trip of a few ms, and every
+ * wait costs half the interval on average: 250-300 ms intervals added ~0.3 s to a Meet join (BENCHMARKS.md).
+ */
+export const JOIN_POLL_MS = 100;
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
