@@ -59,10 +59,15 @@ export async function meanColor(file: string, atSec: number): Promise<[number, n
   return [sum[0]! / px, sum[1]! / px, sum[2]! / px];
 }
 
-/** Times of frames where the picture turns bright after being dark (flash starts); threshold: mid-way by default. */
+/**
+ * Times of frames where the picture turns bright after being dark (flash starts). The default threshold is
+ * half-way between the 5th and 97th percentiles of the frames' luma (a flash is ~5 % of the frames): a few
+ * frames of a bright page at the start of a recording, while the call's layout settles, do not set the scale.
+ */
 export function flashOnsets(frames: FrameStat[], threshold?: number): number[] {
-  const lumas = frames.map((f) => f.luma);
-  const mid = threshold ?? (Math.min(...lumas) + Math.max(...lumas)) / 2;
+  const lumas = frames.map((f) => f.luma).sort((a, b) => a - b);
+  const percentile = (q: number) => lumas[Math.round(q * (lumas.length - 1))] ?? 0;
+  const mid = threshold ?? (percentile(0.05) + percentile(0.97)) / 2;
   const onsets: number[] = [];
   for (let i = 1; i < frames.length; i++) {
     if (frames[i]!.luma >= mid && frames[i - 1]!.luma < mid) onsets.push(frames[i]!.t);
