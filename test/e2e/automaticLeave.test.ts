@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/lifecycle/machine.js';
-import { MockClient, type MeetingSpec, type MeetingView } from '../helpers/mockClient.js';
-import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import type { MeetingSpec, MeetingView } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
+import type { BotProcess } from '../helpers/botProcess.js';
 import { toneEnergy } from '../helpers/mediaAudio.js';
 import { execMedia } from '../helpers/mediaExec.js';
 import { WsReceiver } from '../helpers/receivers.js';
@@ -14,22 +14,13 @@ import { WsReceiver } from '../helpers/receivers.js';
 // schema allows. Each case checks the sub_code, the rule and figures in the call_ended (or fatal) detail, how
 // soon after the rule fired the meeting saw the bot go, the exit code, and the recording where there is one.
 
-let mock: MockServer;
-let client: MockClient;
-const running: BotProcess[] = [];
+const { client, startBot } = useMockServer();
 /** Leave latencies measured by the cases, printed at the end: timing targets are asserted loosely here, bench owns them. */
 const latencies: Record<string, { bound_ms: number; anchor: string; ended_minus_out_ms: number }> = {};
 /** Mock "speak off" to the first silent captured frame, for the report. */
 let capturePathDelayMs: number | null = null;
 
-beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
-});
-
 afterAll(async () => {
-  await Promise.all(running.map((b) => b.stop('SIGKILL')));
-  await mock?.close();
   console.log('automatic-leave latencies (rule fired -> mock saw the bot leave):', JSON.stringify(latencies, null, 1));
   console.log('speak off -> first silent captured frame (ms):', capturePathDelayMs);
 });
@@ -50,9 +41,7 @@ function meeting(spec: Partial<MeetingSpec> = {}) {
 }
 
 function bot(url: string, body: Record<string, unknown>): BotProcess {
-  const b = startBot({ url, platform: 'google_meet', body });
-  running.push(b);
-  return b;
+  return startBot({ url, platform: 'google_meet', body });
 }
 
 const ms = (iso: string) => Date.parse(iso);

@@ -4,14 +4,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { BotEvent } from '../../src/events/eventLog.js';
-import { startBot, type BotProcess, type StartBotOptions } from '../helpers/botProcess.js';
+import type { BotProcess, StartBotOptions } from '../helpers/botProcess.js';
 import { hangPage } from '../helpers/botPage.js';
 import { toneEnergy } from '../helpers/mediaAudio.js';
 import { execMedia } from '../helpers/mediaExec.js';
-import { MockClient, type MeetingSpec } from '../helpers/mockClient.js';
+import type { MeetingSpec } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 import { kindOf, TreeWatcher, type ProcInfo } from '../helpers/processTree.js';
 
 // Runtime faults, each provoked on purpose against the real bot (the compiled CLI) in the Meet mock. Every
@@ -19,20 +19,11 @@ import { kindOf, TreeWatcher, type ProcInfo } from '../helpers/processTree.js';
 // behind: every process the bot started (Xvfb, PulseAudio, Chromium and its children, ffmpeg) is tracked
 // while it runs and must be gone once it has exited.
 
-let mock: MockServer;
-let client: MockClient;
-const running: BotProcess[] = [];
+const { client, startBot } = useMockServer();
 const cleanups: (() => void)[] = [];
 
-beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
-});
-
 afterAll(async () => {
-  await Promise.all(running.map((b) => b.stop('SIGKILL')));
   for (const c of cleanups) c();
-  await mock?.close();
 });
 
 const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440 };
@@ -50,7 +41,6 @@ let botCount = 0;
 function bot(opts: Omit<StartBotOptions, 'platform'> & { platform?: StartBotOptions['platform'] }): RunningBot {
   const botId = `fault${String(++botCount).padStart(3, '0')}-${process.pid}`;
   const b = startBot({ platform: 'google_meet', ...opts, args: [...(opts.args ?? []), '--bot-id', botId] });
-  running.push(b);
   return { b, tree: new TreeWatcher(b.proc.pid!), botId };
 }
 

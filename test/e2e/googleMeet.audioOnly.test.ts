@@ -1,29 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import { describe, expect, it } from 'vitest';
+import type { BotProcess } from '../helpers/botProcess.js';
 import { expectRecordingOfCall } from '../helpers/meetingChecks.js';
-import { MockClient, type MeetingView } from '../helpers/mockClient.js';
+import type { MeetingView } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 
 // A bot that records no video asks Meet for audio only (More options → Settings → Video → "Receive resolution
 // (maximum)" → "Audio only"), so the meeting stops sending it video and its Chromium decodes none; a bot that
 // records video leaves the setting alone. The real bot (compiled CLI) against the Meet mock, whose
 // participants report what they sent and whose page reports what the bot's browser received and decoded.
 
-let mock: MockServer;
-let client: MockClient;
-const running: BotProcess[] = [];
-
-beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
-});
-
-afterAll(async () => {
-  await Promise.all(running.map((b) => b.stop('SIGKILL')));
-  await mock.close();
-});
+const { client, startBot } = useMockServer();
 
 const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440 };
 const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 1000 };
@@ -32,9 +20,7 @@ const REPORT_MS = 2500;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function bot(url: string, body: Record<string, unknown>): BotProcess {
-  const b = startBot({ url, platform: 'google_meet', body });
-  running.push(b);
-  return b;
+  return startBot({ url, platform: 'google_meet', body });
 }
 
 type Totals = MeetingView['participants'][number]['media_to_bot'];

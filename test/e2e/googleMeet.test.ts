@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { MockClient, type MeetingSpec } from '../helpers/mockClient.js';
-import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import { describe, expect, it } from 'vitest';
+import type { MeetingSpec } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
+import type { BotProcess } from '../helpers/botProcess.js';
 import { expectChatBothWays, expectRecordingOfCall } from '../helpers/meetingChecks.js';
 import { execMedia } from '../helpers/mediaExec.js';
 import { frameDifferences } from '../helpers/mediaVideo.js';
@@ -11,19 +11,7 @@ import { frameDifferences } from '../helpers/mediaVideo.js';
 // The real bot (the compiled CLI in its own process) against the Google Meet mock, in real Chromium with its
 // own Xvfb, PulseAudio and ffmpeg. Participants are real WebRTC media from another browser.
 
-let mock: MockServer;
-let client: MockClient;
-const running: BotProcess[] = [];
-
-beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
-});
-
-afterAll(async () => {
-  await Promise.all(running.map((b) => b.stop('SIGKILL')));
-  await mock.close();
-});
+const { client, startBot } = useMockServer();
 
 const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440 };
 const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 1000 };
@@ -33,9 +21,7 @@ async function meeting(spec: Partial<MeetingSpec> = {}) {
 }
 
 function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
-  const b = startBot({ url, platform: 'google_meet', body });
-  running.push(b);
-  return b;
+  return startBot({ url, platform: 'google_meet', body });
 }
 
 function readJsonLines(file: string): Record<string, unknown>[] {
@@ -52,7 +38,6 @@ async function colourShare(file: string, atSec: number, hex: string): Promise<nu
   }
   return hits / (stdout.length / 3);
 }
-
 
 describe('google_meet adapter against the Meet mock', () => {
   it('knocks under bot_name, stays in the lobby despite its Leave button, records the participants from admission, chats both ways', async () => {

@@ -3,29 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
 import { googleMeetAdapter } from '../../platforms/google_meet/adapter.js';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { createLogger } from '../../src/util/log.js';
-import { launchTestBrowser, MockClient } from '../helpers/mockClient.js';
+import { launchTestBrowser } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 
 // The Meet adapter in-process, for what the bot process cannot be made to meet: a Meet whose Settings have no
 // "Audio only" (another UI version). Switching incoming video off is an optimisation, so the adapter must
 // warn, close what it opened and carry on: the chat still goes out and the meeting never saw a switch.
 
-let mock: MockServer;
-let client: MockClient;
+const { client } = useMockServer();
 let browser: Browser;
 
 beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
   browser = await launchTestBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await mock?.close();
 });
 
 describe('google_meet adapter: receive audio only', () => {

@@ -4,25 +4,20 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { startBot, type BotProcess, type StartBotOptions } from '../helpers/botProcess.js';
-import { MockClient } from '../helpers/mockClient.js';
+import type { BotProcess, StartBotOptions } from '../helpers/botProcess.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 import { WebhookReceiver } from '../helpers/receivers.js';
 
 // Hostile text in a valid body is plain text: typed into the meeting exactly as given and never run as
 // code. Secrets (a Zoom link's passcode, the webhook secret) never reach a log, an event, a webhook or a file.
 
-let mock: MockServer;
-let client: MockClient;
+const { client, startBot } = useMockServer();
 let beacon: Server;
 let beaconUrl: string;
 /** Requests a payload that ran would have made. */
 const beaconHits: string[] = [];
-const running: BotProcess[] = [];
 
 beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
   beacon = createServer((req, res) => {
     beaconHits.push(req.url ?? '');
     res.writeHead(204).end();
@@ -32,15 +27,11 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(running.map((b) => b.stop('SIGKILL')));
   beacon?.close();
-  await mock?.close();
 });
 
 function bot(opts: StartBotOptions): BotProcess {
-  const b = startBot({ ...opts, args: [...(opts.args ?? []), '--log-level', 'debug'] });
-  running.push(b);
-  return b;
+  return startBot({ ...opts, args: [...(opts.args ?? []), '--log-level', 'debug'] });
 }
 
 /** Every file under `dir`, as bytes. */

@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { MockClient } from '../helpers/mockClient.js';
-import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useMockServer } from '../helpers/mockSuite.js';
+import type { BotProcess } from '../helpers/botProcess.js';
 import { WebhookReceiver, WsReceiver, waitFor, type ReceivedRequest } from '../helpers/receivers.js';
 import { goertzel, pcmFromS16 } from '../helpers/mediaAudio.js';
 import { execMedia } from '../helpers/mediaExec.js';
@@ -25,20 +24,11 @@ const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 1000 };
 /** A frequency nobody plays: the noise floor of every tone check. */
 const ABSENT_HZ = 700;
 
-let mock: MockServer;
-let client: MockClient;
-const running: BotProcess[] = [];
+const { client, startBot } = useMockServer();
 const receivers: { down(): Promise<void> }[] = [];
 
-beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
-});
-
 afterAll(async () => {
-  await Promise.all(running.map((b) => b.stop('SIGKILL')));
   await Promise.all(receivers.map((r) => r.down()));
-  await mock?.close();
 });
 
 async function webhookReceiver(): Promise<WebhookReceiver> {
@@ -54,9 +44,7 @@ async function wsReceiver(): Promise<WsReceiver> {
 }
 
 function bot(url: string, body: Record<string, unknown>, env: NodeJS.ProcessEnv): BotProcess {
-  const b = startBot({ url, platform: 'google_meet', body, env: { MEETBOT_WEBHOOK_SECRET: SECRET, ...env } });
-  running.push(b);
-  return b;
+  return startBot({ url, platform: 'google_meet', body, env: { MEETBOT_WEBHOOK_SECRET: SECRET, ...env } });
 }
 
 type Json = Record<string, any>;

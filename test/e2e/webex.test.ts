@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { MockClient, type MeetingSpec, type MeetingView } from '../helpers/mockClient.js';
-import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import { describe, expect, it } from 'vitest';
+import type { MeetingSpec, MeetingView } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
+import type { BotProcess } from '../helpers/botProcess.js';
 import { durationSec, expectChatBothWays, expectRecordingOfCall } from '../helpers/meetingChecks.js';
 import { toneEnergy } from '../helpers/mediaAudio.js';
 
@@ -12,19 +12,7 @@ import { toneEnergy } from '../helpers/mediaAudio.js';
 // native dialog swallows every page click until the bot presses Escape on its display (xdotool): a bot that
 // gets past the chooser has closed it.
 
-let mock: MockServer;
-let client: MockClient;
-const running: BotProcess[] = [];
-
-beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
-});
-
-afterAll(async () => {
-  await Promise.all(running.map((b) => b.stop('SIGKILL')));
-  await mock.close();
-});
+const { client, startBot } = useMockServer();
 
 const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440 };
 const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 1000 };
@@ -35,9 +23,7 @@ function meeting(spec: Partial<MeetingSpec> = {}) {
 }
 
 function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
-  const b = startBot({ url, platform: 'webex', body: { bot_name: BOT_NAME, ...body } });
-  running.push(b);
-  return b;
+  return startBot({ url, platform: 'webex', body: { bot_name: BOT_NAME, ...body } });
 }
 
 function details(view: MeetingView, type: string): unknown[] {
@@ -51,7 +37,6 @@ function expectChooserPassed(view: MeetingView): void {
     { n: 2, trusted: true, action: 'join_from_browser' },
   ]);
 }
-
 
 describe('webex adapter against the Webex mock', () => {
   it('passes the chooser, clears the pre-filled name, mutes, waits in the lobby, records the participants, chats both ways, ends with the host', async () => {
@@ -97,7 +82,7 @@ describe('webex adapter against the Webex mock', () => {
       participants: [ALICE],
       ui_variant: { webex_link: 'personal_room', webex_client: 'main_frame', webex_name_field: 'mdc_input', webex_prefilled_name: 'Old Name' },
     });
-    expect(m.join_url).toBe(`${mock.url}/meet/${m.id}`);
+    expect(m.join_url).toBe(`${client.url}/meet/${m.id}`);
     const b = bot(m.join_url);
     await b.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
     const waiting = await client.get(m.id);

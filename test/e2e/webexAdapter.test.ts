@@ -1,12 +1,11 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
 import { webexAdapter } from '../../platforms/webex/adapter.js';
 import { osKeyPresser } from '../../src/bot/osInput.js';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { createLogger } from '../../src/util/log.js';
-import { MockClient } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 import { startXDisplay, type XDisplay } from '../helpers/xDisplay.js';
 
 // The webex adapter itself (not the bot process), in headful Chromium on a private Xvfb with the bot's own
@@ -15,14 +14,11 @@ import { startXDisplay, type XDisplay } from '../helpers/xDisplay.js';
 //   links never carry one (platforms.md 3.1);
 // - Chromium's "Open ...?" dialog opening after the bot's Escape (seen under load): here the first Escape is lost.
 
-let mock: MockServer;
-let client: MockClient;
+const { client } = useMockServer();
 let x: XDisplay;
 let browser: Browser;
 
 beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
   x = await startXDisplay();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
@@ -38,7 +34,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await x?.close();
-  await mock?.close();
 });
 
 async function adapterContext(joinUrl: string, password: string | null, osKey = osKeyPresser(x.display)): Promise<{ ctx: AdapterContext; page: Page }> {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
+import { describe, expect, it } from 'vitest';
 import type { MeetingEvent } from '../../fixtures/mock/types.js';
-import { MockClient, type MeetingSpec } from '../helpers/mockClient.js';
-import { startBot, type BotProcess } from '../helpers/botProcess.js';
+import type { MeetingSpec } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
+import type { BotProcess } from '../helpers/botProcess.js';
 import { durationSec } from '../helpers/meetingChecks.js';
 import { toneEnergy } from '../helpers/mediaAudio.js';
 
@@ -12,19 +12,7 @@ import { toneEnergy } from '../helpers/mediaAudio.js';
 // own Xvfb, PulseAudio and ffmpeg. Participants send real WebRTC media from another browser. The adapter was
 // written from platforms.md, not from this mock.
 
-let mock: MockServer;
-let client: MockClient;
-const running: BotProcess[] = [];
-
-beforeAll(async () => {
-  mock = await startMockServer();
-  client = new MockClient(mock.url);
-});
-
-afterAll(async () => {
-  await Promise.all(running.map((b) => b.stop('SIGKILL')));
-  await mock?.close();
-});
+const { client, startBot } = useMockServer();
 
 const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440 };
 const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 1000 };
@@ -35,9 +23,7 @@ function meeting(spec: Partial<MeetingSpec> = {}) {
 }
 
 function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
-  const b = startBot({ url, platform: 'zoom', body });
-  running.push(b);
-  return b;
+  return startBot({ url, platform: 'zoom', body });
 }
 
 /** The join URL with another (or no) passcode in place of the right one. */
@@ -53,7 +39,6 @@ function eventAt(events: MeetingEvent[], type: string): number {
   if (!e) throw new Error(`the mock saw no ${type}; saw ${events.map((x) => x.type).join(', ')}`);
   return Date.parse(e.at);
 }
-
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

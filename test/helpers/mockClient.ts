@@ -11,7 +11,13 @@ export type { CreatedMeeting, MeetingSpec, MeetingView, ParticipantSpec };
 
 /** Typed client for the mock meeting server's control API (fixtures/mock/controlApi.ts). */
 export class MockClient {
-  constructor(readonly baseUrl: string) {}
+  /** `baseUrl` may be a function, for a client made before its server is up (see mockSuite.ts). */
+  constructor(private readonly baseUrl: string | (() => string)) {}
+
+  /** The server's base URL, e.g. http://127.0.0.1:PORT. */
+  get url(): string {
+    return typeof this.baseUrl === 'string' ? this.baseUrl : this.baseUrl();
+  }
 
   createMeeting(spec: MeetingSpec): Promise<CreatedMeeting> {
     return this.call('POST', '/api/meetings', spec);
@@ -89,7 +95,7 @@ export class MockClient {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(this.baseUrl + path, {
+    const res = await fetch(this.url + path, {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
