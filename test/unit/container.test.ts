@@ -100,12 +100,13 @@ describe('deploy/kubernetes-job.yaml', () => {
     expect(bot.securityContext.seccompProfile.type).not.toBe('RuntimeDefault');
   });
 
-  it('requests at least the per-bot targets (0.35 core, 300 MB) and limits memory', () => {
+  it('requests at least what the latest benchmark measured for a 720p30 bot, and limits memory', () => {
     const { requests, limits } = bot.resources;
+    const measured = JSON.parse(read('bench/results/latest.json')) as { cpu_cores_per_bot_720p30: number; pss_mb_per_bot_720p30: number };
     const cores = (v: string) => (v.endsWith('m') ? Number(v.slice(0, -1)) / 1000 : Number(v));
     const mib = (v: string) => Number(v.slice(0, -2)) * (v.endsWith('Gi') ? 1024 : 1);
-    expect(cores(requests.cpu)).toBeGreaterThanOrEqual(0.35);
-    expect(mib(requests.memory) * 1.048576).toBeGreaterThanOrEqual(300);
+    expect(cores(requests.cpu)).toBeGreaterThanOrEqual(measured.cpu_cores_per_bot_720p30);
+    expect(mib(requests.memory) * 1.048576).toBeGreaterThanOrEqual(measured.pss_mb_per_bot_720p30);
     expect(mib(limits.memory)).toBeGreaterThan(mib(requests.memory));
     expect(limits.cpu).toBeUndefined();
   });
