@@ -1,25 +1,12 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { launchTestBrowser, MockClient } from '../helpers/mockClient.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { MockClient } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 
 // Participants are real media from another browser: their colours and tones must arrive, decoded, in the
 // bot's Meet page (one <video> per tile, one <audio> per participant), and only over 127.0.0.1.
 
-let server: MockServer;
-let client: MockClient;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startMockServer();
-  client = new MockClient(server.url);
-  browser = await launchTestBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { client, newContext } = useMockServer({ browser: true });
 
 const ALICE = { name: 'Alice', color: '#e53935', tone_hz: 440 };
 const BOB = { name: 'Bob', color: '#1e88e5', tone_hz: 1000 };
@@ -31,7 +18,7 @@ async function joinAdmitted(participants: Parameters<MockClient['createMeeting']
     ui_variant: { device_modal: false, toolbar_autohide_ms: 0 },
     participants,
   });
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+  const ctx = await newContext({ viewport: { width: 1280, height: 720 } });
   // Test-side instrumentation: keep every RTCPeerConnection the page makes, to inspect its ICE.
   await ctx.addInitScript(() => {
     const Native = window.RTCPeerConnection;

@@ -1,25 +1,12 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { launchTestBrowser, MockClient, type MeetingSpec } from '../helpers/mockClient.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MeetingSpec } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 
 // Drives the Google Meet mock with plain Playwright (no adapter), screen by screen, against platforms.md 1.
 
-let server: MockServer;
-let client: MockClient;
-let browser: Browser;
+const { client, newContext } = useMockServer({ browser: true });
 const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startMockServer();
-  client = new MockClient(server.url);
-  browser = await launchTestBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
@@ -30,7 +17,7 @@ const CTA = 'button[jsname]:not([aria-label]):has(span[jsname="V67aGc"])';
 const NAME = 'div[jscontroller] > input[jsname][type="text"][aria-label="Your name"]';
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const ctx = await newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
   contexts.push(ctx);
   return ctx.newPage();
 }
@@ -65,7 +52,7 @@ async function eventTypes(id: string): Promise<string[]> {
 describe('Google Meet mock', () => {
   it('answers an unknown or dead code with the 217 "Check your meeting code" screen and no input', async () => {
     const dead = await client.createMeeting({ platform: 'google_meet', not_found: true });
-    for (const url of [`${server.url}/xyz-abcd-efg?hl=en`, `${dead.join_url}?hl=en`]) {
+    for (const url of [`${client.url}/xyz-abcd-efg?hl=en`, `${dead.join_url}?hl=en`]) {
       const page = await newPage();
       expect((await page.goto(url))?.status()).toBe(200);
       const screen = page.locator('div[data-startup-code="217"]');

@@ -1,27 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { MeetingView } from '../../fixtures/mock/types.js';
-import { launchTestBrowser, MockClient } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 
 // Meet's Settings → Video → "Receive resolution (maximum)" → "Audio only" must act like Meet's SFU: the
 // participants stop sending video to this client, so its browser receives and decodes none, while audio keeps
 // flowing; choosing a video resolution again brings video back. Both ends' WebRTC stats say so.
 
-let server: MockServer;
-let client: MockClient;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startMockServer();
-  client = new MockClient(server.url);
-  browser = await launchTestBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const { client, newContext } = useMockServer({ browser: true });
 
 /** Long enough for a second's stats report from both ends to land after a change settled. */
 const SETTLE_MS = 2500;
@@ -57,7 +43,7 @@ describe('Meet mock: receive resolution "Audio only"', () => {
         { name: 'Bob', tone_hz: 1000 },
       ],
     });
-    const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const ctx = await newContext({ viewport: { width: 1280, height: 720 } });
     try {
       const page = await ctx.newPage();
       await page.goto(`${meeting.join_url}?hl=en`);

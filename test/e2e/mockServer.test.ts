@@ -1,25 +1,14 @@
 import { request } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { filterSdp, filterSignal, isLoopbackCandidate } from '../../fixtures/mock/iceFilter.js';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { MockClient } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 
 // The mock server's HTTP surface without a browser: control API, routing, static files, ICE filtering.
 
-let server: MockServer;
-let client: MockClient;
-
-beforeAll(async () => {
-  server = await startMockServer();
-  client = new MockClient(server.url);
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const { client } = useMockServer();
 
 async function post(path: string, body: unknown): Promise<{ status: number; body: { error?: string } }> {
-  const res = await fetch(server.url + path, {
+  const res = await fetch(client.url + path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -29,7 +18,7 @@ async function post(path: string, body: unknown): Promise<{ status: number; body
 
 function rawGet(path: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${server.url}${path}`, (res) => {
+    const req = request(`${client.url}${path}`, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
     });
@@ -40,12 +29,12 @@ function rawGet(path: string): Promise<number> {
 
 describe('mock meeting server', () => {
   it('listens on 127.0.0.1 and creates meetings with real Meet codes as join paths', async () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(client.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const ids = new Set<string>();
     for (let i = 0; i < 20; i++) {
       const m = await client.createMeeting({ platform: 'google_meet' });
       expect(m.id).toMatch(/^[a-z]{3}-[a-z]{4}-[a-z]{3}$/);
-      expect(m.join_url).toBe(`${server.url}/${m.id}`);
+      expect(m.join_url).toBe(`${client.url}/${m.id}`);
       ids.add(m.id);
     }
     expect(ids.size).toBe(20);
@@ -81,7 +70,7 @@ describe('mock meeting server', () => {
     expect(admit).toEqual({ status: 409, body: { error: 'cannot admit: the bot is none, expected knocking or waiting_for_host' } });
     expect((await post(`/api/meetings/${m.id}/kick`, {})).status).toBe(409);
     expect((await post('/api/meetings/zzz-zzzz-zzz/admit', {})).status).toBe(404);
-    expect((await fetch(`${server.url}/api/meetings/zzz-zzzz-zzz`)).status).toBe(404);
+    expect((await fetch(`${client.url}/api/meetings/zzz-zzzz-zzz`)).status).toBe(404);
     await client.chat(m.id, 'Alice', 'before the bot is here');
     await client.end(m.id);
     const view = await client.get(m.id);
@@ -91,13 +80,13 @@ describe('mock meeting server', () => {
   });
 
   it('serves Meet paths with status 200 for any code, the shared scripts and the control page, and nothing else', async () => {
-    const meet = await fetch(`${server.url}/abc-defg-hij?hl=en`);
+    const meet = await fetch(`${client.url}/abc-defg-hij?hl=en`);
     expect(meet.status).toBe(200);
     expect(await meet.text()).toContain('<title>Meet</title>');
-    const script = await fetch(`${server.url}/mock/room-client.js`);
+    const script = await fetch(`${client.url}/mock/room-client.js`);
     expect(script.headers.get('content-type')).toContain('text/javascript');
     expect(await script.text()).toContain('export class MockRoom');
-    expect(await (await fetch(`${server.url}/`)).text()).toContain('Mock meetings');
+    expect(await (await fetch(`${client.url}/`)).text()).toContain('Mock meetings');
     expect(await rawGet('/mock/meeting.ts')).toBe(404);
     expect(await rawGet('/mock/..%2fmeeting.ts')).toBe(404);
     expect(await rawGet('/mock/..%2f..%2f..%2fnode_modules%2fws%2findex.js')).toBe(404);

@@ -1,28 +1,15 @@
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { launchTestBrowser, MockClient, type MeetingSpec } from '../helpers/mockClient.js';
+import type { MeetingSpec } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 import { startXDisplay, type XDisplay } from '../helpers/xDisplay.js';
 
 // Drives the Webex mock with plain Playwright (no adapter), screen by screen, against platforms.md 3. The
 // launch page runs in a headful Chromium on a private Xvfb, because the native dialog that `webex://` opens
 // exists only there (and, unlike page dialogs, only an OS-level key press closes it).
 
-let server: MockServer;
-let client: MockClient;
-let browser: Browser;
+const { client, newContext } = useMockServer({ browser: true });
 const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startMockServer();
-  client = new MockClient(server.url);
-  browser = await launchTestBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
@@ -36,7 +23,7 @@ const JOIN = 'mdc-button[data-test="join-button"]';
 const ENABLED = ':not([disabled]):not([aria-disabled="true"])';
 
 async function newPage(): Promise<Page> {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const ctx = await newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
   contexts.push(ctx);
   return ctx.newPage();
 }
@@ -49,7 +36,7 @@ async function meeting(spec: Omit<MeetingSpec, 'platform'> = {}) {
 async function openClient(spec: Omit<MeetingSpec, 'platform'> = {}): Promise<{ id: string; page: Page }> {
   const m = await meeting(spec);
   const page = await newPage();
-  const res = await page.goto(`${server.url}/webappng/sites/acme/meeting/webclient/${m.id}?mtid=${m.id}`);
+  const res = await page.goto(`${client.url}/webappng/sites/acme/meeting/webclient/${m.id}?mtid=${m.id}`);
   expect(res?.status()).toBe(200);
   return { id: m.id, page };
 }
@@ -98,7 +85,7 @@ describe('Webex mock: launch page (headful, native dialog)', () => {
 
   it('first click fires webex:// and then "Problem joining from browser?" blocks the chooser; after an OS Escape and closing it, a later click opens the client iframe', async () => {
     const m = await meeting();
-    expect(m.join_url).toMatch(new RegExp(`^${server.url}/acme/j\\.php\\?MTID=m[0-9a-f]{32}$`));
+    expect(m.join_url).toMatch(new RegExp(`^${client.url}/acme/j\\.php\\?MTID=m[0-9a-f]{32}$`));
     const { page, schemes } = await headfulPage();
     await page.goto(m.join_url);
     await page.waitForURL(new RegExp(`/webappng/sites/acme/meeting/download/${m.id}\\?siteurl=acme$`));
@@ -146,7 +133,7 @@ describe('Webex mock: launch page (headful, native dialog)', () => {
 
   it('personal room link, main-frame client: the native dialog dims the whole window and swallows clicks until Escape; the client replaces the launch page', async () => {
     const m = await meeting({ ui_variant: { webex_link: 'personal_room', webex_client: 'main_frame', webex_problem_dialog: false } });
-    expect(m.join_url).toBe(`${server.url}/meet/${m.id}`);
+    expect(m.join_url).toBe(`${client.url}/meet/${m.id}`);
     const { page, schemes } = await headfulPage();
     await page.goto(m.join_url);
     const join = page.locator('#broadcom-center-right');
@@ -184,7 +171,7 @@ describe('Webex mock: client', () => {
     expect(await page.frameLocator('iframe#unified-webclient-iframe').locator(NAME).count()).toBe(0);
     expect((await client.get(m.id)).events.filter((e) => e.type === 'page_opened')).toHaveLength(1); // the launch page only
 
-    await page.goto(new URL(src.replace('preload=true', 'preload=false'), server.url).href);
+    await page.goto(new URL(src.replace('preload=true', 'preload=false'), client.url).href);
     await page.locator(NAME).waitFor();
     expect((await client.get(m.id)).bot.status).toBe('prejoin');
   });

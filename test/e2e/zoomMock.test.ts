@@ -1,26 +1,13 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
-import { launchTestBrowser, MockClient, type MeetingSpec } from '../helpers/mockClient.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MeetingSpec } from '../helpers/mockClient.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 
 // Drives the Zoom web client mock with plain Playwright (no adapter), against platforms.md 2: the screens and
 // traps a bot meets before and around the meeting. The bot itself runs against the mock in zoom.test.ts.
 
-let server: MockServer;
-let client: MockClient;
-let browser: Browser;
+const { client, newContext } = useMockServer({ browser: true });
 const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startMockServer();
-  client = new MockClient(server.url);
-  browser = await launchTestBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 afterEach(async () => {
   await Promise.all(contexts.splice(0).map((c) => c.close()));
@@ -30,7 +17,7 @@ const JOIN = 'button.preview-join-button';
 
 async function open(spec: Omit<MeetingSpec, 'platform'> = {}, url?: (joinUrl: string) => string): Promise<{ id: string; page: Page }> {
   const meeting = await client.createMeeting({ platform: 'zoom', ...spec });
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const ctx = await newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
   contexts.push(ctx);
   const page = await ctx.newPage();
   await page.goto(url ? url(meeting.join_url) : meeting.join_url);
@@ -45,17 +32,17 @@ describe('Zoom web client mock', () => {
   it('forwards the invite link to /wc/<id>/join with its pwd, shows the invalid-link page for unknown meetings, the classic client at /wc/join/<id>', async () => {
     const { id, page } = await open({ passcode: 'Secret42' });
     await page.waitForURL(/\/wc\/\d+\/join\?pwd=Secret42$/);
-    expect(page.url()).toBe(`${server.url}/wc/${id}/join?pwd=Secret42`);
+    expect(page.url()).toBe(`${client.url}/wc/${id}/join?pwd=Secret42`);
     await page.locator('#input-for-name').waitFor({ state: 'attached' });
     // The link's passcode is right: no passcode field.
     expect(await page.locator('#input-for-pwd').count()).toBe(0);
 
-    await page.goto(`${server.url}/wc/81234567890/join`);
+    await page.goto(`${client.url}/wc/81234567890/join`);
     await page.getByText('This meeting link is invalid (3,001)').waitFor();
     expect(await page.title()).toBe('Error - Zoom');
     expect(await page.locator('input').count()).toBe(0);
 
-    await page.goto(`${server.url}/wc/join/${id}`);
+    await page.goto(`${client.url}/wc/join/${id}`);
     await page.locator('#inputname[placeholder="Your Name"]').waitFor({ state: 'attached' });
     expect(await page.locator('#joinBtn').getAttribute('class')).toContain('submit');
     // No pwd in this link: the classic form asks for the passcode.
