@@ -1,4 +1,4 @@
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../util/log.js';
 import { concatList, finalizeArgs, type RecordingContainer } from './ffmpegArgs.js';
@@ -23,11 +23,19 @@ export function joinedFileIsComplete(parts: readonly MediaInfo[], joined: MediaI
   );
 }
 
+/** Below this, a part holds at most the file header: its ffmpeg died before writing its first fragment. */
+const NO_FRAGMENT_BYTES = 4096;
+
+async function sizeOf(file: string): Promise<number> {
+  return (await stat(file).catch(() => null))?.size ?? 0;
+}
+
 /**
  * Turns the segment files into one standard file (`outFile`): segments that cannot be read (an ffmpeg that
  * died before its first fragment) are left out, the rest are joined without re-encoding, and the parts are
  * deleted only once the joined file has been probed and holds what they held. Returns null when no segment
- * holds any media. Throws, leaving every part in place, if the joined file is not complete.
+ * holds any media. Throws, leaving every part in place, if a part that holds data cannot be read or the joined
+ * file is not complete.
  */
 export async function finalizeRecording(opts: {
   parts: readonly string[];
@@ -39,11 +47,16 @@ export async function finalizeRecording(opts: {
   const ffprobePath = ffprobePathFor(opts.ffmpegPath);
   const usable: { file: string; info: MediaInfo }[] = [];
   const unusable: string[] = [];
+  const unreadable: string[] = [];
   for (const file of opts.parts) {
     const info = await probeMedia(file, { ffprobePath }).catch(() => null);
     if (info && info.durationSec > 0 && info.streamTypes.length > 0) usable.push({ file, info });
-    else unusable.push(file);
+    else if (info || (await sizeOf(file)) < NO_FRAGMENT_BYTES) unusable.push(file);
+    else unreadable.push(file);
   }
+  // A part that holds data but could not be probed (a probe that failed on a loaded machine or a full disk)
+  // is never deleted or left out: every part stays as it is, reported as kept.
+  if (unreadable.length) throw new Error(`recording: could not read ${unreadable.join(', ')}; the segments are kept`);
   if (unusable.length) opts.log.warn('recording: segments without media left out', { files: unusable });
   if (usable.length === 0) {
     await Promise.all(unusable.map((f) => rm(f, { force: true })));

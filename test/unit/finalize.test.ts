@@ -1,0 +1,44 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finalizeRecording } from '../../src/capture/finalize.js';
+import { createLogger } from '../../src/util/log.js';
+
+// What finalising may delete: only parts known to hold no media. A part with data that cannot be read
+// (here: bytes ffprobe does not understand) keeps every part where it is.
+
+const log = createLogger({ minLevel: 'error', stderr: false, file: null, redact: [] });
+let dir = '';
+
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function part(name: string, bytes: number): string {
+  const file = join(dir, name);
+  writeFileSync(file, Buffer.alloc(bytes, 7));
+  return file;
+}
+
+const finalize = (parts: string[]) =>
+  finalizeRecording({ parts, outFile: join(dir, 'recording.mp4'), container: 'mp4', ffmpegPath: '/usr/bin/ffmpeg', log });
+
+describe('finalizeRecording', () => {
+  it('drops a part whose ffmpeg died before its first fragment (no data)', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'meetbot-finalize-'));
+    const empty = part('recording.part000.mp4', 0);
+    expect(await finalize([empty])).toBeNull();
+    expect(existsSync(empty)).toBe(false);
+  });
+
+  it('keeps every part, and says so, when a part with data cannot be read', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'meetbot-finalize-'));
+    const empty = part('recording.part000.mp4', 0);
+    const unreadable = part('recording.part001.mp4', 64 * 1024);
+    await expect(finalize([empty, unreadable])).rejects.toThrow(/could not read .*part001.*the segments are kept/);
+    expect(existsSync(empty)).toBe(true);
+    expect(existsSync(unreadable)).toBe(true);
+    expect(existsSync(join(dir, 'recording.mp4'))).toBe(false);
+  });
+});
