@@ -115,6 +115,7 @@ function runProcess(args: string[], env: NodeJS.ProcessEnv, stdin: Buffer | null
     p.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     p.stdin.on('error', () => undefined);
     p.stdin.end(stdin ?? undefined);
-    p.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': the exit can arrive before the last stderr bytes have been read (seen under load).
+    p.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
