@@ -51,11 +51,11 @@ export async function finalizeRecording(opts: {
   for (const file of opts.parts) {
     const info = await probeMedia(file, { ffprobePath }).catch(() => null);
     if (info && info.durationSec > 0 && info.streamTypes.length > 0) usable.push({ file, info });
-    else if (info || (await sizeOf(file)) < NO_FRAGMENT_BYTES) unusable.push(file);
+    else if ((await sizeOf(file)) < NO_FRAGMENT_BYTES) unusable.push(file);
     else unreadable.push(file);
   }
-  // A part that holds data but could not be probed (a probe that failed on a loaded machine or a full disk)
-  // is never deleted or left out: every part stays as it is, reported as kept.
+  // A part that holds data but shows no media to the probe (a probe that failed on a loaded machine or a full
+  // disk) is never deleted or left out: every part stays as it is, reported as kept.
   if (unreadable.length) throw new Error(`recording: could not read ${unreadable.join(', ')}; the segments are kept`);
   if (unusable.length) opts.log.warn('recording: segments without media left out', { files: unusable });
   if (usable.length === 0) {
