@@ -315,12 +315,12 @@ class BotRun {
     this.mark('admitted_ms');
     this.lifecycle.transition('in_call_not_recording');
     this.watchdog.enter('after admission');
-    // The recorder needs nothing from the page, so it starts alongside the in-call steps: the call is recorded
-    // from admission, and join time does not pay for both one after the other.
-    const afterAdmission = withTimeout(this.adapter.afterAdmitted(ctx), this.opts.stepTimeoutMs * 2, 'after-admission steps').catch(
-      (err: unknown) => this.log.warn('after-admission steps failed', { error: String(err) }),
+    await withTimeout(this.adapter.afterAdmitted(ctx), this.opts.stepTimeoutMs * 2, 'after-admission steps').catch((err: unknown) =>
+      this.log.warn('after-admission steps failed', { error: String(err) }),
     );
-    await this.startRecording().finally(() => afterAdmission);
+    if (this.pendingEnd) return;
+    this.watchdog.enter('start the recording');
+    await this.startRecording();
     if (this.pendingEnd) return;
     this.watchdog.enter('send the chat message');
     if (this.spec.chat.on_bot_join) await this.sendChat(ctx, this.spec.chat.on_bot_join.message);
