@@ -9,7 +9,7 @@ import { createLogger, type Logger } from '../util/log.js';
 import { systemClock } from '../util/clock.js';
 import type { AdapterContext, EndOutcome, MeetingSnapshot, PlatformAdapter } from '../platform/adapter.js';
 import { JoinStepError } from '../platform/adapter.js';
-import { withTimeout } from '../platform/page.js';
+import { sleep, withTimeout } from '../platform/page.js';
 import { adapterFor } from '../platform/registry.js';
 import { startMediaEnvironment, type MediaEnvironment } from '../capture/mediaEnvironment.js';
 import { launchBrowser, type LaunchedBrowser } from '../browser/launch.js';
@@ -52,6 +52,8 @@ export class UnexpectedFault extends Error {
 }
 
 const MAINTAIN_EVERY_MS = 2000;
+/** How long an ending bot waits for page calls already under way (each is bounded by a step timeout). */
+const PAGE_WORK_GRACE_MS = 3000;
 const TRACE_FILE = 'trace.zip';
 /** Faults after which the page can no longer be driven: no Leave click, no screenshot, no trace. */
 const PAGE_GONE: readonly FatalSubCode[] = ['browser_crashed', 'page_unresponsive'];
@@ -87,6 +89,12 @@ class BotRun {
   private media: MediaEnvironment | null = null;
   private browser: LaunchedBrowser | null = null;
   private recording: BotRecording | null = null;
+  /** The in-call steps after admission, run beside the poll loop (see admit). */
+  private admission: { settled: Promise<void>; done: boolean; recorderStart: Promise<void> | null; failure: unknown } | null = null;
+  /** The poll loop, which may be between page calls when the bot decides to end. */
+  private supervision: Promise<unknown> | null = null;
+  /** Set once the bot has decided to end: in-call steps still running give up before their next step. */
+  private ending = false;
   private pendingEnd: EndDecision | null = null;
   private endRequested!: () => void;
   private readonly ended = new Promise<void>((resolve) => (this.endRequested = resolve));
@@ -156,7 +164,10 @@ class BotRun {
     await this.untilEnd(this.timed('join_steps_ms', this.adapter.join(ctx))).catch((err: unknown) => {
       if (!this.pendingEnd) throw err;
     });
-    return this.pendingEnd ?? (await this.untilEnd(this.superviseMeeting(ctx))) ?? this.pendingEnd!;
+    if (this.pendingEnd) return this.pendingEnd;
+    const supervision = this.superviseMeeting(ctx);
+    this.supervision = supervision;
+    return (await this.untilEnd(supervision)) ?? this.pendingEnd!;
   }
 
   private get eventsFile(): string {
@@ -246,6 +257,7 @@ class BotRun {
     this.watchdog.enter('in the meeting');
     for (;;) {
       if (this.pendingEnd) return this.pendingEnd;
+      if (this.admission?.failure) throw this.admission.failure;
       let snap: MeetingSnapshot | null = null;
       try {
         snap = await withTimeout(this.adapter.probe(ctx), pageCallMs, 'read the page');
@@ -264,7 +276,8 @@ class BotRun {
         const end = await this.applySnapshot(ctx, snap);
         if (end) return end;
       }
-      if (snap && Date.now() - lastMaintain > MAINTAIN_EVERY_MS) {
+      // The in-call steps dismiss dialogs themselves; two clickers on one page would trip over each other.
+      if (snap && (!this.admission || this.admission.done) && Date.now() - lastMaintain > MAINTAIN_EVERY_MS) {
         lastMaintain = Date.now();
         await withTimeout(this.adapter.maintain(ctx), pageCallMs, 'page housekeeping').catch((err: unknown) =>
           this.log.debug('maintain failed', { error: String(err) }),
@@ -277,7 +290,7 @@ class BotRun {
         const outcome = { status: decision.status, sub_code: decision.sub_code } as EndOutcome;
         return { outcome, detail: { rule: decision.rule, ...decision.figures }, mustLeave: true };
       }
-      await new Promise((r) => setTimeout(r, this.opts.pollIntervalMs));
+      await Promise.race([sleep(this.opts.pollIntervalMs), this.ended]);
     }
   }
 
@@ -303,7 +316,7 @@ class BotRun {
         }
         return null;
       case 'in_call':
-        if (this.lifecycle.code === 'joining_call' || this.lifecycle.code === 'in_waiting_room') await this.onAdmitted(ctx);
+        if (!this.admission) this.admit(ctx);
         this.trackMeeting(snap);
         return null;
       default:
@@ -311,20 +324,47 @@ class BotRun {
     }
   }
 
-  private async onAdmitted(ctx: AdapterContext): Promise<void> {
+  /**
+   * Admission: `in_call_not_recording`, then the recorder and the adapter's in-call steps together (the
+   * meeting is recorded from admission, however long a dialog or a loading chat panel takes), then the join
+   * message. All of it runs beside the poll loop, so a kick, a meeting end or a leave rule meanwhile is acted
+   * on at the next probe, not when the steps are done. A recorder that fails to start fails the bot through
+   * the loop.
+   */
+  private admit(ctx: AdapterContext): void {
+    const admission = { settled: Promise.resolve(), done: false, recorderStart: null as Promise<void> | null, failure: null as unknown };
+    this.admission = admission;
     this.mark('admitted_ms');
     this.lifecycle.transition('in_call_not_recording');
-    this.watchdog.enter('after admission');
-    await withTimeout(this.adapter.afterAdmitted(ctx), this.opts.stepTimeoutMs * 2, 'after-admission steps').catch((err: unknown) =>
-      this.log.warn('after-admission steps failed', { error: String(err) }),
-    );
-    if (this.pendingEnd) return;
-    this.watchdog.enter('start the recording');
-    await this.startRecording();
-    if (this.pendingEnd) return;
-    this.watchdog.enter('send the chat message');
-    if (this.spec.chat.on_bot_join) await this.sendChat(ctx, this.spec.chat.on_bot_join.message);
-    this.watchdog.enter('in the meeting');
+    const steps = async () => {
+      admission.recorderStart = this.startRecording();
+      const inCallSteps = withTimeout(this.adapter.afterAdmitted(ctx), this.opts.stepTimeoutMs * 2, 'after-admission steps').catch((err: unknown) => {
+        if (!this.ending) this.log.warn('after-admission steps failed', { error: String(err) });
+      });
+      await Promise.all([admission.recorderStart, inCallSteps]);
+      if (!this.ending && this.spec.chat.on_bot_join) await this.sendChat(ctx, this.spec.chat.on_bot_join.message);
+    };
+    admission.settled = steps()
+      .catch((err: unknown) => {
+        admission.failure = err;
+      })
+      .finally(() => {
+        admission.done = true;
+      });
+  }
+
+  /**
+   * The bot ends: nothing but the leave may touch the page from here on (a dismissing click from the loop or
+   * the in-call steps closes a Leave menu). In-call steps give up at their next page call (they watch the
+   * adapter's signal) and the loop at its next check; both are waited for briefly, a recorder being started
+   * until it has.
+   */
+  private async stopPageWork(): Promise<void> {
+    this.ending = true;
+    this.abort.abort();
+    await this.admission?.recorderStart?.catch(() => undefined);
+    const others = Promise.allSettled([this.admission?.settled, this.supervision]);
+    await Promise.race([others, sleep(PAGE_WORK_GRACE_MS)]);
   }
 
   private async startRecording(): Promise<void> {
@@ -359,10 +399,12 @@ class BotRun {
 
   private async sendChat(ctx: AdapterContext, message: string): Promise<void> {
     for (const part of splitChatMessage(message, this.adapter.chatLimit)) {
+      if (this.ending) return;
       try {
         await withTimeout(this.adapter.sendChat(ctx, part), this.opts.stepTimeoutMs * 2, 'send the chat message');
         this.outputs.chatSent(part);
       } catch (err) {
+        if (this.ending) return; // it failed because the bot is leaving, which is reported on its own
         this.events.emit({ event: 'bot.warning', created_at: new Date().toISOString(), kind: 'chat_not_sent', message: String(err) });
         return;
       }
@@ -379,6 +421,7 @@ class BotRun {
   private async finish(end: EndDecision): Promise<void> {
     this.watchdog.stop();
     if (end.outcome.status === 'fatal') return this.fail(new EndedFatally(end));
+    await this.stopPageWork();
     // A stop signal comes with a deadline (10 s): the recording is finalised while the bot leaves.
     const stopping = end.outcome.sub_code === 'bot_received_leave_call' ? this.recording?.stop() : null;
     if (end.mustLeave) await this.leaveMeeting();
@@ -404,6 +447,7 @@ class BotRun {
   private async fail(err: unknown): Promise<void> {
     if (this.lifecycle.isTerminal) return;
     this.watchdog.stop();
+    await this.stopPageWork();
     const end = err instanceof EndedFatally ? err.end : null;
     const sub_code: FatalSubCode = end ? (end.outcome.sub_code as FatalSubCode) : err instanceof JoinStepError ? err.sub_code : 'bot_errored';
     const detail: Record<string, unknown> = end

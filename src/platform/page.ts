@@ -150,7 +150,7 @@ export async function openChatPanel(ctx: AdapterContext, scope: LocatorScope, op
   const existing = await findFirst(scope, inputs, { timeoutMs: 0 });
   if (existing) return existing;
   await wakeToolbar(ctx).catch(() => undefined);
-  const open = await requireFirst(scope, 'open the chat panel', openers, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' });
+  const open = await requireFirst(scope, 'open the chat panel', openers, { timeoutMs: ctx.stepTimeoutMs, state: 'attached', signal: ctx.signal });
   await open.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
-  return requireFirst(scope, 'find the chat input', inputs, { timeoutMs: ctx.stepTimeoutMs });
+  return requireFirst(scope, 'find the chat input', inputs, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
 }

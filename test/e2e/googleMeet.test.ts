@@ -72,10 +72,10 @@ describe('google_meet adapter against the Meet mock', () => {
 
     const participants = JSON.parse(readFileSync(join(b.outDir, 'participants.json'), 'utf8')) as { name: string }[];
     expect(participants.map((p) => p.name).sort()).toEqual([ALICE.name, BOB.name]);
-    const joins = b.events.filter((e) => e.event === 'participant_events.join').map((e) => (e.participant as { name: string }).name);
+    const joins = b.participantEvents('join').map((e) => e.name);
     expect(joins.sort()).toEqual([ALICE.name, BOB.name]);
     // Meet's speaking indicator ([data-audio-level]) becomes speech events for whoever talks.
-    const speakers = new Set(b.events.filter((e) => e.event === 'participant_events.speech_on').map((e) => (e.participant as { name: string }).name));
+    const speakers = new Set(b.participantEvents('speech_on').map((e) => e.name));
     expect([...speakers].sort()).toEqual([ALICE.name, BOB.name]);
     const chat = readJsonLines(join(b.outDir, 'chat.jsonl'));
     expect(chat).toEqual([
@@ -119,6 +119,37 @@ describe('google_meet adapter against the Meet mock', () => {
     await client.kick(m.id);
     expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
     expect((await b.exited).code).toBe(0);
+  });
+
+  it('records from admission while the chat panel still loads, chats once it has loaded', async () => {
+    const m = await meeting({ waiting_room: false, ui_variant: { chat_load_ms: 8000 } });
+    const message = 'Recording started.';
+    const b = bot(m.join_url, { chat: { on_bot_join: { send_to: 'everyone', message } } });
+    const admitted = await b.waitForStatus('in_call_not_recording', 60_000);
+    const recording = await b.waitForStatus('in_call_recording', 30_000);
+    // The recorder did not wait for the panel: it was recording while the panel showed its spinner.
+    expect(Date.parse(recording.created_at) - Date.parse(admitted.created_at)).toBeLessThan(8000);
+    expect((await client.get(m.id)).chat_received).toEqual([]);
+    const view = await client.waitFor(m.id, (v) => v.chat_received.length > 0, 30_000, 'the bot chat message');
+    expect(view.chat_received.map((c) => c.text)).toEqual([message]);
+    await client.end(m.id);
+    expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('call_ended_by_host');
+    expect((await b.exited).code).toBe(0);
+  });
+
+  it('acts on a removal during the in-call steps at once, not when they are done (the chat panel never loads)', async () => {
+    const m = await meeting({ waiting_room: false, ui_variant: { chat_load_ms: 60_000 } });
+    const b = bot(m.join_url, { chat: { on_bot_join: { send_to: 'everyone', message: 'never sent' } } });
+    await b.waitForStatus('in_call_recording', 60_000);
+    await client.kick(m.id);
+    const kickedAt = Date.now();
+    expect((await b.waitForStatus('call_ended', 30_000)).sub_code).toBe('bot_kicked_from_call');
+    // Waiting for the chat input alone would have taken the 15 s step timeout.
+    expect(Date.now() - kickedAt).toBeLessThan(8000);
+    expect((await b.exited).code).toBe(0);
+    // The steps given up for the removal leave no warning behind, and the recording is kept.
+    expect(b.events.filter((e) => e.event === 'bot.warning')).toEqual([]);
+    expect(existsSync(join(b.outDir, 'recording.mp4'))).toBe(true);
   });
 
   it('ends fatal / google_meet_bot_blocked when Meet blocks the bot, with failure evidence', async () => {

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from '../../src/config/botSpec.js';
-import type { BotEvent } from '../../src/events/eventLog.js';
+import type { BotEvent, OtherEvent } from '../../src/events/eventLog.js';
 import type { StatusCode } from '../../src/lifecycle/codes.js';
 import type { StatusEvent } from '../../src/lifecycle/machine.js';
 import { BOT_NODE_FLAGS } from '../../src/bot/nodeFlags.js';
@@ -20,6 +20,11 @@ export interface StartBotOptions {
   args?: string[];
   /** Output folder (default: a new temp folder), e.g. one on a small tmpfs. */
   outDir?: string;
+}
+
+/** A `participant_events.<kind>` event (join, leave, speech_on, ...), with the participant it is about. */
+export function isParticipantEvent(e: BotEvent, kind: string): e is OtherEvent & { participant: { name: string } } {
+  return e.event === `participant_events.${kind}`;
 }
 
 /**
@@ -73,6 +78,13 @@ export class BotProcess {
 
   get codes(): StatusCode[] {
     return this.statuses.map((e) => e.code);
+  }
+
+  /** The bot's `participant_events.<kind>` events so far: who, and when the bot reported it. */
+  participantEvents(kind: string): { name: string; created_at: string }[] {
+    return this.events
+      .filter((e) => isParticipantEvent(e, kind))
+      .map((e) => ({ name: e.participant.name, created_at: e.created_at }));
   }
 
   /** Resolves with the first event matching `pred` (past or future); rejects on timeout or exit. */
