@@ -49,7 +49,7 @@ const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
 
 /** When the bot itself reported a participant event: the same tick in which it told the rule engine. */
 function botParticipantEventAt(b: BotProcess, kind: 'join' | 'leave', name: string): number {
-  const e = b.events.find((x) => x.event === `participant_events.${kind}` && (x.participant as { name: string }).name === name);
+  const e = b.participantEvents(kind).find((x) => x.name === name);
   if (!e) throw new Error(`the bot reported no ${kind} of ${name}`);
   return ms(e.created_at);
 }

@@ -111,7 +111,7 @@ describe('Webex mock: launch page (headful, native dialog)', () => {
           await page.locator('.el-dialog__close').click({ timeout: 1000 }).catch(() => undefined);
           return problem.count();
         },
-        { timeout: 15_000, intervals: [500] },
+        { timeout: 15_000, interval: 500 },
       )
       .toBe(0);
     expect(await events(m.id, 'problem_dialog_closed')).toHaveLength(1);

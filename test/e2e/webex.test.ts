@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MeetingSpec, MeetingView } from '../helpers/mockClient.js';
 import { useMockServer } from '../helpers/mockSuite.js';
-import type { BotProcess } from '../helpers/botProcess.js';
+import { isParticipantEvent, type BotProcess } from '../helpers/botProcess.js';
 import { durationSec, expectChatBothWays, expectRecordingOfCall } from '../helpers/meetingChecks.js';
 import { toneEnergy } from '../helpers/mediaAudio.js';
 
@@ -69,7 +69,7 @@ describe('webex adapter against the Webex mock', () => {
     const file = join(b.outDir, 'recording.mp4');
     const seconds = await expectRecordingOfCall(file, recording, ended, [ALICE.tone_hz, BOB.tone_hz], 3);
 
-    const joins = b.events.filter((e) => e.event === 'participant_events.join').map((e) => (e.participant as { name: string }).name);
+    const joins = b.participantEvents('join').map((e) => e.name);
     expect(joins.sort()).toEqual([ALICE.name, BOB.name]);
     const manifest = JSON.parse(readFileSync(join(b.outDir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ platform: 'webex', bot_name: BOT_NAME, final: { code: 'done' } });
@@ -93,7 +93,7 @@ describe('webex adapter against the Webex mock', () => {
     await client.setHostPresent(m.id, true);
     await b.waitForStatus('in_call_recording', 30_000);
     // Alice is heard once Webex's active-speaker halo is on her tile; record a little of her before the kick.
-    await b.waitForEvent((e) => e.event === 'participant_events.speech_on' && (e.participant as { name: string }).name === ALICE.name, 30_000);
+    await b.waitForEvent((e) => isParticipantEvent(e, 'speech_on') && e.participant.name === ALICE.name, 30_000);
     await new Promise((r) => setTimeout(r, 2000));
     await client.kick(m.id);
     expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');

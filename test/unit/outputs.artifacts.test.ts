@@ -184,7 +184,7 @@ describe('buildManifest', () => {
   });
 
   it('writes manifest.json so a reader sees the old or the new file, never a torn one', () => {
-    const m = buildManifest({ botId: 'bot-123', spec, statusEvents: events, recording, exitCode: 0, versions: {} });
+    const m = buildManifest({ botId: 'bot-123', spec, statusEvents: events, recording, exitCode: 0, versions: {}, timings_ms: {}, realtime: null });
     writeManifest(dir, m);
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toEqual(m);
     expect(readdirSync(dir)).toEqual(['manifest.json']);

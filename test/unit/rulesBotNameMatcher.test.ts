@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { botNameMatcher } from '../../src/rules/botNameMatcher.js';
 
-const rule = (matches: string[], match: 'substring' | 'whole_word') => ({ timeout: 10, activate_after: 0, matches, match });
+const rule = (matches: string[], match: 'substring' | 'whole_word') => ({ timeout: 10, activate_after: 0, matches, match, leave_when_only_bots: false });
 
 describe('botNameMatcher', () => {
   it('Recall: case-insensitive substring', () => {
