@@ -2,7 +2,7 @@ import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '../util/log.js';
 import { concatList, finalizeArgs, type RecordingContainer } from './ffmpegArgs.js';
-import { ffprobePathFor, probeMedia, type MediaInfo } from './probe.js';
+import { ffprobePathFor, probeMedia, streamsWithPackets, type MediaInfo } from './probe.js';
 import { runToolOrThrow } from './runTool.js';
 
 export interface FinalizedRecording {
@@ -12,12 +12,11 @@ export interface FinalizedRecording {
   segments: number;
 }
 
-/** A joined file is accepted when it holds the segments' streams and (nearly) all of their duration. */
-export function joinedFileIsComplete(parts: readonly MediaInfo[], joined: MediaInfo): boolean {
+/** A joined file is accepted when it holds every stream of the segments and (nearly) all of their duration. */
+export function joinedFileIsComplete(parts: readonly Pick<MediaInfo, 'durationSec' | 'streamTypes'>[], joined: MediaInfo): boolean {
   const expected = parts.reduce((sum, p) => sum + p.durationSec, 0);
-  const types = (i: MediaInfo) => [...i.streamTypes].sort().join(',');
   return (
-    parts.every((p) => types(p) === types(joined)) &&
+    parts.every((p) => p.streamTypes.every((t) => joined.streamTypes.includes(t))) &&
     // Concatenation trims a few ms of encoder priming per segment; anything beyond half a second is lost media.
     joined.durationSec >= expected - 0.5 - 0.05 * parts.length
   );
@@ -28,6 +27,16 @@ const NO_FRAGMENT_BYTES = 4096;
 
 async function sizeOf(file: string): Promise<number> {
   return (await stat(file).catch(() => null))?.size ?? 0;
+}
+
+/**
+ * Whether the joined file holds what the segments held. The concat demuxer leaves out a stream that a segment's
+ * header declares but that never got a packet, so on a missing stream the segments' packets are counted.
+ */
+async function holdsEverything(parts: readonly { file: string; info: MediaInfo }[], joined: MediaInfo, ffprobePath: string): Promise<boolean> {
+  if (joinedFileIsComplete(parts.map((p) => p.info), joined)) return true;
+  const carried = await Promise.all(parts.map(async (p) => ({ ...p.info, streamTypes: await streamsWithPackets(p.file, { ffprobePath }) })));
+  return joinedFileIsComplete(carried, joined);
 }
 
 /**
@@ -75,7 +84,7 @@ export async function finalizeRecording(opts: {
       timeoutMs: 10 * 60_000,
     });
     const info = await probeMedia(partial, { ffprobePath });
-    if (!joinedFileIsComplete(usable.map((u) => u.info), info)) {
+    if (!(await holdsEverything(usable, info, ffprobePath))) {
       throw new Error(
         `joined file holds ${info.durationSec.toFixed(2)} s (${info.streamTypes.join(',')}), segments ` +
           usable.map((u) => `${u.info.durationSec.toFixed(2)} s (${u.info.streamTypes.join(',')})`).join(' + '),

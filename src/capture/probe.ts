@@ -87,3 +87,23 @@ export async function probeMedia(file: string, opts: { ffprobePath?: string; log
   const { size } = await stat(file);
   return parseProbe(JSON.parse(out.toString('utf8')) as FfprobeJson, size);
 }
+
+/** Pure: ffprobe's JSON (-count_packets -show_streams) → the types of the streams that hold packets, in file order. */
+export function parseStreamsWithPackets(json: { streams?: { codec_type?: string; nb_read_packets?: string }[] }): string[] {
+  return (json.streams ?? []).filter((s) => Number(s.nb_read_packets ?? 0) > 0).map((s) => s.codec_type ?? 'unknown');
+}
+
+/**
+ * The types of the streams that hold at least one packet. A header may declare a stream that never got one
+ * (a recording stopped within its first fraction of a second); reading every packet's header costs a full read
+ * of the file, so this is for the rare cases that need it.
+ */
+export async function streamsWithPackets(file: string, opts: { ffprobePath?: string } = {}): Promise<string[]> {
+  const out = await runToolOrThrow({
+    name: 'ffprobe',
+    command: opts.ffprobePath ?? 'ffprobe',
+    args: ['-v', 'error', '-count_packets', '-print_format', 'json', '-show_entries', 'stream=codec_type,nb_read_packets', file],
+    timeoutMs: 120_000,
+  });
+  return parseStreamsWithPackets(JSON.parse(out.toString('utf8')) as Parameters<typeof parseStreamsWithPackets>[0]);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinedFileIsComplete } from '../../src/capture/finalize.js';
-import { parseProbe, parseRate, ffprobePathFor, type MediaInfo } from '../../src/capture/probe.js';
+import { parseProbe, parseRate, parseStreamsWithPackets, ffprobePathFor, type MediaInfo } from '../../src/capture/probe.js';
 
 describe('parseProbe', () => {
   it('reads container, duration and the first video and audio stream', () => {
@@ -57,5 +57,18 @@ describe('joinedFileIsComplete', () => {
   it('rejects a join that lost a segment or a stream', () => {
     expect(joinedFileIsComplete([info(5), info(5)], info(5.1))).toBe(false);
     expect(joinedFileIsComplete([info(5)], info(5, ['video']))).toBe(false);
+    expect(joinedFileIsComplete([info(0.3, ['video']), info(5)], info(5.3, ['video']))).toBe(false);
+  });
+
+  it('accepts a join with a stream that one segment lacked', () => {
+    expect(joinedFileIsComplete([info(0.3, ['video']), info(5)], info(5.3))).toBe(true);
+  });
+});
+
+describe('parseStreamsWithPackets', () => {
+  it('keeps the streams with packets, in file order (a declared stream without any reads N/A)', () => {
+    const json = { streams: [{ codec_type: 'video', nb_read_packets: '8' }, { codec_type: 'audio', nb_read_packets: 'N/A' }, { codec_type: 'audio', nb_read_packets: '0' }] };
+    expect(parseStreamsWithPackets(json)).toEqual(['video']);
+    expect(parseStreamsWithPackets({ streams: [{ codec_type: 'audio', nb_read_packets: '3' }, { codec_type: 'video', nb_read_packets: '1' }] })).toEqual(['audio', 'video']);
   });
 });
