@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MeetingSpec } from '../helpers/mockClient.js';
@@ -147,9 +147,9 @@ describe('google_meet adapter against the Meet mock', () => {
     // Waiting for the chat input alone would have taken the 15 s step timeout.
     expect(Date.now() - kickedAt).toBeLessThan(8000);
     expect((await b.exited).code).toBe(0);
-    // The steps given up for the removal leave no warning behind, and the recording is kept.
+    // The steps given up for the removal leave no warning behind, and no half-finished segment.
     expect(b.events.filter((e) => e.event === 'bot.warning')).toEqual([]);
-    expect(existsSync(join(b.outDir, 'recording.mp4'))).toBe(true);
+    expect(readdirSync(b.outDir).filter((f) => f.startsWith('recording.part'))).toEqual([]);
   });
 
   it('ends fatal / google_meet_bot_blocked when Meet blocks the bot, with failure evidence', async () => {
