@@ -90,11 +90,9 @@ class BotRun {
   private browser: LaunchedBrowser | null = null;
   private recording: BotRecording | null = null;
   /** The in-call steps after admission, run beside the poll loop (see admit). */
-  private admission: { settled: Promise<void>; done: boolean; recorderStart: Promise<void> | null; failure: unknown } | null = null;
+  private admission: { recorderStart: Promise<void>; settled: Promise<void>; done: boolean; failure: unknown } | null = null;
   /** The poll loop, which may be between page calls when the bot decides to end. */
   private supervision: Promise<unknown> | null = null;
-  /** Set once the bot has decided to end: in-call steps still running give up before their next step. */
-  private ending = false;
   private pendingEnd: EndDecision | null = null;
   private endRequested!: () => void;
   private readonly ended = new Promise<void>((resolve) => (this.endRequested = resolve));
@@ -332,25 +330,26 @@ class BotRun {
    * the loop.
    */
   private admit(ctx: AdapterContext): void {
-    const admission = { settled: Promise.resolve(), done: false, recorderStart: null as Promise<void> | null, failure: null as unknown };
-    this.admission = admission;
     this.mark('admitted_ms');
     this.lifecycle.transition('in_call_not_recording');
-    const steps = async () => {
-      admission.recorderStart = this.startRecording();
-      const inCallSteps = withTimeout(this.adapter.afterAdmitted(ctx), this.opts.stepTimeoutMs * 2, 'after-admission steps').catch((err: unknown) => {
-        if (!this.ending) this.log.warn('after-admission steps failed', { error: String(err) });
-      });
-      await Promise.all([admission.recorderStart, inCallSteps]);
-      if (!this.ending && this.spec.chat.on_bot_join) await this.sendChat(ctx, this.spec.chat.on_bot_join.message);
-    };
-    admission.settled = steps()
+    const admission = { recorderStart: this.startRecording(), settled: Promise.resolve(), done: false, failure: null as unknown };
+    this.admission = admission;
+    const inCallSteps = withTimeout(this.adapter.afterAdmitted(ctx), this.opts.stepTimeoutMs * 2, 'after-admission steps').catch((err: unknown) => {
+      if (!this.ending) this.log.warn('after-admission steps failed', { error: String(err) });
+    });
+    admission.settled = Promise.all([admission.recorderStart, inCallSteps])
+      .then(() => (!this.ending && this.spec.chat.on_bot_join ? this.sendChat(ctx, this.spec.chat.on_bot_join.message) : undefined))
       .catch((err: unknown) => {
         admission.failure = err;
       })
       .finally(() => {
         admission.done = true;
       });
+  }
+
+  /** The bot has decided to end (an end request, or the loop's own finding): in-call steps give up. */
+  private get ending(): boolean {
+    return this.abort.signal.aborted;
   }
 
   /**
@@ -360,9 +359,8 @@ class BotRun {
    * until it has.
    */
   private async stopPageWork(): Promise<void> {
-    this.ending = true;
     this.abort.abort();
-    await this.admission?.recorderStart?.catch(() => undefined);
+    await this.admission?.recorderStart.catch(() => undefined);
     const others = Promise.allSettled([this.admission?.settled, this.supervision]);
     await Promise.race([others, sleep(PAGE_WORK_GRACE_MS)]);
   }

@@ -122,7 +122,8 @@ describe('google_meet adapter against the Meet mock', () => {
   });
 
   it('records from admission while the chat panel still loads, chats once it has loaded', async () => {
-    const m = await meeting({ waiting_room: false, ui_variant: { chat_load_ms: 8000 } });
+    // The panel loads well past the bound below: a recorder that waited for it could not pass.
+    const m = await meeting({ waiting_room: false, ui_variant: { chat_load_ms: 12_000 } });
     const message = 'Recording started.';
     const b = bot(m.join_url, { chat: { on_bot_join: { send_to: 'everyone', message } } });
     const admitted = await b.waitForStatus('in_call_not_recording', 60_000);
