@@ -275,7 +275,7 @@ class BotRun {
         if (end) return end;
       }
       // The in-call steps dismiss dialogs themselves; two clickers on one page would trip over each other.
-      if (snap && (!this.admission || this.admission.done) && Date.now() - lastMaintain > MAINTAIN_EVERY_MS) {
+      if (snap && !this.admitting && Date.now() - lastMaintain > MAINTAIN_EVERY_MS) {
         lastMaintain = Date.now();
         await withTimeout(this.adapter.maintain(ctx), pageCallMs, 'page housekeeping').catch((err: unknown) =>
           this.log.debug('maintain failed', { error: String(err) }),
@@ -347,6 +347,11 @@ class BotRun {
       });
   }
 
+  /** The in-call steps (recorder, dialogs, panels, join message) are under way. */
+  private get admitting(): boolean {
+    return this.admission !== null && !this.admission.done;
+  }
+
   /** The bot has decided to end (an end request, or the loop's own finding): in-call steps give up. */
   private get ending(): boolean {
     return this.abort.signal.aborted;
@@ -392,7 +397,9 @@ class BotRun {
       // bot_detection.using_participant_events: someone the page shows speaking is a person.
       for (const p of this.tracker.others) if (p.speaking) this.rules.onParticipantActivity(p.id, 'speech');
     }
-    for (const msg of this.tracker.newChatMessages(snap.chat)) this.outputs.chatSeen(msg);
+    // Read once the join message is out (the list keeps what came meanwhile), so chat.jsonl has the bot's line
+    // before the replies to it: the bot's line is written when its send is confirmed.
+    if (!this.admitting) for (const msg of this.tracker.newChatMessages(snap.chat)) this.outputs.chatSeen(msg);
   }
 
   private async sendChat(ctx: AdapterContext, message: string): Promise<void> {

@@ -122,9 +122,8 @@ describe('outputs of a real bot run', () => {
     const named = (event: string, name: string) => recall(event).some((f) => f.data.data.participant.name === name);
     await b.waitForStatus('in_call_recording', 90_000);
     await waitFor('both join events', () => named('participant_events.join', ALICE.name) && named('participant_events.join', BOB.name), 20_000);
-    // Alice answers once the bot has confirmed its join message (chat.jsonl), so the file has a known order.
-    const chatFile = join(b.outDir, 'chat.jsonl');
-    await waitFor('the bot chat message in chat.jsonl', () => existsSync(chatFile) && readJsonLines(chatFile).length > 0, 20_000);
+    // Alice answers as soon as the meeting shows the bot's join message.
+    await client.waitFor(m.id, (v) => v.chat_received.length > 0, 20_000, 'the bot chat message');
     const question = 'Can the notetaker hear me? ünïcödé & <tags>';
     await client.chat(m.id, ALICE.name, question);
     await waitFor('the chat message', () => recall('participant_events.chat_message').length > 0, 20_000);
