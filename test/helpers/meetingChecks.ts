@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import type { StatusEvent } from '../../src/lifecycle/machine.js';
 import type { BotProcess } from './botProcess.js';
 import { toneEnergy } from './mediaAudio.js';
 import { execMedia } from './mediaExec.js';
@@ -34,12 +33,14 @@ export async function expectChatBothWays(
 
 /**
  * The recording covers the call from admission on (never the lobby: it is no longer than the time between
- * `in_call_recording` and `call_ended` plus `slackSec` of finalising) and holds every participant's tone and
- * not an unrelated one. Returns its duration.
+ * admission, `in_call_not_recording`, and `call_ended` plus `slackSec` of finalising) and holds every
+ * participant's tone and not an unrelated one. Returns its duration.
  */
-export async function expectRecordingOfCall(file: string, recording: StatusEvent, ended: StatusEvent, tones: number[], slackSec: number): Promise<number> {
+export async function expectRecordingOfCall(file: string, b: BotProcess, tones: number[], slackSec: number): Promise<number> {
+  const at = (code: string) => Date.parse(b.statuses.find((e) => e.code === code)!.created_at);
   const seconds = await durationSec(file);
-  const recordedFor = (Date.parse(ended.created_at) - Date.parse(recording.created_at)) / 1000;
+  // The recorder starts at admission; in_call_recording comes once its first audio is in, later on a busy machine.
+  const recordedFor = (at('call_ended') - at('in_call_not_recording')) / 1000;
   expect(seconds).toBeGreaterThan(5);
   expect(seconds).toBeLessThan(recordedFor + slackSec);
   for (const tone of tones) expect(await toneEnergy(file, tone, 2, seconds - 0.5)).toBeGreaterThan(0.01);
