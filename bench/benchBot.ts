@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BOT_NODE_FLAGS } from '../src/bot/nodeFlags.js';
+import { BOT_NODE_FLAGS } from '../src/session/nodeFlags.js';
 
 /** The compiled CLI, from dist/bench/benchBot.js. */
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;

@@ -7,8 +7,8 @@ import { parseBotConfig } from '../src/config/normalize.js';
 import { recordingArgs } from '../src/capture/ffmpegArgs.js';
 import { startMediaEnvironment } from '../src/capture/mediaEnvironment.js';
 import { launchBrowser } from '../src/browser/launch.js';
-import { adapterFor } from '../src/platform/registry.js';
-import { osKeyPresser } from '../src/bot/osInput.js';
+import { createAdapter } from '../src/platform/registry.js';
+import { osKeyPresser } from '../src/browser/osInput.js';
 import { silentLogger } from '../src/util/log.js';
 import { TreeSampler, type TreeUsage } from './procTree.js';
 
@@ -93,7 +93,7 @@ export async function startRenderOnly(url: string, chromiumPath = '/usr/bin/chro
       log: silentLogger,
       allowLoopback: true,
     });
-    const adapter = adapterFor('google_meet');
+    const adapter = createAdapter('google_meet');
     const ctx = {
       page: browser.page,
       meeting: spec.meeting,

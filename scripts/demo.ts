@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockServer } from '../fixtures/mock/server.js';
-import { BOT_NODE_FLAGS } from '../src/bot/nodeFlags.js';
+import { BOT_NODE_FLAGS } from '../src/session/nodeFlags.js';
 
 /**
  * `npm run demo`: a real bot joins the built-in mock Google Meet (three talking participants), is admitted

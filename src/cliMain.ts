@@ -6,9 +6,9 @@ import type { Platform } from './config/botSpec.js';
 import { BODY_PATH } from './config/errors.js';
 import { formatConfigErrors, parseBotConfigText } from './config/normalize.js';
 import { botConfigJsonSchema } from './config/reference.js';
-import { runBot } from './bot/runBot.js';
-import { RUNTIME_DEFAULTS, type RuntimeOptions } from './bot/runtimeOptions.js';
-import { secretsOf } from './bot/secrets.js';
+import { runBot } from './session/botSession.js';
+import { RUNTIME_DEFAULTS, type RuntimeOptions } from './session/runtimeOptions.js';
+import { redactorFor } from './config/secrets.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { done: 0, fatal: 1, invalidConfig: 2 } as const;
@@ -154,6 +154,7 @@ async function join(url: string | undefined, flags: JoinFlags, env: NodeJS.Proce
     watchdogSec: envSeconds(env, 'MEETBOT_WATCHDOG_SEC', RUNTIME_DEFAULTS.watchdogSec),
     logLevel: flags.logLevel ?? 'info',
     eventsToStdout: true,
+    logsToStderr: true,
   };
   const outcome = await deps.runBot(parsed.spec, opts, io.stop ?? new AbortController().signal);
   io.stderr.write(`meetbot: ${outcome.final.code}${outcome.final.sub_code ? ` (${outcome.final.sub_code})` : ''}; output in ${opts.outDir}\n`);
@@ -164,25 +165,9 @@ async function validate(file: string, flags: { platform?: Platform; allowLoopbac
   const text = file === '-' ? await readAll(io.stdin) : await readConfigFile(file, 'the body file');
   const parsed = parseBotConfigText(text, { allowLoopback: flags.allowLoopback === true, ...(flags.platform ? { platform: flags.platform } : {}) });
   if (!parsed.ok) return invalid(io, parsed.errors);
-  const spec = { ...parsed.spec, meeting: { ...parsed.spec.meeting, password: parsed.spec.meeting.password ? '[redacted]' : null } };
   // The links carry the passcode too (pwd=...): the printed spec shows neither.
-  let out = JSON.stringify({ valid: true, spec }, null, 2);
-  for (const secret of secretsOf(parsed.spec, null)) out = out.split(secret).join('[redacted]');
-  io.stdout.write(out + '\n');
-  return EXIT.done;
-}
-
-async function mock(flags: { port?: string }, io: CliIo): Promise<number> {
-  const port = Number(flags.port ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a TCP port (got ${JSON.stringify(flags.port)})`);
-  const { startMockServer } = await import('../fixtures/mock/server.js');
-  const server = await startMockServer({ port });
-  io.stderr.write(`meetbot mock: control page at ${server.url}/ (Ctrl-C to stop)\n`);
-  await new Promise<void>((resolveStop) => {
-    if (!io.stop || io.stop.aborted) return resolveStop();
-    io.stop.addEventListener('abort', () => resolveStop(), { once: true });
-  });
-  await server.close();
+  const redact = redactorFor(parsed.spec, null);
+  io.stdout.write(redact(JSON.stringify({ valid: true, spec: parsed.spec }, null, 2)) + '\n');
   return EXIT.done;
 }
 
@@ -237,12 +222,6 @@ Exit codes: 0 done, 1 fatal (sub_code in the last event), 2 invalid config.`,
       io.stdout.write(JSON.stringify(botConfigJsonSchema(), null, 2) + '\n');
       setExit(EXIT.done);
     });
-
-  cli
-    .command('mock')
-    .description('serve the mock meetings and their control page for local debugging')
-    .option('-p, --port <port>', 'port on 127.0.0.1', '8080')
-    .action(async (flags: { port?: string }) => setExit(await mock(flags, io)));
 
   return cli;
 }

@@ -1,6 +1,7 @@
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, typeReplacing, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
+import { sleep, withTimeout } from '../../src/util/async.js';
 import { probeMeet } from './probe.js';
 import { receiveAudioOnly } from './receiveAudioOnly.js';
 import * as S from './selectors.js';
@@ -13,71 +14,74 @@ const CTA_ATTEMPTS = 3;
 /** How long a host's "Just leave the meeting" confirm may take to appear after Leave call. */
 const LEAVE_CONFIRM_WAIT_MS = 1500;
 
-export const googleMeetAdapter: PlatformAdapter = {
-  platform: 'google_meet',
-  chatLimit: MEET_CHAT_LIMIT,
-  externalProtocols: [],
+/** Meet needs nothing remembered between calls: its page says everything the probe needs. */
+export function createGoogleMeetAdapter(): PlatformAdapter {
+  return {
+    platform: 'google_meet',
+    chatLimit: MEET_CHAT_LIMIT,
+    externalProtocols: [],
 
-  async join(ctx) {
-    await withTimeout(
-      ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
-      ctx.stepTimeoutMs + 1000,
-      'open the meeting page',
-    );
-    const nameInput = await waitForPreJoinForm(ctx);
-    if (!nameInput) return; // an error, lobby or in-call screen: the runtime's probe reports it
-    await typeReplacing(ctx, nameInput, ctx.botName);
-    await switchOff(ctx, 'turn the microphone off', S.MIC_ON, S.MIC_OFF);
-    await switchOff(ctx, 'turn the camera off', S.CAMERA_ON, S.CAMERA_OFF);
-    await clickJoin(ctx);
-  },
+    async join(ctx) {
+      await withTimeout(
+        ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
+        ctx.stepTimeoutMs + 1000,
+        'open the meeting page',
+      );
+      const nameInput = await waitForPreJoinForm(ctx);
+      if (!nameInput) return; // an error, lobby or in-call screen: the runtime's probe reports it
+      await typeReplacing(ctx, nameInput, ctx.botName);
+      await switchOff(ctx, 'turn the microphone off', S.MIC_ON, S.MIC_OFF);
+      await switchOff(ctx, 'turn the camera off', S.CAMERA_ON, S.CAMERA_OFF);
+      await clickJoin(ctx);
+    },
 
-  probe: probeMeet,
+    probe: probeMeet,
 
-  async maintain(ctx) {
-    const dialog = ctx.page.locator(S.CONSENT_DIALOG).first();
-    if (await dialog.isVisible().catch(() => false)) {
-      const text = (await dialog.innerText({ timeout: ctx.stepTimeoutMs }).catch(() => '')).toLowerCase();
-      if (S.CONSENT_DIALOG_TEXTS.some((t) => text.includes(t.toLowerCase()))) {
-        await clickFirst(dialog, S.CONSENT_ACK, { timeoutMs: 0 }).catch(() => null);
+    async maintain(ctx) {
+      const dialog = ctx.page.locator(S.CONSENT_DIALOG).first();
+      if (await dialog.isVisible().catch(() => false)) {
+        const text = (await dialog.innerText({ timeout: ctx.stepTimeoutMs }).catch(() => '')).toLowerCase();
+        if (S.CONSENT_DIALOG_TEXTS.some((t) => text.includes(t.toLowerCase()))) {
+          await clickFirst(dialog, S.CONSENT_ACK, { timeoutMs: 0 }).catch(() => null);
+        }
       }
-    }
-    await clickFirst(ctx.page, S.INCALL_POPUP_BUTTONS, { timeoutMs: 0 }).catch(() => null);
-  },
+      await clickFirst(ctx.page, S.INCALL_POPUP_BUTTONS, { timeoutMs: 0 }).catch(() => null);
+    },
 
-  async afterAdmitted(ctx) {
-    await this.maintain(ctx);
-    // The chat list exists only while the panel is open, so open it once to read incoming messages.
-    await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
-    if (ctx.needsIncomingVideo === false) await receiveAudioOnly(ctx);
-  },
+    async afterAdmitted(ctx) {
+      await this.maintain(ctx);
+      // The chat list exists only while the panel is open, so open it once to read incoming messages.
+      await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
+      if (ctx.needsIncomingVideo === false) await receiveAudioOnly(ctx);
+    },
 
-  async sendChat(ctx, message) {
-    const input = await openChat(ctx);
-    await input.locator.click({ timeout: ctx.stepTimeoutMs });
-    await ctx.page.keyboard.insertText(message);
-    const sent = await clickFirst(ctx.page, S.CHAT_SEND, { timeoutMs: 1000 }).catch(() => null);
-    if (!sent) await ctx.page.keyboard.press('Enter');
-    // A cleared composer is the send confirmation (Vexa); a visible failure notice is not.
-    await waitForClearedComposer(input.locator, ctx.stepTimeoutMs);
-    const failed = await ctx.page.getByText(S.CHAT_NOT_DELIVERED).first().isVisible().catch(() => false);
-    if (failed) throw new JoinStepError('send the chat message', S.CHAT_SEND, 'bot_errored', 'Meet said the message was not delivered');
-  },
+    async sendChat(ctx, message) {
+      const input = await openChat(ctx);
+      await input.locator.click({ timeout: ctx.stepTimeoutMs });
+      await ctx.page.keyboard.insertText(message);
+      const sent = await clickFirst(ctx.page, S.CHAT_SEND, { timeoutMs: 1000 }).catch(() => null);
+      if (!sent) await ctx.page.keyboard.press('Enter');
+      // A cleared composer is the send confirmation (Vexa); a visible failure notice is not.
+      await waitForClearedComposer(input.locator, ctx.stepTimeoutMs);
+      const failed = await ctx.page.getByText(S.CHAT_NOT_DELIVERED).first().isVisible().catch(() => false);
+      if (failed) throw new JoinStepError('send the chat message', S.CHAT_SEND, 'bot_errored', 'Meet said the message was not delivered');
+    },
 
-  async leave(ctx) {
-    await wakeToolbar(ctx).catch(() => undefined);
-    await requireFirst(ctx.page, 'leave the call', S.LEAVE, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' }).then((f) =>
-      f.locator.click({ timeout: ctx.stepTimeoutMs, force: true }),
-    );
-    // Only a host gets a confirm dialog; anyone else is out at the click, so stop as soon as either shows.
-    const deadline = Date.now() + LEAVE_CONFIRM_WAIT_MS;
-    while (Date.now() < deadline) {
-      if ((await probeMeet(ctx).catch(() => null))?.state.phase === 'ended') return;
-      if (await clickFirst(ctx.page, S.LEAVE_CONFIRM, { timeoutMs: 0 }).catch(() => null)) return;
-      await sleep(100);
-    }
-  },
-};
+    async leave(ctx) {
+      await wakeToolbar(ctx).catch(() => undefined);
+      await requireFirst(ctx.page, 'leave the call', S.LEAVE, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' }).then((f) =>
+        f.locator.click({ timeout: ctx.stepTimeoutMs, force: true }),
+      );
+      // Only a host gets a confirm dialog; anyone else is out at the click, so stop as soon as either shows.
+      const deadline = Date.now() + LEAVE_CONFIRM_WAIT_MS;
+      while (Date.now() < deadline) {
+        if ((await probeMeet(ctx).catch(() => null))?.state.phase === 'ended') return;
+        if (await clickFirst(ctx.page, S.LEAVE_CONFIRM, { timeoutMs: 0 }).catch(() => null)) return;
+        await sleep(100);
+      }
+    },
+  };
+}
 
 /**
  * Waits for the name input, dismissing the device modal and popups in front of it. Returns null when the

@@ -121,7 +121,7 @@ export async function probeMeet(ctx: AdapterContext): Promise<MeetingSnapshot> {
   const state: MeetingState = base.phase === 'ended' ? { ...base, text: raw.text } : base;
   return {
     state,
-    participants: raw.participants?.map((x) => ({ ...x, is_host: false })) ?? null,
+    participants: raw.participants,
     // Meet renders the bot's own messages back into the list under "You" (or the bot's name).
     chat: raw.chat.map((m) => ({ ...m, from_self: m.sender === 'You' || m.sender === ctx.botName })),
   };

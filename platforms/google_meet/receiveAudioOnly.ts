@@ -1,5 +1,6 @@
 import type { AdapterContext } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, requireFirst, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import { clickFirst, findFirst, requireFirst, wakeToolbar } from '../../src/platform/page.js';
+import { withTimeout } from '../../src/util/async.js';
 import * as S from './selectors.js';
 
 const CLOSE_ATTEMPTS = 3;

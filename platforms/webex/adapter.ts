@@ -1,7 +1,8 @@
 import type { Locator } from 'playwright-core';
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
+import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, typeReplacing, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
+import { sleep, withTimeout } from '../../src/util/async.js';
 import { probeWebex, webexFrame } from './probe.js';
 import * as S from './selectors.js';
 
@@ -22,55 +23,58 @@ const JOIN_RETRY_GAP_MS = 3000;
 /** Anchors type a placeholder address; a real corporate domain can redirect to SSO. */
 const GUEST_EMAIL = 'notetaker@example.com';
 
-export const webexAdapter: PlatformAdapter = {
-  platform: 'webex',
-  chatLimit: WEBEX_CHAT_LIMIT,
-  // The chooser's "Join from this browser" also fires webex:// (platforms.md 3.2).
-  externalProtocols: ['webex'],
+/** Webex needs nothing remembered between calls: its page says everything the probe needs. */
+export function createWebexAdapter(): PlatformAdapter {
+  return {
+    platform: 'webex',
+    chatLimit: WEBEX_CHAT_LIMIT,
+    // The chooser's "Join from this browser" also fires webex:// (platforms.md 3.2).
+    externalProtocols: ['webex'],
 
-  async join(ctx) {
-    await withTimeout(
-      ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
-      ctx.stepTimeoutMs + 1000,
-      'open the Webex link',
-    );
-    await passChooser(ctx);
-    if (!(await waitForClient(ctx))) return;
-    await passPasswordPage(ctx);
-    await fillPreJoinForm(ctx);
-    await clickJoin(ctx);
-  },
+    async join(ctx) {
+      await withTimeout(
+        ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
+        ctx.stepTimeoutMs + 1000,
+        'open the Webex link',
+      );
+      await passChooser(ctx);
+      if (!(await waitForClient(ctx))) return;
+      await passPasswordPage(ctx);
+      await fillPreJoinForm(ctx);
+      await clickJoin(ctx);
+    },
 
-  probe: probeWebex,
+    probe: probeWebex,
 
-  async maintain(ctx) {
-    await dismissDialogs(ctx);
-  },
+    async maintain(ctx) {
+      await dismissDialogs(ctx);
+    },
 
-  async afterAdmitted(ctx) {
-    await dismissDialogs(ctx);
-    await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
-  },
+    async afterAdmitted(ctx) {
+      await dismissDialogs(ctx);
+      await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
+    },
 
-  async sendChat(ctx, message) {
-    const input = await openChat(ctx);
-    await input.locator.click({ timeout: ctx.stepTimeoutMs });
-    await ctx.page.keyboard.insertText(message);
-    await ctx.page.keyboard.press('Enter');
-    if (!(await waitForClearedComposer(input.locator, ctx.stepTimeoutMs))) {
-      throw new JoinStepError('send the chat message', S.CHAT_INPUT, 'bot_errored', 'the composer was not cleared');
-    }
-  },
+    async sendChat(ctx, message) {
+      const input = await openChat(ctx);
+      await input.locator.click({ timeout: ctx.stepTimeoutMs });
+      await ctx.page.keyboard.insertText(message);
+      await ctx.page.keyboard.press('Enter');
+      if (!(await waitForClearedComposer(input.locator, ctx.stepTimeoutMs))) {
+        throw new JoinStepError('send the chat message', S.CHAT_INPUT, 'bot_errored', 'the composer was not cleared');
+      }
+    },
 
-  async leave(ctx) {
-    await wakeToolbar(ctx).catch(() => undefined);
-    const frame = await webexFrame(ctx);
-    const leave = await requireFirst(frame, 'leave the meeting', S.LEAVE, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' });
-    await leave.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
-    // Only hosts get a confirm dialog; a guest has left already.
-    await clickFirst(frame, S.LEAVE_CONFIRM, { timeoutMs: 1500 }).catch(() => null);
-  },
-};
+    async leave(ctx) {
+      await wakeToolbar(ctx).catch(() => undefined);
+      const frame = await webexFrame(ctx);
+      const leave = await requireFirst(frame, 'leave the meeting', S.LEAVE, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' });
+      await leave.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
+      // Only hosts get a confirm dialog; a guest has left already.
+      await clickFirst(frame, S.LEAVE_CONFIRM, { timeoutMs: 1500 }).catch(() => null);
+    },
+  };
+}
 
 /**
  * "Join from this browser". Its first click also fires a webex:// link, and Chromium answers with a native

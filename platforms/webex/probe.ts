@@ -113,7 +113,7 @@ export async function probeWebex(ctx: AdapterContext): Promise<MeetingSnapshot> 
   const base = STATE_OF[raw.verdict];
   return {
     state: base.phase === 'ended' ? { ...base, text: raw.text } : base,
-    participants: raw.participants?.map((x) => ({ ...x, is_host: false })) ?? null,
+    participants: raw.participants,
     // LMA treats "You" and "You (Host)" rows as the bot's own.
     chat: raw.chat.map((m) => ({ ...m, from_self: m.sender === ctx.botName || /^You( \(Host\))?$/.test(m.sender) })),
   };

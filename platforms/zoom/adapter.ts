@@ -1,7 +1,8 @@
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, sleep, typeReplacing, waitForClearedComposer, wakeToolbar, withTimeout } from '../../src/platform/page.js';
-import { probeZoom, zoomFrame as clientFrame } from './probe.js';
+import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, typeReplacing, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
+import { sleep, withTimeout } from '../../src/util/async.js';
+import { probeZoom, zoomFrame as clientFrame, type ZoomProbeMemory } from './probe.js';
 import * as S from './selectors.js';
 
 /** Zoom's chat accepts 4096 characters (Recall docs). */
@@ -10,61 +11,69 @@ const PREJOIN_FORM_TIMEOUT_MS = 60_000;
 /** The first clicks after the client frame loads are sometimes ignored (meetingbot waits 6 s); retry instead. */
 const JOIN_ATTEMPTS = 3;
 
-export const zoomAdapter: PlatformAdapter = {
-  platform: 'zoom',
-  chatLimit: ZOOM_CHAT_LIMIT,
-  // The /j/ landing page launches the desktop app (ScreenApp allows zoommtg by policy for the same reason).
-  externalProtocols: ['zoommtg', 'zoomus'],
+/**
+ * Zoom shows the same "You have been removed" to a guest removed from the waiting room and to one removed from
+ * the meeting (platforms.md 2.5): only whether this bot ever got in tells them apart, so each bot's adapter
+ * remembers that for its own page.
+ */
+export function createZoomAdapter(): PlatformAdapter {
+  const seen: ZoomProbeMemory = { admitted: false };
+  return {
+    platform: 'zoom',
+    chatLimit: ZOOM_CHAT_LIMIT,
+    // The /j/ landing page launches the desktop app (ScreenApp allows zoommtg by policy for the same reason).
+    externalProtocols: ['zoommtg', 'zoomus'],
 
-  async join(ctx) {
-    await withTimeout(
-      ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
-      ctx.stepTimeoutMs + 1000,
-      'open the Zoom web client',
-    );
-    if (!(await waitForPreJoinForm(ctx))) return;
-    const frame = await clientFrame(ctx);
-    const name = await requireFirst(frame, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs });
-    await typeReplacing(ctx, name.locator, ctx.botName);
-    await fillPasscodeIfAsked(ctx);
-    // The preview toggles name the action they perform: "Mute" means the mic is live.
-    await clickFirst(frame, S.PREVIEW_MIC_LIVE, { timeoutMs: 0 }).catch(() => null);
-    await clickFirst(frame, S.PREVIEW_CAMERA_LIVE, { timeoutMs: 0 }).catch(() => null);
-    await clickJoin(ctx);
-  },
+    async join(ctx) {
+      await withTimeout(
+        ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
+        ctx.stepTimeoutMs + 1000,
+        'open the Zoom web client',
+      );
+      if (!(await waitForPreJoinForm(ctx))) return;
+      const frame = await clientFrame(ctx);
+      const name = await requireFirst(frame, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs });
+      await typeReplacing(ctx, name.locator, ctx.botName);
+      await fillPasscodeIfAsked(ctx);
+      // The preview toggles name the action they perform: "Mute" means the mic is live.
+      await clickFirst(frame, S.PREVIEW_MIC_LIVE, { timeoutMs: 0 }).catch(() => null);
+      await clickFirst(frame, S.PREVIEW_CAMERA_LIVE, { timeoutMs: 0 }).catch(() => null);
+      await clickJoin(ctx);
+    },
 
-  probe: probeZoom,
+    probe: (ctx) => probeZoom(ctx, seen),
 
-  async maintain(ctx) {
-    const frame = await clientFrame(ctx);
-    await clickFirst(frame, S.INCALL_POPUPS, { timeoutMs: 0 }).catch(() => null);
-  },
+    async maintain(ctx) {
+      const frame = await clientFrame(ctx);
+      await clickFirst(frame, S.INCALL_POPUPS, { timeoutMs: 0 }).catch(() => null);
+    },
 
-  async afterAdmitted(ctx) {
-    await this.maintain(ctx);
-    await joinComputerAudio(ctx);
-    // Open the chat panel once so incoming messages are in the DOM for the probe.
-    await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
-  },
+    async afterAdmitted(ctx) {
+      await this.maintain(ctx);
+      await joinComputerAudio(ctx);
+      // Open the chat panel once so incoming messages are in the DOM for the probe.
+      await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
+    },
 
-  async sendChat(ctx, message) {
-    const input = await openChat(ctx);
-    await input.locator.click({ timeout: ctx.stepTimeoutMs });
-    await ctx.page.keyboard.insertText(message);
-    const sent = await clickFirst(await clientFrame(ctx), S.CHAT_SEND, { timeoutMs: 500 }).catch(() => null);
-    if (!sent) await ctx.page.keyboard.press('Enter');
-    if (await waitForClearedComposer(input.locator, ctx.stepTimeoutMs)) return;
-    throw new JoinStepError('send the chat message', [...S.CHAT_INPUT, ...S.CHAT_SEND], 'bot_errored', 'the composer was not cleared');
-  },
+    async sendChat(ctx, message) {
+      const input = await openChat(ctx);
+      await input.locator.click({ timeout: ctx.stepTimeoutMs });
+      await ctx.page.keyboard.insertText(message);
+      const sent = await clickFirst(await clientFrame(ctx), S.CHAT_SEND, { timeoutMs: 500 }).catch(() => null);
+      if (!sent) await ctx.page.keyboard.press('Enter');
+      if (await waitForClearedComposer(input.locator, ctx.stepTimeoutMs)) return;
+      throw new JoinStepError('send the chat message', [...S.CHAT_INPUT, ...S.CHAT_SEND], 'bot_errored', 'the composer was not cleared');
+    },
 
-  async leave(ctx) {
-    await wakeToolbar(ctx).catch(() => undefined);
-    const frame = await clientFrame(ctx);
-    const leave = await requireFirst(frame, 'leave the meeting', S.LEAVE, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' });
-    await leave.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
-    await requireFirst(frame, 'confirm leaving', S.LEAVE_CONFIRM, { timeoutMs: 4000 }).then((f) => f.locator.click({ timeout: 4000 }));
-  },
-};
+    async leave(ctx) {
+      await wakeToolbar(ctx).catch(() => undefined);
+      const frame = await clientFrame(ctx);
+      const leave = await requireFirst(frame, 'leave the meeting', S.LEAVE, { timeoutMs: ctx.stepTimeoutMs, state: 'attached' });
+      await leave.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
+      await requireFirst(frame, 'confirm leaving', S.LEAVE_CONFIRM, { timeoutMs: 4000 }).then((f) => f.locator.click({ timeout: 4000 }));
+    },
+  };
+}
 
 /** Passes cookie, terms and permission screens until the name input shows; false if the page is already past it. */
 async function waitForPreJoinForm(ctx: AdapterContext): Promise<boolean> {

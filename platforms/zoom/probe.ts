@@ -1,4 +1,4 @@
-import type { Frame, Page } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import type { AdapterContext, MeetingSnapshot, MeetingState } from '../../src/platform/adapter.js';
 import { clientFrame, evaluateBounded } from '../../src/platform/page.js';
 import { CLIENT_IFRAMES, PROBE } from './selectors.js';
@@ -107,26 +107,25 @@ const STATE_OF: Record<Verdict, MeetingState> = {
   unknown: { phase: 'unknown' },
 };
 
-/**
- * Pages this probe has seen in the meeting. Zoom shows the same "You have been removed" for a guest removed
- * from the waiting room and for one removed from the meeting (2.5); only whether the bot ever got in tells
- * `bot_kicked_from_waiting_room` from `bot_kicked_from_call`.
- */
-const admittedPages = new WeakSet<Page>();
+/** What one bot's probe remembers of its page: whether it was ever in the call (see createZoomAdapter). */
+export interface ZoomProbeMemory {
+  admitted: boolean;
+}
 
 export function zoomFrame(ctx: AdapterContext): Promise<Frame> {
   return clientFrame(ctx, CLIENT_IFRAMES);
 }
 
-export async function probeZoom(ctx: AdapterContext): Promise<MeetingSnapshot> {
+/** One look at the page; `seen` is updated when the bot is in the call (the join steps' looks pass none). */
+export async function probeZoom(ctx: AdapterContext, seen: ZoomProbeMemory = { admitted: false }): Promise<MeetingSnapshot> {
   const frame = await zoomFrame(ctx);
   const raw = await evaluateBounded(frame, readZoomClient, { p: PROBE, botName: ctx.botName }, ctx.stepTimeoutMs, 'read the Zoom client');
-  if (raw.verdict === 'in_call') admittedPages.add(ctx.page);
-  const base = raw.verdict === 'removed' && !admittedPages.has(ctx.page) ? ENDED('bot_kicked_from_waiting_room') : STATE_OF[raw.verdict];
+  if (raw.verdict === 'in_call') seen.admitted = true;
+  const base = raw.verdict === 'removed' && !seen.admitted ? ENDED('bot_kicked_from_waiting_room') : STATE_OF[raw.verdict];
   const state: MeetingState = base.phase === 'ended' ? { ...base, text: raw.text } : base;
   return {
     state,
-    participants: raw.participants?.map((x) => ({ ...x, is_host: false })) ?? null,
+    participants: raw.participants,
     chat: raw.chat.map((m) => ({ ...m, from_self: m.sender === ctx.botName || m.sender === 'Me' || m.sender === 'You' })),
   };
 }

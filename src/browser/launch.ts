@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RecordingSpec } from '../config/botSpec.js';
 import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
+import type { ExitReason } from '../process/exitReason.js';
 import { StartError, SupervisedProcess } from '../process/supervisor.js';
 import type { Logger } from '../util/log.js';
 import { chromiumFlags } from './chromiumFlags.js';
@@ -25,6 +26,12 @@ export interface LaunchedBrowser {
   context: BrowserContext;
   page: Page;
   process: SupervisedProcess;
+  /** Chromium's version, as the manifest reports it. */
+  version(): string;
+  isRunning(): boolean;
+  /** Resolves when Chromium's process ends, however it ends (a crash, a kill, close()). */
+  exited: Promise<ExitReason>;
+  /** Idempotent: disconnects, ends Chromium's process group and removes the profile. */
   close(): Promise<void>;
 }
 
@@ -112,7 +119,16 @@ export async function launchBrowser(opts: {
         await proc.stop('browser closed', 'SIGTERM', 5000);
         await rm(opts.userDataDir, { recursive: true, force: true });
       })());
-    return { browser: connected, context, page, process: proc, close };
+    return {
+      browser: connected,
+      context,
+      page,
+      process: proc,
+      version: () => connected.version(),
+      isRunning: () => proc.running,
+      exited: proc.exited,
+      close,
+    };
   } catch (err) {
     await browser?.close().catch(() => {});
     await proc.stop('failed to start', 'SIGKILL', 1000);

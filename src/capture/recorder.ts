@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { RecordingSpec } from '../config/botSpec.js';
 import { describeExit, type ExitReason } from '../process/exitReason.js';
 import { StartError, SupervisedProcess } from '../process/supervisor.js';
+import { sleep, withTimeout } from '../util/async.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
 import { AudioTap } from './audioTap.js';
@@ -217,10 +218,10 @@ export class Recorder extends EventEmitter {
     void proc.exited.then((exit) => this.onExit(seg, exit));
     const timeoutMs = this.opts.startTimeoutMs ?? 15_000;
     try {
+      const endedEarly = proc.exited.then((r) => Promise.reject(new StartError(proc, `ended before producing output (${describeExit(r)})`)));
       await withTimeout(
-        Promise.all([firstAudio, file ? waitForFile(file, proc) : null]),
+        Promise.race([Promise.all([firstAudio, file ? waitForFile(file, proc) : null]), endedEarly]),
         timeoutMs,
-        proc.exited.then((r) => new StartError(proc, `ended before producing output (${describeExit(r)})`)),
         () => new StartError(proc, `no output within ${timeoutMs} ms`),
       );
     } catch (err) {
@@ -268,7 +269,7 @@ export class Recorder extends EventEmitter {
         seg = await this.startSegment();
       } catch (err) {
         this.log.warn('recorder: restart failed', { attempt: this.restarts, error: String(err) });
-        await new Promise((r) => setTimeout(r, 500));
+        await sleep(500);
         continue;
       }
       const endedMs = this.clock.now().getTime();
@@ -299,21 +300,6 @@ export class Recorder extends EventEmitter {
 async function waitForFile(file: string, proc: SupervisedProcess): Promise<void> {
   while (proc.running) {
     if (await stat(file).then(() => true, () => false)) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function withTimeout<T>(work: Promise<T>, ms: number, failure: Promise<Error>, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      failure.then((e) => Promise.reject(e)),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(onTimeout()), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
+    await sleep(50);
   }
 }

@@ -1,17 +1,6 @@
 import { appendFileSync } from 'node:fs';
-import type { StatusEvent } from '../lifecycle/machine.js';
-
-/**
- * Everything the bot reports: status changes (`bot.<code>`), participant and chat events
- * (`participant_events.*`), recording facts (`recording.*`) and warnings (`bot.warning`). Names follow
- * Recall's event names so webhooks and realtime endpoints can pass them on unchanged.
- */
-export type BotEvent = StatusEvent | OtherEvent;
-export interface OtherEvent {
-  event: string;
-  created_at: string;
-  [key: string]: unknown;
-}
+import { noRedaction, type Redact } from '../util/redact.js';
+import type { BotEvent, LoggedEvent, RecordOnlyEvent } from './botEvents.js';
 
 type Listener = (event: BotEvent) => void;
 
@@ -23,13 +12,11 @@ type Listener = (event: BotEvent) => void;
 export class EventLog {
   private readonly listeners: Listener[] = [];
   private file: string | null = null;
-  private readonly all: BotEvent[] = [];
+  private readonly all: LoggedEvent[] = [];
   /** Lines a failed write left behind (full disk, folder gone): written first by the next write that works. */
   private unwritten: string[] = [];
 
-  constructor(
-    private readonly opts: { stdout: boolean; redact: string[]; onWriteError?: (err: unknown) => void },
-  ) {}
+  constructor(private readonly opts: { stdout: boolean; redact?: Redact; onWriteError?: (err: unknown) => void }) {}
 
   /**
    * Starts writing to events.jsonl; events logged before are written first, in order. Attaching again (to an
@@ -45,7 +32,7 @@ export class EventLog {
     this.listeners.push(listener);
   }
 
-  get events(): readonly BotEvent[] {
+  get events(): readonly LoggedEvent[] {
     return this.all;
   }
 
@@ -64,16 +51,13 @@ export class EventLog {
   }
 
   /** Adds a line to events.jsonl only (e.g. a webhook's delivery status): not re-announced to listeners. */
-  record(event: OtherEvent): void {
+  record(event: RecordOnlyEvent): void {
     this.all.push(event);
-    const line = this.serialize(event);
-    if (this.file) this.writeFile(line);
+    if (this.file) this.writeFile(this.serialize(event));
   }
 
-  private serialize(e: BotEvent): string {
-    let line = JSON.stringify(e);
-    for (const s of this.opts.redact) if (s) line = line.split(s).join('[redacted]');
-    return line;
+  private serialize(e: LoggedEvent): string {
+    return (this.opts.redact ?? noRedaction)(JSON.stringify(e));
   }
 
   private writeFile(line: string): void {
@@ -86,8 +70,4 @@ export class EventLog {
       this.opts.onWriteError?.(err);
     }
   }
-}
-
-export function now(): string {
-  return new Date().toISOString();
 }

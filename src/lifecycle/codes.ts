@@ -1,6 +1,7 @@
 /**
- * Recall's status codes and sub_codes (shared/reference/bot-api.md, section 7). Like Recall, we warn clients
- * that these are not closed enums: new values may appear.
+ * Recall's status codes and the sub_codes meetbot emits (shared/reference/bot-api.md, section 7): a sub_code is
+ * listed here only once something emits it (a unit test checks). Like Recall, we warn clients that these are
+ * not closed enums: new values may appear.
  */
 export const STATUS_CODES = [
   'ready',
@@ -17,8 +18,6 @@ export type StatusCode = (typeof STATUS_CODES)[number];
 /** sub_codes that end a call normally (state `call_ended`): someone or something else ended it, or our rules did. */
 export const CALL_ENDED_SUB_CODES = [
   'call_ended_by_host',
-  'call_ended_by_platform_idle',
-  'call_ended_by_platform_max_length',
   'call_ended_by_platform_waiting_room_timeout',
   'timeout_exceeded_waiting_room',
   'timeout_exceeded_noone_joined',
@@ -29,7 +28,6 @@ export const CALL_ENDED_SUB_CODES = [
   'timeout_exceeded_in_call_not_recording',
   'timeout_exceeded_in_call_recording',
   'timeout_exceeded_max_duration',
-  'timeout_exceeded_only_bots_in_call',
   'bot_kicked_from_call',
   'bot_kicked_from_waiting_room',
   'bot_received_leave_call',
@@ -40,17 +38,12 @@ export const FATAL_SUB_CODES = [
   'bot_errored',
   'meeting_not_found',
   'meeting_not_started',
-  'meeting_ended',
-  'meeting_requires_registration',
   'meeting_requires_sign_in',
   'meeting_link_expired',
   'meeting_link_invalid',
   'meeting_password_incorrect',
-  'meeting_locked',
-  'meeting_full',
   'google_meet_bot_blocked',
   'zoom_captcha_required',
-  'zoom_join_timeout',
   'zoom_web_disallowed',
   'zoom_registration_required',
   'webex_join_meeting_error',
@@ -68,10 +61,6 @@ export const FATAL_SUB_CODES = [
 /** sub_codes carried by non-terminal transitions, to say why the state changed. */
 export const PROGRESS_SUB_CODES = [
   'recording_started',
-  'recording_paused',
-  'recording_resumed',
-  'recording_gap',
-  'waiting_for_host',
 ] as const;
 
 export const SUB_CODES = [...CALL_ENDED_SUB_CODES, ...FATAL_SUB_CODES, ...PROGRESS_SUB_CODES] as const;
@@ -83,11 +72,20 @@ export function isFatalSubCode(s: SubCode): s is FatalSubCode {
   return (FATAL_SUB_CODES as readonly string[]).includes(s);
 }
 
+/**
+ * How the bot's time in a meeting ends: normally (`call_ended`, then `done`) or as a failure (`fatal`). The
+ * one pairing of a terminal status with its sub_code, shared by the adapters' end screens, the leave rules
+ * and the session's end reason.
+ */
+export type EndOutcome = { status: 'call_ended'; sub_code: CallEndedSubCode } | { status: 'fatal'; sub_code: FatalSubCode };
+
+export function outcomeOf(sub_code: CallEndedSubCode | FatalSubCode): EndOutcome {
+  return isFatalSubCode(sub_code) ? { status: 'fatal', sub_code } : { status: 'call_ended', sub_code };
+}
+
 /** What each sub_code means, for the README's table (generated) and for people reading events. */
 export const SUB_CODE_DOCS: Record<SubCode, string> = {
   call_ended_by_host: 'the host ended the meeting for everyone',
-  call_ended_by_platform_idle: 'the platform ended an idle meeting',
-  call_ended_by_platform_max_length: 'the platform ended the meeting at its length limit (e.g. Zoom free, 40 min)',
   call_ended_by_platform_waiting_room_timeout: 'nobody admitted the bot before the platform gave up (Meet: 10 min)',
   timeout_exceeded_waiting_room: 'automatic_leave: not admitted within waiting_room_timeout',
   timeout_exceeded_noone_joined: 'automatic_leave: nobody else joined within noone_joined_timeout',
@@ -98,24 +96,18 @@ export const SUB_CODE_DOCS: Record<SubCode, string> = {
   timeout_exceeded_in_call_not_recording: 'automatic_leave: in the call without recording for in_call_not_recording_timeout',
   timeout_exceeded_in_call_recording: 'automatic_leave: recorded for in_call_recording_timeout',
   timeout_exceeded_max_duration: 'automatic_leave: the bot was up for max_uptime_seconds',
-  timeout_exceeded_only_bots_in_call: 'automatic_leave: only bots remained in the call',
   bot_kicked_from_call: 'a participant removed the bot from the call',
   bot_kicked_from_waiting_room: 'the bot was denied entry from the waiting room',
   bot_received_leave_call: 'the bot was told to leave (SIGTERM / stop)',
   bot_errored: 'an unexpected error; the event detail and bot.log say more',
   meeting_not_found: 'the meeting does not exist (Meet startup code 217, "Check your meeting code")',
   meeting_not_started: 'the host did not start the meeting within wait_for_host_timeout',
-  meeting_ended: 'the meeting had already ended',
-  meeting_requires_registration: 'the meeting needs a registration',
   meeting_requires_sign_in: 'the meeting admits signed-in users only',
   meeting_link_expired: 'the meeting link has expired',
   meeting_link_invalid: 'the platform says the link is invalid (Zoom 3,001)',
   meeting_password_incorrect: 'the passcode is wrong or missing',
-  meeting_locked: 'the meeting is locked',
-  meeting_full: 'the meeting is full',
   google_meet_bot_blocked: 'Google Meet refused the bot ("You can\'t join this video call")',
   zoom_captcha_required: 'Zoom asked for a captcha',
-  zoom_join_timeout: 'the Zoom join did not complete in time',
   zoom_web_disallowed: 'the Zoom meeting does not admit web-client or automated participants',
   zoom_registration_required: 'the Zoom meeting needs a registration',
   webex_join_meeting_error: 'Webex refused or failed the join',
@@ -128,8 +120,4 @@ export const SUB_CODE_DOCS: Record<SubCode, string> = {
   watchdog_no_progress: 'the bot made no progress for too long',
   global_runtime_exceeded: 'the bot reached MEETBOT_MAX_RUNTIME_SEC',
   recording_started: 'recording began (in_call_recording)',
-  recording_paused: 'recording paused',
-  recording_resumed: 'recording resumed',
-  recording_gap: 'the recorder restarted; the gap is in the manifest',
-  waiting_for_host: 'the meeting has not been started by its host yet',
 };

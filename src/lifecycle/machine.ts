@@ -51,21 +51,8 @@ export class BotLifecycle {
     return this.history;
   }
 
-  /** The time the bot entered `code` most recently, if ever. */
-  enteredAt(code: StatusCode): Date | undefined {
-    for (let i = this.history.length - 1; i >= 0; i--) {
-      const e = this.history[i]!;
-      if (e.code === code) return new Date(e.created_at);
-    }
-    return undefined;
-  }
-
   onTransition(listener: Listener): void {
     this.listeners.push(listener);
-  }
-
-  canTransition(to: StatusCode): boolean {
-    return isTransitionAllowed(this.current, to);
   }
 
   transition(to: StatusCode, sub_code: SubCode | null = null, detail?: Record<string, unknown>): StatusEvent {

@@ -1,6 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BotSpec, MeetingTarget } from '../config/botSpec.js';
+import type { ParticipantRef } from '../events/botEvents.js';
 import type { StatusEvent } from '../lifecycle/machine.js';
 import { writeJsonAtomic } from './atomicWrite.js';
 
@@ -12,23 +13,23 @@ import { writeJsonAtomic } from './atomicWrite.js';
 export const PARTICIPANTS_FILE = 'participants.json';
 export const CHAT_FILE = 'chat.jsonl';
 export const MANIFEST_FILE = 'manifest.json';
-export const MANIFEST_VERSION = 1;
+/** 2: `timings_ms` split into `durations` and `process_uptime`; participants lost `is_host`. */
+export const MANIFEST_VERSION = 2;
 
 // ---- participants.json ---------------------------------------------------------------------------------
 
 export interface ParticipantObservation {
   /** `seen` = any other sighting (speech, chat, a participant list that still shows them). */
   kind: 'join' | 'leave' | 'seen';
-  participant: { id: string; name: string; is_host: boolean };
+  participant: ParticipantRef;
   /** ISO time. */
   at: string;
 }
 
 export interface ParticipantRecord {
   id: string;
-  /** The latest name and host flag seen (both can change during a meeting). */
+  /** The latest name seen (it can change during a meeting). */
   name: string;
-  is_host: boolean;
   first_seen: string;
   last_seen: string;
   /** ISO times of every join and leave, in order. */
@@ -46,14 +47,13 @@ export function buildParticipants(
 ): ParticipantRecord[] {
   const byId = new Map<string, ParticipantRecord>();
   for (const o of [...observations].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
-    const { id, name, is_host } = o.participant;
+    const { id, name } = o.participant;
     let r = byId.get(id);
     if (!r) {
-      r = { id, name, is_host, first_seen: o.at, last_seen: o.at, joins: [], leaves: [] };
+      r = { id, name, first_seen: o.at, last_seen: o.at, joins: [], leaves: [] };
       byId.set(id, r);
     }
     r.name = name;
-    r.is_host = is_host;
     r.last_seen = o.at;
     if (o.kind === 'join') r.joins.push(o.at);
     if (o.kind === 'leave') r.leaves.push(o.at);
@@ -104,6 +104,14 @@ export interface RecordingFacts {
   gaps: { start_sec: number; duration_sec: number }[];
 }
 
+/** The manifest's `timings_ms`: two kinds of number, kept apart so neither is read as the other. */
+export interface ManifestTimings {
+  /** How long each start-up step took, in ms. */
+  durations: Partial<Record<'media_environment' | 'browser_launch' | 'join_steps', number>>;
+  /** When each moment came, in ms since the bot process started. */
+  process_uptime: Partial<Record<'admitted' | 'recording_started', number>>;
+}
+
 export interface ManifestInput {
   botId: string;
   /** Only these fields are read: the meeting password never reaches the manifest. */
@@ -113,8 +121,7 @@ export interface ManifestInput {
   exitCode: number;
   /** meetbot, node, chromium, ffmpeg, ... */
   versions: Record<string, string>;
-  /** Durations and marks of the bot's life in ms (browser launch, join steps, admission, ...). */
-  timings_ms: Record<string, number>;
+  timings_ms: ManifestTimings;
   /** Frames sent and dropped per realtime endpoint, when there were any. */
   realtime: unknown;
 }
@@ -142,7 +149,7 @@ export interface Manifest {
   final: { code: StatusEvent['code']; sub_code: StatusEvent['sub_code'] } | null;
   exit_code: number;
   versions: Record<string, string>;
-  timings_ms: Record<string, number>;
+  timings_ms: ManifestTimings;
   realtime: unknown;
 }
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { RealtimeEndpoint } from '../config/botSpec.js';
+import type { ParticipantRef } from '../events/botEvents.js';
 import type { Logger } from '../util/log.js';
 import type { ReconnectPolicy } from './realtimeConnection.js';
 import { RealtimeConnection } from './realtimeConnection.js';
-import type { ParticipantEventKind, RecallParticipant, RecallRefs } from './realtimePayloads.js';
+import type { RealtimeParticipantKind, RecallParticipant, RecallRefs } from './realtimePayloads.js';
 import {
   CAPTURE_SAMPLE_RATE,
   attendeeAudioFrame,
@@ -37,12 +38,6 @@ export interface AudioFrame {
   /** Seconds since recording started. */
   relativeSec: number;
   capturedAt: Date;
-}
-
-export interface Participant {
-  id: string;
-  name: string;
-  is_host: boolean;
 }
 
 export interface RealtimeStats {
@@ -136,8 +131,8 @@ export class RealtimeHub {
   }
 
   participantEvent(
-    kind: ParticipantEventKind,
-    p: Participant,
+    kind: RealtimeParticipantKind,
+    p: ParticipantRef,
     at: { relativeSec: number; capturedAt: Date },
     data?: { text: string; to: string },
   ): void {
@@ -145,7 +140,8 @@ export class RealtimeHub {
     const participant: RecallParticipant = {
       id: this.numericId(p.id),
       name: p.name,
-      is_host: p.is_host,
+      // Required by Recall's format; no page tells meetbot who hosts, so it is never claimed.
+      is_host: false,
       platform: null,
       // Our own id, so a receiver can match this participant with participants.json.
       extra_data: { participant_id: p.id },

@@ -1,3 +1,4 @@
+import type { ParticipantEventKind } from '../events/botEvents.js';
 import type { RealtimeEndpoint } from '../config/botSpec.js';
 
 /**
@@ -9,7 +10,8 @@ export const ATTENDEE_AUDIO_TRIGGER = 'realtime_audio.mixed';
 /** Recall's realtime audio is always S16LE mono at this rate; it is also what capture hands us. */
 export const CAPTURE_SAMPLE_RATE = 16_000;
 
-export type ParticipantEventKind = 'join' | 'leave' | 'speech_on' | 'speech_off' | 'chat_message';
+/** Every participant event Recall's realtime dialect carries: presence and speech, and chat messages. */
+export type RealtimeParticipantKind = ParticipantEventKind | 'chat_message';
 
 export interface Ref {
   id: string;
@@ -39,7 +41,7 @@ export function wantsAudio(ep: RealtimeEndpoint): boolean {
 }
 
 /** Attendee's websocket carries audio only; participant events exist only in Recall's dialect. */
-export function wantsParticipantEvent(ep: RealtimeEndpoint, kind: ParticipantEventKind): boolean {
+export function wantsParticipantEvent(ep: RealtimeEndpoint, kind: RealtimeParticipantKind): boolean {
   return ep.format === 'recall' && ep.events.includes(`participant_events.${kind}`);
 }
 
@@ -65,7 +67,7 @@ export function recallAudioFrame(
 
 export function recallParticipantFrame(
   refs: RecallRefs,
-  kind: ParticipantEventKind,
+  kind: RealtimeParticipantKind,
   participant: RecallParticipant,
   at: { relativeSec: number; capturedAt: Date },
   data: { text: string; to: string } | null,

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookEndpoint } from '../config/botSpec.js';
-import type { BotEvent, EventLog } from '../events/eventLog.js';
-import { now } from '../events/eventLog.js';
-import type { StatusEvent } from '../lifecycle/machine.js';
+import { isStatusEvent, nowIso, type BotEvent, type DeliveryStatus } from '../events/botEvents.js';
+import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../util/log.js';
 import { redactUrl } from './redactUrl.js';
 import { parseWebhookSecret, signWebhook } from './webhookSignature.js';
@@ -17,9 +16,6 @@ export const RECALL_BACKOFF_MS: readonly number[] = [
 ];
 /** Recall asks receivers to answer within 15 s. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
-
-/** What lands in events.jsonl for every delivery outcome. */
-export type DeliveryStatus = 'delivered' | 'failed_attempt' | 'gave_up' | 'undelivered';
 
 export interface WebhookDispatcherOptions {
   endpoints: WebhookEndpoint[];
@@ -258,7 +254,7 @@ export class WebhookDispatcher {
   private record(q: Queue, m: Message, status: DeliveryStatus, http_status?: number, error?: string): void {
     this.opts.eventLog.record({
       event: 'webhook.delivery',
-      created_at: now(),
+      created_at: nowIso(),
       webhook_id: m.id,
       bot_event: m.event,
       endpoint: q.shownUrl,
@@ -268,10 +264,6 @@ export class WebhookDispatcher {
       ...(error ? { error } : {}),
     });
   }
-}
-
-export function isStatusEvent(e: BotEvent): e is StatusEvent {
-  return typeof e.code === 'string' && e.event === `bot.${e.code}`;
 }
 
 /** A short cause (`ECONNREFUSED`, `timeout`): error messages can quote the URL, query included. */

@@ -1,11 +1,12 @@
 import type { Frame, Page } from 'playwright-core';
 import type { MeetingTarget, Platform } from '../config/botSpec.js';
-import type { FatalSubCode, CallEndedSubCode } from '../lifecycle/codes.js';
+import type { EndOutcome, FatalSubCode } from '../lifecycle/codes.js';
 import type { Logger } from '../util/log.js';
 
 /**
  * The small interface every platform adapter implements (platforms/<name>/). Adapters drive the page and
- * read it; they know nothing of capture, rules or events. The runtime calls them in this order:
+ * read it; they know nothing of capture, rules or events. One adapter is created per bot (see registry.ts),
+ * so what it remembers about its page is that bot's alone. The session calls it in this order:
  * join → probe (polled, with maintain between) → afterAdmitted → sendChat → probe (polled) → leave.
  */
 export interface PlatformAdapter {
@@ -61,17 +62,11 @@ export type MeetingState =
   | { phase: 'ended'; outcome: EndOutcome; text: string }
   | { phase: 'unknown' };
 
-/** How a meeting ended for the bot: a normal end (`call_ended`) or a failure to join (`fatal`). */
-export type EndOutcome =
-  | { status: 'call_ended'; sub_code: CallEndedSubCode }
-  | { status: 'fatal'; sub_code: FatalSubCode };
-
 export interface ParticipantInfo {
   /** Platform id where the page has one (Meet data-participant-id), else the name. */
   id: string;
   name: string;
   is_self: boolean;
-  is_host: boolean;
   /** The page's speaking indicator is on for them now (false where the page shows none). */
   speaking: boolean;
 }

@@ -1,18 +1,11 @@
 import type { Frame, Locator } from 'playwright-core';
+import { sleep, withTimeout } from '../util/async.js';
 import { JoinStepError, type AdapterContext, type PageScope } from './adapter.js';
 
 /**
  * Page helpers for adapters. Each one is bounded in time and, when it fails, says which step failed and
  * which selectors it tried, so the failure evidence in the output folder explains itself.
  */
-
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not finish within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /** Runs a function in the page with a deadline: a page that stops answering must not hang the bot. */
 export function evaluateBounded<R, A>(scope: PageScope, fn: (arg: A) => R, arg: A, ms: number, what: string): Promise<R> {
@@ -114,10 +107,6 @@ export async function wakeToolbar(ctx: AdapterContext): Promise<void> {
  * wait costs half the interval on average: 250-300 ms intervals added ~0.3 s to a Meet join (BENCHMARKS.md).
  */
 export const JOIN_POLL_MS = 100;
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
 
 /** The frame a web client lives in: the first of `iframes` present in the page, else the page itself. */
 export async function clientFrame(ctx: AdapterContext, iframes: readonly string[]): Promise<Frame> {

@@ -1,16 +1,17 @@
 import type { Platform } from '../config/botSpec.js';
 import type { PlatformAdapter } from './adapter.js';
-import { googleMeetAdapter } from '../../platforms/google_meet/adapter.js';
-import { webexAdapter } from '../../platforms/webex/adapter.js';
-import { zoomAdapter } from '../../platforms/zoom/adapter.js';
+import { createGoogleMeetAdapter } from '../../platforms/google_meet/adapter.js';
+import { createWebexAdapter } from '../../platforms/webex/adapter.js';
+import { createZoomAdapter } from '../../platforms/zoom/adapter.js';
 
-/** The only place the runtime imports platform adapters. */
-const ADAPTERS: Record<Platform, PlatformAdapter> = {
-  google_meet: googleMeetAdapter,
-  zoom: zoomAdapter,
-  webex: webexAdapter,
+/** The only place the runtime imports platform adapters (a lint rule keeps it so). */
+const ADAPTER_FACTORIES: Record<Platform, () => PlatformAdapter> = {
+  google_meet: createGoogleMeetAdapter,
+  zoom: createZoomAdapter,
+  webex: createWebexAdapter,
 };
 
-export function adapterFor(platform: Platform): PlatformAdapter {
-  return ADAPTERS[platform];
+/** A new adapter for one bot: whatever it learns about its page stays with that bot. */
+export function createAdapter(platform: Platform): PlatformAdapter {
+  return ADAPTER_FACTORIES[platform]();
 }

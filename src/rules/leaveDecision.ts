@@ -1,17 +1,12 @@
 import type { AutomaticLeaveSpec } from '../config/botSpec.js';
-import { isFatalSubCode, type CallEndedSubCode, type FatalSubCode } from '../lifecycle/codes.js';
+import { outcomeOf, type CallEndedSubCode, type EndOutcome, type FatalSubCode } from '../lifecycle/codes.js';
 import type { RuleSnapshot } from './ruleSnapshot.js';
 
 /** A rule is named after its field in AutomaticLeaveSpec, so a decision points at the setting that caused it. */
 export type RuleName = keyof AutomaticLeaveSpec;
 
-/** The status to end in and its sub_code, paired so a consumer needs no cast. */
-export type LeaveOutcome =
-  | { status: 'call_ended'; sub_code: CallEndedSubCode }
-  | { status: 'fatal'; sub_code: FatalSubCode };
-
 /** Why the bot leaves: the rule, the status and sub_code to report, and the numbers that made it fire (seconds). */
-export type LeaveDecision = LeaveOutcome & {
+export type LeaveDecision = EndOutcome & {
   rule: RuleName;
   figures: Record<string, number | string>;
 };
@@ -42,13 +37,9 @@ export function fireAfter(opts: {
   figures?: Record<string, number | string>;
 }): LeaveDecision | null {
   if (opts.elapsedMs < opts.timeout * 1000) return null;
-  const { sub_code } = opts;
-  const outcome: LeaveOutcome = isFatalSubCode(sub_code)
-    ? { status: 'fatal', sub_code }
-    : { status: 'call_ended', sub_code };
   return {
     rule: opts.rule,
-    ...outcome,
+    ...outcomeOf(opts.sub_code),
     figures: { timeout: opts.timeout, elapsed: seconds(opts.elapsedMs), ...opts.figures },
   };
 }

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { noRedaction, type Redact } from './redact.js';
 
 /**
  * Structured logs go to stderr (stdout carries only status events) and, once the output folder exists, to
@@ -19,15 +20,14 @@ export interface LogSink {
   minLevel: Level;
   stderr: boolean;
   file: string | null;
-  /** Strings that must never be written (passcodes, tokens, secrets). */
-  redact: string[];
+  /** Removes what must never be written (passcodes, tokens, secrets); none by default. */
+  redact?: Redact;
 }
 
 export function createLogger(sink: LogSink, channel = 'bot'): Logger {
   const write = (level: Level, msg: string, fields?: Record<string, unknown>) => {
     if (ORDER[level] < ORDER[sink.minLevel]) return;
-    let line = JSON.stringify({ t: new Date().toISOString(), level, channel, msg, ...fields });
-    for (const secret of sink.redact) if (secret) line = line.split(secret).join('[redacted]');
+    const line = (sink.redact ?? noRedaction)(JSON.stringify({ t: new Date().toISOString(), level, channel, msg, ...fields }));
     if (sink.stderr) process.stderr.write(line + '\n');
     if (sink.file) {
       try {

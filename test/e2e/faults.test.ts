@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { BotEvent } from '../../src/events/eventLog.js';
+import type { LoggedEvent as BotEvent } from '../../src/events/botEvents.js';
 import type { BotProcess, StartBotOptions } from '../helpers/botProcess.js';
 import { hangPage } from '../helpers/botPage.js';
 import { toneEnergy } from '../helpers/mediaAudio.js';

@@ -3,11 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { googleMeetAdapter } from '../../platforms/google_meet/adapter.js';
+import { createAdapter } from '../../src/platform/registry.js';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { createLogger } from '../../src/util/log.js';
 import { launchTestBrowser } from '../helpers/mockClient.js';
 import { useMockServer } from '../helpers/mockSuite.js';
+
+const googleMeetAdapter = createAdapter('google_meet');
 
 // The Meet adapter in-process, for what the bot process cannot be made to meet: a Meet whose Settings have no
 // "Audio only" (another UI version). Switching incoming video off is an optimisation, so the adapter must
@@ -40,7 +42,7 @@ describe('google_meet adapter: receive audio only', () => {
       page,
       meeting: { platform: 'google_meet', join_url: `${m.join_url}?hl=en`, original_url: m.join_url, meeting_id: m.id, password: null, recall_shape: {} },
       botName: 'Fallback Notetaker',
-      log: createLogger({ minLevel: 'info', stderr: false, file: logFile, redact: [] }),
+      log: createLogger({ minLevel: 'info', stderr: false, file: logFile }),
       needsIncomingVideo: false,
       stepTimeoutMs: 3000,
       signal: new AbortController().signal,

@@ -1,7 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { webexAdapter } from '../../platforms/webex/adapter.js';
-import { osKeyPresser } from '../../src/bot/osInput.js';
+import { createAdapter } from '../../src/platform/registry.js';
+import { osKeyPresser } from '../../src/browser/osInput.js';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { createLogger } from '../../src/util/log.js';
@@ -15,6 +15,7 @@ import { startXDisplay, type XDisplay } from '../helpers/xDisplay.js';
 // - Chromium's "Open ...?" dialog opening after the bot's Escape (seen under load): here the first Escape is lost.
 
 const { client } = useMockServer();
+const webexAdapter = createAdapter('webex');
 let x: XDisplay;
 let browser: Browser;
 
@@ -42,7 +43,7 @@ async function adapterContext(joinUrl: string, password: string | null, osKey = 
     page,
     meeting: { platform: 'webex', join_url: joinUrl, meeting_id: 'mock', password, recall_shape: null } as unknown as AdapterContext['meeting'],
     botName: 'Acme Notetaker',
-    log: createLogger({ minLevel: 'error', stderr: false, file: null, redact: [] }),
+    log: createLogger({ minLevel: 'error', stderr: false, file: null }),
     stepTimeoutMs: 10_000,
     signal: new AbortController().signal,
     osKey,

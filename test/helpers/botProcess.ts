@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Platform } from '../../src/config/botSpec.js';
-import type { BotEvent, OtherEvent } from '../../src/events/eventLog.js';
+import type { BotEvent, ChatMessageEvent, ParticipantEvent, ParticipantEventKind } from '../../src/events/botEvents.js';
 import type { StatusCode } from '../../src/lifecycle/codes.js';
 import type { StatusEvent } from '../../src/lifecycle/machine.js';
-import { BOT_NODE_FLAGS } from '../../src/bot/nodeFlags.js';
+import { BOT_NODE_FLAGS } from '../../src/session/nodeFlags.js';
 
 const CLI = new URL('../../dist/src/cli.js', import.meta.url).pathname;
 
@@ -22,8 +22,8 @@ export interface StartBotOptions {
   outDir?: string;
 }
 
-/** A `participant_events.<kind>` event (join, leave, speech_on, ...), with the participant it is about. */
-export function isParticipantEvent(e: BotEvent, kind: string): e is OtherEvent & { participant: { name: string } } {
+/** A `participant_events.<kind>` event (join, leave, speech_on, ..., chat_message), with the participant it is about. */
+export function isParticipantEvent(e: BotEvent, kind: ParticipantEventKind | 'chat_message'): e is ParticipantEvent | ChatMessageEvent {
   return e.event === `participant_events.${kind}`;
 }
 
@@ -81,7 +81,7 @@ export class BotProcess {
   }
 
   /** The bot's `participant_events.<kind>` events so far: who, and when the bot reported it. */
-  participantEvents(kind: string): { name: string; created_at: string }[] {
+  participantEvents(kind: ParticipantEventKind | 'chat_message'): { name: string; created_at: string }[] {
     return this.events
       .filter((e) => isParticipantEvent(e, kind))
       .map((e) => ({ name: e.participant.name, created_at: e.created_at }));

@@ -37,8 +37,8 @@ export function recordingSpec(overrides: Partial<RecordingSpec> = {}): Recording
 export function testLogger(name: string): Logger {
   const level = process.env.MEETBOT_TEST_LOG;
   return level
-    ? createLogger({ minLevel: level as 'debug', stderr: true, file: null, redact: [] }, name)
-    : createLogger({ minLevel: 'error', stderr: true, file: null, redact: [] }, name);
+    ? createLogger({ minLevel: level as 'debug', stderr: true, file: null }, name)
+    : createLogger({ minLevel: 'error', stderr: true, file: null }, name);
 }
 
 export async function startMediaBot(opts: {

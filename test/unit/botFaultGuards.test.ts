@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OutputGuard, type OutputFault } from '../../src/bot/outputGuard.js';
-import { secretsOf } from '../../src/bot/secrets.js';
-import { ProgressWatchdog } from '../../src/bot/watchdog.js';
+import { OutputGuard, type OutputFault } from '../../src/session/outputGuard.js';
+import { redactorFor, secretsOf } from '../../src/config/secrets.js';
+import { ProgressWatchdog } from '../../src/session/watchdog.js';
 import { liveGroupMembers, waitForGroupGone } from '../../src/process/processGroup.js';
 import { silentLogger } from '../../src/util/log.js';
 import { FakeClock } from '../helpers/fakeClock.js';
@@ -88,8 +88,22 @@ describe('secretsOf', () => {
     };
     const secrets = secretsOf({ meeting } as never, 'whsec_c2VjcmV0');
     expect(secrets).toEqual(expect.arrayContaining(['p@ss word', 'p%40ss%20word', 'TOKEN123', 'whsec_c2VjcmV0', 'c2VjcmV0']));
-    // Longest first: the prefixed secret is replaced whole before its tail.
-    expect(secrets.indexOf('whsec_c2VjcmV0')).toBeLessThan(secrets.indexOf('c2VjcmV0'));
+  });
+});
+
+describe('redactorFor', () => {
+  const meeting = { password: 'a"b\\c', join_url: 'https://zoom.us/wc/85551234567/join', original_url: 'https://zoom.us/j/85551234567' };
+  const redact = redactorFor({ meeting } as never, 'whsec_c2VjcmV0');
+
+  it('replaces a secret that contains another whole (longest first)', () => {
+    expect(redact('key whsec_c2VjcmV0 and c2VjcmV0')).toBe('key [redacted] and [redacted]');
+  });
+
+  it('finds a secret as a JSON line writes it (quotes and backslashes escaped)', () => {
+    const line = JSON.stringify({ msg: 'typed the passcode', value: meeting.password });
+    expect(line).toContain('a\\"b');
+    expect(redact(line)).toBe('{"msg":"typed the passcode","value":"[redacted]"}');
+    expect(redact(`plain ${meeting.password}`)).toBe('plain [redacted]');
   });
 });
 

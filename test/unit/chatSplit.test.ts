@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitChatMessage } from '../../src/bot/chatSplit.js';
+import { splitChatMessage } from '../../src/session/chatSplit.js';
 
 describe('splitChatMessage', () => {
   it('keeps a message within the limit whole', () => {

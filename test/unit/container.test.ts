@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { chromiumFlags } from '../../src/browser/chromiumFlags.js';
-import { BOT_NODE_FLAGS } from '../../src/bot/nodeFlags.js';
+import { BOT_NODE_FLAGS } from '../../src/session/nodeFlags.js';
 import { parseYaml } from '../helpers/miniYaml.js';
 
 // The container and its Kubernetes example: the same install step as a developer machine, nothing copied

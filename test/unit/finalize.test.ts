@@ -9,7 +9,7 @@ import { createLogger } from '../../src/util/log.js';
 // What finalising may delete: only parts known to hold no media. A part with data that cannot be read
 // (here: bytes ffprobe does not understand) keeps every part where it is.
 
-const log = createLogger({ minLevel: 'error', stderr: false, file: null, redact: [] });
+const log = createLogger({ minLevel: 'error', stderr: false, file: null });
 let dir = '';
 
 afterEach(() => {

@@ -21,8 +21,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const ann = { id: 'p1', name: 'Ann', is_host: true };
-const bob = { id: 'p2', name: 'Bob', is_host: false };
+const NO_TIMINGS = { durations: {}, process_uptime: {} };
+const ann = { id: 'p1', name: 'Ann' };
+const bob = { id: 'p2', name: 'Bob' };
 
 describe('buildParticipants', () => {
   it('lists everyone seen once, in order of first sighting, with joins, leaves and first/last seen', () => {
@@ -33,13 +34,12 @@ describe('buildParticipants', () => {
       { kind: 'join', participant: bob, at: '2026-01-01T12:01:00.000Z' },
       { kind: 'join', participant: { ...bob, name: 'Bob (phone)' }, at: '2026-01-01T12:06:00.000Z' },
       { kind: 'leave', participant: { ...bob, name: 'Bob (phone)' }, at: '2026-01-01T12:07:00.000Z' },
-      { kind: 'seen', participant: { ...ann, is_host: false }, at: '2026-01-01T12:08:00.000Z' },
+      { kind: 'seen', participant: ann, at: '2026-01-01T12:08:00.000Z' },
     ];
     expect(buildParticipants(obs, '2026-01-01T12:30:00.000Z')).toEqual([
       {
         id: 'p1',
         name: 'Ann',
-        is_host: false,
         first_seen: '2026-01-01T12:00:10.000Z',
         // Never left: seen until the bot left.
         last_seen: '2026-01-01T12:30:00.000Z',
@@ -49,7 +49,6 @@ describe('buildParticipants', () => {
       {
         id: 'p2',
         name: 'Bob (phone)',
-        is_host: false,
         first_seen: '2026-01-01T12:01:00.000Z',
         last_seen: '2026-01-01T12:07:00.000Z',
         joins: ['2026-01-01T12:01:00.000Z', '2026-01-01T12:06:00.000Z'],
@@ -130,11 +129,11 @@ describe('buildManifest', () => {
       recording,
       exitCode: 0,
       versions: { meetbot: '0.1.0', node: 'v20.20.2', chromium: '140.0', ffmpeg: '7.1' },
-      timings_ms: { browser_launch_ms: 900, join_steps_ms: 1200 },
+      timings_ms: { durations: { browser_launch: 900, join_steps: 1200 }, process_uptime: { admitted: 2600 } },
       realtime: null,
     });
     expect(m).toEqual({
-      manifest_version: 1,
+      manifest_version: 2,
       bot_id: 'bot-123',
       source_api: 'recall',
       platform: 'zoom',
@@ -154,7 +153,7 @@ describe('buildManifest', () => {
       final: { code: 'done', sub_code: null },
       exit_code: 0,
       versions: { meetbot: '0.1.0', node: 'v20.20.2', chromium: '140.0', ffmpeg: '7.1' },
-      timings_ms: { browser_launch_ms: 900, join_steps_ms: 1200 },
+      timings_ms: { durations: { browser_launch: 900, join_steps: 1200 }, process_uptime: { admitted: 2600 } },
       realtime: null,
     });
     expect(JSON.stringify(m)).not.toContain('s3cretPwd');
@@ -168,14 +167,14 @@ describe('buildManifest', () => {
       recording: null,
       exitCode: 3,
       versions: {},
-      timings_ms: {},
+      timings_ms: NO_TIMINGS,
       realtime: null,
     });
     expect(m.final).toEqual({ code: 'fatal', sub_code: 'meeting_password_incorrect' });
     expect(m.recording).toBeNull();
     expect(m.exit_code).toBe(3);
     expect(m.states.map((s) => s.duration_sec)).toEqual([9, null]);
-    expect(buildManifest({ botId: 'b', spec, statusEvents: [], recording: null, exitCode: 1, versions: {}, timings_ms: {}, realtime: null })).toMatchObject({
+    expect(buildManifest({ botId: 'b', spec, statusEvents: [], recording: null, exitCode: 1, versions: {}, timings_ms: NO_TIMINGS, realtime: null })).toMatchObject({
       started_at: null,
       ended_at: null,
       states: [],
@@ -184,7 +183,7 @@ describe('buildManifest', () => {
   });
 
   it('writes manifest.json so a reader sees the old or the new file, never a torn one', () => {
-    const m = buildManifest({ botId: 'bot-123', spec, statusEvents: events, recording, exitCode: 0, versions: {}, timings_ms: {}, realtime: null });
+    const m = buildManifest({ botId: 'bot-123', spec, statusEvents: events, recording, exitCode: 0, versions: {}, timings_ms: NO_TIMINGS, realtime: null });
     writeManifest(dir, m);
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toEqual(m);
     expect(readdirSync(dir)).toEqual(['manifest.json']);

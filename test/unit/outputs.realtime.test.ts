@@ -147,8 +147,8 @@ describe('RealtimeHub', () => {
       endpoint(attendee.url(), ['realtime_audio.mixed', 'participant_events.join'], { format: 'attendee' }),
     ]);
     await waitFor('connections', () => people.connections + audioOnly.connections + attendee.connections === 3);
-    const ann = { id: 'spaces/abc/devices/7', name: 'Ann Lee', is_host: true };
-    const bob = { id: 'spaces/abc/devices/9', name: 'Bob Ó Briain', is_host: false };
+    const ann = { id: 'spaces/abc/devices/7', name: 'Ann Lee' };
+    const bob = { id: 'spaces/abc/devices/9', name: 'Bob Ó Briain' };
     const at = (s: number) => ({ relativeSec: s, capturedAt: new Date(START.getTime() + s * 1000) });
     h.participantEvent('join', ann, at(1));
     h.participantEvent('join', bob, at(2));
@@ -171,7 +171,8 @@ describe('RealtimeHub', () => {
     ]);
     const [annJoin, bobJoin, chat, annLeave] = msgs;
     expect(annJoin.data.data).toEqual({
-      participant: { id: 1, name: 'Ann Lee', is_host: true, platform: null, extra_data: { participant_id: ann.id } },
+      // is_host is Recall's required boolean; meetbot never claims a host it cannot see.
+      participant: { id: 1, name: 'Ann Lee', is_host: false, platform: null, extra_data: { participant_id: ann.id } },
       timestamp: { absolute: '2026-01-01T12:00:01.000Z', relative: 1 },
       data: null,
     });
@@ -279,13 +280,13 @@ describe('RealtimeHub', () => {
   it('closes every connection cleanly and ignores calls after close', async () => {
     const r = await receiver();
     const h = hub([endpoint(r.url(), ['audio_mixed_raw.data', 'participant_events.join'])]);
-    h.participantEvent('join', { id: 'a', name: 'A', is_host: false }, { relativeSec: 0, capturedAt: START });
+    h.participantEvent('join', { id: 'a', name: 'A' }, { relativeSec: 0, capturedAt: START });
     await waitFor('open (a frame went through)', () => r.messages.length === 1);
     await h.close();
     await waitFor('server saw close', () => r.closeCodes.length === 1);
     expect(r.closeCodes).toEqual([1000]);
     h.audio({ pcm: toneFrames(1, 100)[0]!, relativeSec: 0, capturedAt: START });
-    h.participantEvent('join', { id: 'a', name: 'A', is_host: false }, { relativeSec: 0, capturedAt: START });
+    h.participantEvent('join', { id: 'a', name: 'A' }, { relativeSec: 0, capturedAt: START });
     await new Promise((res) => setTimeout(res, 50));
     expect(r.messages).toHaveLength(1);
     expect(r.connections).toBe(1);

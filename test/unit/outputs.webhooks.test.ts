@@ -26,10 +26,10 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'meetbot-webhooks-'));
   eventsFile = join(dir, 'events.jsonl');
   logFile = join(dir, 'bot.log');
-  eventLog = new EventLog({ stdout: false, redact: [] });
+  eventLog = new EventLog({ stdout: false });
   eventLog.attachFile(eventsFile);
   // No redaction configured on purpose: the dispatcher itself must keep secrets out.
-  log = createLogger({ minLevel: 'debug', stderr: false, file: logFile, redact: [] });
+  log = createLogger({ minLevel: 'debug', stderr: false, file: logFile });
   receivers = [];
   dispatchers = [];
 });
@@ -132,8 +132,8 @@ describe('WebhookDispatcher', () => {
       { url: chatOnly.url(), triggers: ['chat_messages.update'] },
     ]);
     d.handle(status('joining_call'));
-    d.handle({ event: 'bot.warning', created_at: new Date().toISOString(), message: 'unsupported fields' });
-    d.handle({ event: 'participant_events.join', created_at: new Date().toISOString(), name: 'Ann' });
+    d.handle({ event: 'bot.warning', created_at: new Date().toISOString(), kind: 'chat_not_sent', message: 'not sent' });
+    d.handle({ event: 'participant_events.join', created_at: new Date().toISOString(), participant: { id: 'ann', name: 'Ann' } });
     d.handle(status('done'));
     await d.flush(5_000);
 

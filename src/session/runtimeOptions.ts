@@ -29,6 +29,8 @@ export interface RuntimeOptions {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Write events as JSON lines to stdout (the CLI does; tests embedding the runtime may not). */
   eventsToStdout: boolean;
+  /** Write log lines to stderr as well as to bot.log (the CLI does; tests embedding the runtime may not). */
+  logsToStderr: boolean;
 }
 
 export const RUNTIME_DEFAULTS = {

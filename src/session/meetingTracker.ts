@@ -13,16 +13,11 @@ export interface ParticipantChange {
  */
 export class MeetingTracker {
   private present = new Map<string, ParticipantInfo>();
-  private everSeen = new Map<string, ParticipantInfo>();
   private chatSeen = 0;
 
   /** Everyone other than the bot currently in the meeting. */
   get others(): ParticipantInfo[] {
     return [...this.present.values()];
-  }
-
-  get allSeen(): ParticipantInfo[] {
-    return [...this.everSeen.values()];
   }
 
   updateParticipants(list: ParticipantInfo[] | null): ParticipantChange[] {
@@ -33,7 +28,6 @@ export class MeetingTracker {
       const before = this.present.get(id);
       if (!before) changes.push({ kind: 'join', participant: p });
       if (p.speaking !== (before?.speaking ?? false)) changes.push({ kind: p.speaking ? 'speech_on' : 'speech_off', participant: p });
-      this.everSeen.set(id, p);
     }
     for (const [id, p] of this.present) {
       if (next.has(id)) continue;

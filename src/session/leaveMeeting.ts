@@ -1,5 +1,5 @@
 import type { AdapterContext, PlatformAdapter } from '../platform/adapter.js';
-import { withTimeout } from '../platform/page.js';
+import { withTimeout } from '../util/async.js';
 
 const LEAVE_TIMEOUT_MS = 5000;
 

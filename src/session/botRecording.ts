@@ -3,10 +3,23 @@ import type { RecordingSpec } from '../config/botSpec.js';
 import type { AudioFrame } from '../capture/audioTap.js';
 import { segmentIndexOf } from '../capture/ffmpegArgs.js';
 import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
-import { Recorder, type RecordingResult } from '../capture/recorder.js';
+import { Recorder, type RecordingGap, type RecordingResult } from '../capture/recorder.js';
+import { nowIso } from '../events/botEvents.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../util/log.js';
 import type { OutputGuard } from './outputGuard.js';
+
+export interface BotRecordingOptions {
+  recording: RecordingSpec;
+  outDir: string;
+  ffmpegPath: string;
+  log: Logger;
+  events: EventLog;
+  guard: OutputGuard;
+  /** The recorder gave up and the output folder is fine: the bot ends `recording_failed`. */
+  onFailure: (reason: string) => void;
+  onAudio: (frame: AudioFrame) => void;
+}
 
 /**
  * The bot's side of the recorder: gaps become `recording.gap` events, and a recorder that gives up is handed
@@ -21,24 +34,13 @@ export class BotRecording {
   /** Segment files left in the output folder because they could not be joined (e.g. no room for the copy). */
   keptSegments: string[] = [];
 
-  constructor(
-    private readonly o: {
-      recording: RecordingSpec;
-      outDir: string;
-      ffmpegPath: string;
-      log: Logger;
-      events: EventLog;
-      guard: OutputGuard;
-      onFailure: (reason: string) => void;
-      onAudio: (frame: AudioFrame) => void;
-    },
-  ) {}
+  constructor(private readonly o: BotRecordingOptions) {}
 
   async start(media: MediaEnvironment): Promise<void> {
     const recorder = new Recorder({ recording: this.o.recording, media, outDir: this.o.outDir, ffmpegPath: this.o.ffmpegPath, log: this.o.log });
     this.recorder = recorder;
-    recorder.on('gap', (gap: Record<string, unknown>) => {
-      this.o.events.emit({ event: 'recording.gap', created_at: new Date().toISOString(), ...gap });
+    recorder.on('gap', (gap: RecordingGap) => {
+      this.o.events.emit({ event: 'recording.gap', created_at: nowIso(), ...gap });
       void this.o.guard.check();
     });
     recorder.on('error', (err: unknown) => {

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { BotSpec } from '../config/botSpec.js';
+import type { ParticipantRef } from '../events/botEvents.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { StatusEvent } from '../lifecycle/machine.js';
 import type { ChatMessageSeen } from '../platform/adapter.js';
@@ -12,6 +13,7 @@ import {
   buildParticipants,
   writeManifest,
   writeParticipants,
+  type ManifestTimings,
   type ParticipantObservation,
   type RecordingFacts,
 } from '../outputs/artifacts.js';
@@ -32,7 +34,7 @@ export class BotOutputs {
   private realtime: RealtimeHub | null = null;
   private readonly observations: ParticipantObservation[] = [];
   /** The latest participant seen under each name: chat rows name their sender only (Meet has no ids there). */
-  private readonly byName = new Map<string, { id: string; name: string; is_host: boolean }>();
+  private readonly byName = new Map<string, ParticipantRef>();
   private recordingStartedAt: number | null = null;
 
   constructor(
@@ -88,7 +90,7 @@ export class BotOutputs {
 
   participant(change: ParticipantChange): void {
     const at = new Date();
-    const p = { id: change.participant.id, name: change.participant.name, is_host: change.participant.is_host };
+    const p: ParticipantRef = { id: change.participant.id, name: change.participant.name };
     // Speaking counts as a sighting in participants.json; joins and leaves are kept as such.
     const kind = change.kind === 'join' || change.kind === 'leave' ? change.kind : 'seen';
     this.observations.push({ kind, participant: p, at: at.toISOString() });
@@ -102,7 +104,7 @@ export class BotOutputs {
     const at = new Date();
     this.writeChat({ at: at.toISOString(), sender: msg.sender, text: msg.text, from_bot: false });
     // The sender's own participant when known, so a receiver sees the same id as in their join event.
-    const p = this.byName.get(msg.sender) ?? { id: msg.sender, name: msg.sender, is_host: false };
+    const p = this.byName.get(msg.sender) ?? { id: msg.sender, name: msg.sender };
     this.events.emit({ event: 'participant_events.chat_message', created_at: at.toISOString(), participant: p, data: { text: msg.text, to: 'everyone' } });
     this.realtime?.participantEvent('chat_message', p, this.realtimeTime(at), { text: msg.text, to: 'everyone' });
   }
@@ -116,7 +118,7 @@ export class BotOutputs {
     statusEvents: readonly StatusEvent[],
     recording: RecordingResult | null,
     exitCode: number,
-    extra: { timings_ms: Record<string, number>; versions: Record<string, string> },
+    extra: { timings_ms: ManifestTimings; versions: Record<string, string> },
   ): Promise<void> {
     const endedAt = statusEvents.at(-1)?.created_at;
     try {

@@ -1,4 +1,5 @@
-import type { BotSpec } from '../config/botSpec.js';
+import { redactorOf, type Redact } from '../util/redact.js';
+import type { BotSpec } from './botSpec.js';
 
 /** Query parameters of a join link that are credentials (Zoom passcode, registration token, ZAK). */
 const SECRET_PARAMS = ['pwd', 'tk', 'zak'];
@@ -26,6 +27,10 @@ export function secretsOf(spec: Pick<BotSpec, 'meeting'>, webhookSecret: string 
   }
   add(webhookSecret);
   add(webhookSecret?.replace(/^whsec_/, ''));
-  // Longest first, so a secret that contains another is replaced whole.
-  return [...out].sort((a, b) => b.length - a.length);
+  return [...out];
+}
+
+/** The one redaction of a bot: its log, events, evidence and the CLI's printed spec all use it. */
+export function redactorFor(spec: Pick<BotSpec, 'meeting'>, webhookSecret: string | null): Redact {
+  return redactorOf(secretsOf(spec, webhookSecret));
 }

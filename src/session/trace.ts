@@ -1,5 +1,5 @@
 import type { BrowserContext } from 'playwright-core';
-import { withTimeout } from '../platform/page.js';
+import { withTimeout } from '../util/async.js';
 import type { Logger } from '../util/log.js';
 
 /**

@@ -1,0 +1,84 @@
+import type { StatusEvent } from '../lifecycle/machine.js';
+
+/**
+ * Everything the bot reports, as one closed union: status changes (`bot.<code>`), participant and chat events
+ * (`participant_events.*`), recording facts (`recording.*`), warnings and the wait for the host. Names follow
+ * Recall's event names so webhooks and realtime endpoints pass them on unchanged. The fields are the public
+ * contract of stdout and events.jsonl (docs/events.md).
+ */
+export type BotEvent = StatusEvent | ParticipantEvent | ChatMessageEvent | WarningEvent | WaitingForHostEvent | RecordingGapEvent;
+
+/** Lines only events.jsonl holds, about the reporting itself: never announced to webhooks or realtime. */
+export type RecordOnlyEvent = WebhookDeliveryEvent;
+
+export type LoggedEvent = BotEvent | RecordOnlyEvent;
+
+/** Someone in the meeting, as events name them: the platform's id where the page has one, else the name. */
+export interface ParticipantRef {
+  id: string;
+  name: string;
+}
+
+export type ParticipantEventKind = 'join' | 'leave' | 'speech_on' | 'speech_off';
+
+export interface ParticipantEvent {
+  event: `participant_events.${ParticipantEventKind}`;
+  created_at: string;
+  participant: ParticipantRef;
+}
+
+export interface ChatMessageEvent {
+  event: 'participant_events.chat_message';
+  created_at: string;
+  participant: ParticipantRef;
+  data: { text: string; to: 'everyone' };
+}
+
+/** `unsupported_fields`: accepted body fields the bot does not act on; `chat_not_sent`: a chat message failed. */
+export type WarningEvent =
+  | { event: 'bot.warning'; created_at: string; kind: 'unsupported_fields'; message: string; fields: string[] }
+  | { event: 'bot.warning'; created_at: string; kind: 'chat_not_sent'; message: string };
+
+/** The page says the host has not started the meeting (once, while `joining_call`). */
+export interface WaitingForHostEvent {
+  event: 'bot.waiting_for_host';
+  created_at: string;
+}
+
+/** ffmpeg died or stalled and was restarted: this much of the meeting is missing from the recording. */
+export interface RecordingGapEvent {
+  event: 'recording.gap';
+  created_at: string;
+  startedAt: string;
+  endedAt: string;
+  durationMs: number;
+  reason: string;
+}
+
+export type DeliveryStatus = 'delivered' | 'failed_attempt' | 'gave_up' | 'undelivered';
+
+export interface WebhookDeliveryEvent {
+  event: 'webhook.delivery';
+  created_at: string;
+  webhook_id: string;
+  /** The `bot.<code>` event delivered. */
+  bot_event: string;
+  /** The endpoint without its query (tokens stay out of the log). */
+  endpoint: string;
+  status: DeliveryStatus;
+  attempts: number;
+  http_status?: number;
+  error?: string;
+}
+
+export function isStatusEvent(e: LoggedEvent): e is StatusEvent {
+  return 'code' in e && e.event === `bot.${e.code}`;
+}
+
+export function isParticipantEvent(e: LoggedEvent): e is ParticipantEvent {
+  return e.event.startsWith('participant_events.') && e.event !== 'participant_events.chat_message';
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,456 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import type { BotSpec } from '../config/botSpec.js';
+import { redactorFor } from '../config/secrets.js';
+import { EventLog } from '../events/eventLog.js';
+import { nowIso } from '../events/botEvents.js';
+import type { FatalSubCode } from '../lifecycle/codes.js';
+import { BotLifecycle, type StatusEvent } from '../lifecycle/machine.js';
+import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
+import { FRAME_MS } from '../capture/audioTap.js';
+import { osKeyPresser } from '../browser/osInput.js';
+import type { AdapterContext, MeetingSnapshot, PlatformAdapter } from '../platform/adapter.js';
+import { describeExit } from '../process/exitReason.js';
+import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
+import { sleep, withTimeout } from '../util/async.js';
+import { createLogger, type Logger } from '../util/log.js';
+import type { Redact } from '../util/redact.js';
+import { BotOutputs } from './botOutputs.js';
+import { splitChatMessage } from './chatSplit.js';
+import { endFor, failedWith, type EndReason, type FatalEnd } from './endReason.js';
+import { saveFailureEvidence } from './evidence.js';
+import { leaveMeeting } from './leaveMeeting.js';
+import { MeetingObserver } from './meetingObserver.js';
+import { OutputGuard } from './outputGuard.js';
+import { nextPhase, SESSION_PHASES, type SessionPhase } from './phases.js';
+import { rescueDeletedSegments } from './recordingRescue.js';
+import type { RuntimeOptions } from './runtimeOptions.js';
+import { PRODUCTION_DEPS, type SessionBrowser, type SessionDeps, type SessionRecording } from './sessionDeps.js';
+import { SessionTimings } from './timings.js';
+import { saveTrace, startTrace } from './trace.js';
+import { ProgressWatchdog } from './watchdog.js';
+
+export interface BotOutcome {
+  exitCode: 0 | 1;
+  final: StatusEvent;
+}
+
+/** A stop signal's reason that ends the bot `fatal` / `bot_errored`: the CLI's process itself broke. */
+export class UnexpectedFault extends Error {
+  override name = 'UnexpectedFault';
+}
+
+const MAINTAIN_EVERY_MS = 2000;
+/** How long an ending bot waits for page work already under way (each call is bounded by a step timeout). */
+const PAGE_WORK_GRACE_MS = 3000;
+const TRACE_FILE = 'trace.zip';
+/** Ends after which the page can no longer be driven: no Leave click, no screenshot, no trace. */
+const PAGE_GONE: readonly FatalSubCode[] = ['browser_crashed', 'page_unresponsive'];
+/** What the page may show while the bot is in a known place; anything else is no progress for the watchdog. */
+const SETTLED_PHASES: ReadonlySet<MeetingSnapshot['state']['phase']> = new Set(['waiting_room', 'waiting_for_host', 'in_call']);
+
+export function runBot(spec: BotSpec, opts: RuntimeOptions, stop: AbortSignal): Promise<BotOutcome> {
+  return new BotSession(spec, opts).run(stop);
+}
+
+/**
+ * One bot's life, from `joining_call` to `done` or `fatal`. The session owns every resource it starts and
+ * releases all of them on every way out. Its phases (phases.ts) run in order: launching → joining →
+ * admitting → in_call, until something asks for an end with an EndReason (end()): the operator's stop,
+ * the meeting letting the bot go, a leave rule, a fault anyone notices (a crashed browser, a hung page, the
+ * watchdog, the recorder, a full disk, a lost folder, the runtime cap) or a step that throws. Then `ending`
+ * does, by that reason alone, what every end does: stop page work, leave, stop the recorder, report the
+ * final status, write the outputs. The run never waits on anything that could hang (see untilEnd).
+ */
+export class BotSession {
+  private readonly deps: SessionDeps;
+  private readonly lifecycle: BotLifecycle;
+  private readonly redact: Redact;
+  private readonly log: Logger;
+  private readonly events: EventLog;
+  private readonly guard: OutputGuard;
+  private readonly watchdog: ProgressWatchdog;
+  private readonly adapter: PlatformAdapter;
+  private readonly rules: LeaveRuleEngine;
+  private readonly outputs: BotOutputs;
+  private readonly observer: MeetingObserver;
+  private readonly timings = new SessionTimings();
+  private phase: SessionPhase = 'launching';
+  /** Aborted with the EndReason when an end is asked for: the one record of "ending", and the adapter's signal. */
+  private readonly ending = new AbortController();
+  private readonly endAsked = new Promise<EndReason>((resolve) =>
+    this.ending.signal.addEventListener('abort', () => resolve(this.ending.signal.reason as EndReason), { once: true }),
+  );
+  private workDir: string | null = null;
+  private media: MediaEnvironment | null = null;
+  private browser: SessionBrowser | null = null;
+  private recording: SessionRecording | null = null;
+  /** The start-up of the display, audio server and browser: never abandoned, so nothing it starts is orphaned. */
+  private launching: Promise<void> | null = null;
+  /** The join and the poll loop: abandoned (after a grace) once the bot ends. */
+  private pageWork: Promise<void> | null = null;
+  /** The steps that follow admission, beside the poll loop (see admit). */
+  private inCallSteps: { recorderStart: Promise<void>; settled: Promise<void>; running: boolean } | null = null;
+  private runtimeCap: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly spec: BotSpec,
+    private readonly opts: RuntimeOptions,
+    deps: Partial<SessionDeps> = {},
+  ) {
+    this.deps = { ...PRODUCTION_DEPS, ...deps };
+    this.lifecycle = new BotLifecycle(this.deps.clock);
+    this.redact = redactorFor(spec, opts.webhookSecret);
+    this.log = createLogger({ minLevel: opts.logLevel, stderr: opts.logsToStderr, file: join(opts.outDir, 'bot.log'), redact: this.redact });
+    this.guard = new OutputGuard({ dir: opts.outDir, log: this.log.child('output'), onFault: (f) => this.end(endFor(f.sub_code, f.detail)) });
+    this.watchdog = new ProgressWatchdog(
+      opts.watchdogSec * 1000,
+      (step, ms) => this.end(endFor('watchdog_no_progress', { step, seconds: Math.round(ms / 1000) })),
+      this.deps.clock,
+    );
+    this.events = new EventLog({ stdout: opts.eventsToStdout, redact: this.redact, onWriteError: (err) => this.guard.noteWriteError(err) });
+    this.lifecycle.onTransition((e) => this.events.emit(e));
+    this.adapter = this.deps.createAdapter(spec.meeting.platform);
+    this.rules = new LeaveRuleEngine(spec.automatic_leave, this.deps.clock);
+    this.lifecycle.onTransition((e) => this.rules.onStatus(e.code));
+    this.outputs = new BotOutputs(spec, opts, this.events, this.log.child('outputs'));
+    this.observer = new MeetingObserver({ lifecycle: this.lifecycle, rules: this.rules, outputs: this.outputs, events: this.events, onAdmitted: () => this.admit() });
+  }
+
+  /** `stop` is the operator's stop (SIGTERM): the bot leaves and reports `bot_received_leave_call`. */
+  async run(stop: AbortSignal): Promise<BotOutcome> {
+    const onStop = () =>
+      this.end(
+        stop.reason instanceof UnexpectedFault
+          ? endFor('bot_errored', { message: stop.reason.message })
+          : endFor('bot_received_leave_call', { reason: 'stop signal' }),
+      );
+    stop.addEventListener('abort', onStop, { once: true });
+    if (stop.aborted) onStop();
+    this.runtimeCap = setTimeout(() => this.end(endFor('global_runtime_exceeded', { seconds: this.opts.maxRuntimeSec })), this.opts.maxRuntimeSec * 1000);
+    try {
+      await this.prepareOutputs();
+      this.pageWork = this.isEnding ? Promise.resolve() : this.live().catch((err: unknown) => this.end(failedWith(err)));
+      await this.finish(await this.endAsked);
+    } catch (err) {
+      // The preparation or the ending itself broke: end fatally with what can still be done.
+      const failure = failedWith(err);
+      this.end(failure);
+      await this.endFatally(failure);
+    } finally {
+      stop.removeEventListener('abort', onStop);
+      await this.teardown();
+    }
+    const final = this.lifecycle.events.at(-1)!;
+    return { exitCode: final.code === 'done' ? 0 : 1, final };
+  }
+
+  /** The one way an end is asked for. The first reason wins; page work gives up at its next step. */
+  end(reason: EndReason): void {
+    if (this.isEnding) return;
+    this.watchdog.stop();
+    this.ending.abort(reason);
+  }
+
+  private get isEnding(): boolean {
+    return this.ending.signal.aborted;
+  }
+
+  private enterPhase(to: SessionPhase): void {
+    if (this.phase === to) return;
+    this.phase = nextPhase(this.phase, to);
+    const step = SESSION_PHASES[to].watchdogStep;
+    if (step && !this.isEnding) {
+      this.watchdog.start();
+      this.watchdog.enter(step);
+    } else this.watchdog.stop();
+    this.log.debug('session phase', { phase: to });
+  }
+
+  private async prepareOutputs(): Promise<void> {
+    await mkdir(this.opts.outDir, { recursive: true });
+    this.events.attachFile(this.eventsFile);
+    await this.guard.start();
+    this.outputs.start();
+    this.outputs.reportUnsupported();
+    this.lifecycle.transition('joining_call');
+  }
+
+  /** launching → joining → admitting → in_call; returns once the bot is ending. */
+  private async live(): Promise<void> {
+    this.launching = this.launch();
+    await this.launching;
+    if (this.isEnding) return;
+    this.enterPhase('joining');
+    const ctx = this.adapterContext();
+    await this.untilEnd(this.timings.time('join_steps', this.adapter.join(ctx)));
+    if (this.isEnding) return;
+    this.enterPhase('admitting');
+    await this.watchMeeting(ctx);
+  }
+
+  /**
+   * The work's result, or null as soon as an end is asked for. A step stuck on a hung browser never
+   * settles; the bot goes on ending without it (teardown closes the browser under it).
+   */
+  private untilEnd<T>(work: Promise<T>): Promise<T | null> {
+    work.catch(() => undefined); // an abandoned step's late failure is nobody's business
+    return Promise.race([work, this.endAsked.then(() => null)]);
+  }
+
+  private async launch(): Promise<void> {
+    this.workDir = await mkdtemp(join(tmpdir(), `meetbot-${this.opts.botId.slice(0, 8)}-`));
+    this.media = await this.timings.time(
+      'media_environment',
+      this.deps.startMediaEnvironment({
+        recording: this.spec.recording,
+        workDir: this.workDir,
+        log: this.log.child('capture'),
+        ...(this.opts.headful && process.env.DISPLAY ? { visibleDisplay: process.env.DISPLAY } : {}),
+      }),
+    );
+    // Headful or headless follows the media environment: a display exists only when video is filmed (or,
+    // with --headful, the user's own display is used).
+    const browser = await this.timings.time(
+      'browser_launch',
+      this.deps.launchBrowser({
+        media: this.media,
+        recording: this.spec.recording,
+        chromiumPath: this.opts.chromiumPath,
+        userDataDir: join(this.workDir, 'chromium-profile'),
+        log: this.log.child('browser'),
+        allowLoopback: this.opts.allowLoopback,
+        externalProtocols: { origin: new URL(this.spec.meeting.join_url).origin, schemes: this.adapter.externalProtocols },
+      }),
+    );
+    this.browser = browser;
+    browser.page.on('crash', () => this.end(endFor('browser_crashed', { reason: 'the page crashed' })));
+    void browser.exited.then((r) => this.end(endFor('browser_crashed', { reason: `chromium ${describeExit(r)}` })));
+    if (this.opts.trace) await startTrace(browser.context, this.log);
+  }
+
+  private adapterContext(): AdapterContext {
+    return {
+      page: this.browser!.page,
+      meeting: this.spec.meeting,
+      botName: this.spec.bot_name,
+      log: this.log.child(this.spec.meeting.platform),
+      needsIncomingVideo: this.spec.recording.mode === 'video_and_audio',
+      stepTimeoutMs: this.opts.stepTimeoutMs,
+      signal: this.ending.signal,
+      osKey: osKeyPresser(this.media?.display ?? null),
+    };
+  }
+
+  /**
+   * Polls the page until the bot ends, and acts on what it sees meanwhile. Every page call is bounded, so the
+   * loop keeps turning whatever the page does: a page that stops answering for MEETBOT_WATCHDOG_SEC ends the
+   * bot `page_unresponsive`; one that shows nothing the adapter knows for as long is the watchdog's.
+   */
+  private async watchMeeting(ctx: AdapterContext): Promise<void> {
+    const clock = this.deps.clock;
+    const watchdogMs = this.opts.watchdogSec * 1000;
+    // Page calls end well within the watchdog period, so a hung page is this loop's finding, not the watchdog's.
+    const pageCallMs = Math.round(Math.min(this.opts.stepTimeoutMs, watchdogMs / 3));
+    let lastMaintain = -Infinity;
+    let lastAnswer = clock.monotonicMs();
+    while (!this.isEnding) {
+      let snap: MeetingSnapshot | null = null;
+      try {
+        snap = await withTimeout(this.adapter.probe(ctx), pageCallMs, 'read the page');
+        lastAnswer = clock.monotonicMs();
+      } catch (err) {
+        this.log.warn('could not read the page', { error: String(err) });
+        this.watchdog.beat(); // the loop is alive and watches the page itself
+        if (clock.monotonicMs() - lastAnswer >= watchdogMs) {
+          return this.end(endFor('page_unresponsive', { seconds: this.opts.watchdogSec, error: String(err) }));
+        }
+      }
+      if (this.isEnding) return;
+      if (snap) {
+        if (SETTLED_PHASES.has(snap.state.phase)) this.watchdog.beat();
+        const letGo = this.observer.see(snap, { readChat: !this.inCallStepsRunning });
+        if (letGo) return this.end(letGo);
+        // The in-call steps dismiss dialogs themselves; two clickers on one page would trip over each other.
+        if (!this.inCallStepsRunning && clock.monotonicMs() - lastMaintain > MAINTAIN_EVERY_MS) {
+          lastMaintain = clock.monotonicMs();
+          await withTimeout(this.adapter.maintain(ctx), pageCallMs, 'page housekeeping').catch((err: unknown) =>
+            this.log.debug('maintain failed', { error: String(err) }),
+          );
+        }
+      }
+      // A rule fires only while the meeting holds the bot (waiting, in the lobby or in the call): it leaves.
+      const decision = this.rules.evaluate();
+      if (decision) return this.end(endFor(decision.sub_code, { rule: decision.rule, ...decision.figures }));
+      await Promise.race([sleep(this.opts.pollIntervalMs), this.endAsked]);
+    }
+  }
+
+  /**
+   * Admission: `in_call_not_recording`, then the recorder and the adapter's in-call steps together (the
+   * meeting is recorded from admission, however long a dialog or a loading chat panel takes), then the join
+   * message. All of it runs beside the poll loop, so a kick, a meeting end or a leave rule meanwhile is acted
+   * on at the next probe, not when the steps are done.
+   */
+  private admit(): void {
+    this.timings.mark('admitted');
+    this.lifecycle.transition('in_call_not_recording');
+    this.enterPhase('in_call');
+    const ctx = this.adapterContext();
+    const recorderStart = this.startRecording();
+    const adapterSteps = withTimeout(this.adapter.afterAdmitted(ctx), this.opts.stepTimeoutMs * 2, 'after-admission steps').catch((err: unknown) => {
+      if (!this.isEnding) this.log.warn('after-admission steps failed', { error: String(err) });
+    });
+    const steps = { recorderStart, settled: Promise.resolve(), running: true };
+    steps.settled = Promise.all([recorderStart, adapterSteps])
+      .then(() => (!this.isEnding && this.spec.chat.on_bot_join ? this.sendChat(ctx, this.spec.chat.on_bot_join.message) : undefined))
+      .catch((err: unknown) => this.end(failedWith(err)))
+      .finally(() => {
+        steps.running = false;
+      });
+    this.inCallSteps = steps;
+  }
+
+  private get inCallStepsRunning(): boolean {
+    return this.inCallSteps?.running ?? false;
+  }
+
+  private async startRecording(): Promise<void> {
+    this.recording = this.deps.createRecording({
+      recording: this.spec.recording,
+      outDir: this.opts.outDir,
+      ffmpegPath: this.opts.ffmpegPath,
+      log: this.log.child('ffmpeg'),
+      events: this.events,
+      guard: this.guard,
+      onFailure: (reason) => this.end(endFor('recording_failed', { reason })),
+      onAudio: (frame) => {
+        this.rules.onAudioLevel(frame.level, FRAME_MS);
+        this.outputs.audio(frame);
+      },
+    });
+    await this.recording.start(this.media!);
+    this.outputs.recordingStarted();
+    this.timings.mark('recording_started');
+    if (this.spec.recording.mode !== 'none') this.lifecycle.transition('in_call_recording', 'recording_started');
+  }
+
+  private async sendChat(ctx: AdapterContext, message: string): Promise<void> {
+    for (const part of splitChatMessage(message, this.adapter.chatLimit)) {
+      if (this.isEnding) return;
+      try {
+        await withTimeout(this.adapter.sendChat(ctx, part), this.opts.stepTimeoutMs * 2, 'send the chat message');
+        this.outputs.chatSent(part);
+      } catch (err) {
+        if (this.isEnding) return; // it failed because the bot is leaving, which is reported on its own
+        this.events.emit({ event: 'bot.warning', created_at: nowIso(), kind: 'chat_not_sent', message: String(err) });
+        return;
+      }
+    }
+  }
+
+  /** Everything an end does, decided by its reason alone. */
+  private async finish(reason: EndReason): Promise<void> {
+    this.enterPhase('ending');
+    await this.stopPageWork();
+    const { outcome } = reason;
+    if (outcome.status === 'fatal') return this.endFatally({ ...reason, outcome });
+    // A stop signal comes with a deadline (10 s): the recording is finalised while the bot leaves.
+    const stopping = outcome.sub_code === 'bot_received_leave_call' ? this.recording?.stop() : null;
+    if (this.mustLeave(reason)) await this.leave();
+    this.lifecycle.transition('call_ended', outcome.sub_code, reason.detail);
+    await (stopping ?? this.recording?.stop());
+    this.lifecycle.transition('done', null, this.keptSegmentsDetail());
+    await this.finalizeOutputs(0);
+  }
+
+  /**
+   * Ends `fatal`, keeping what can be kept. The order depends on what broke: a full disk stops the recorder
+   * before anything else is written, a lost folder is recreated and the open recording saved into it, and
+   * a crashed or hung page is neither clicked nor photographed.
+   */
+  private async endFatally(reason: FatalEnd): Promise<void> {
+    if (this.lifecycle.isTerminal) return;
+    const { sub_code } = reason.outcome;
+    if (reason.error) this.log.error('bot failed', reason.detail);
+    const pageGone = PAGE_GONE.includes(sub_code) || !this.browser?.isRunning();
+    if (sub_code === 'output_dir_lost') await this.restoreOutputDir();
+    if (sub_code === 'disk_full') {
+      await this.recording?.stop();
+      await this.guard.releaseReserve();
+    }
+    const why = reason.error ?? new Error(`${sub_code}: ${JSON.stringify(reason.detail)}`);
+    const evidence = await saveFailureEvidence(pageGone ? null : (this.browser?.page ?? null), this.opts.outDir, why, this.redact).catch(() => null);
+    if (!pageGone && this.mustLeave(reason)) await this.leave();
+    await this.recording?.stop();
+    this.lifecycle.transition('fatal', sub_code, { ...reason.detail, ...(evidence ? { evidence } : {}), ...this.keptSegmentsDetail() });
+    await this.finalizeOutputs(1);
+  }
+
+  /** A bot that has started joining leaves, unless the meeting already let it go. */
+  private mustLeave(reason: EndReason): boolean {
+    return !reason.alreadyOut && this.lifecycle.code !== 'ready';
+  }
+
+  /**
+   * Nothing but the leave may touch the page from here on (a dismissing click from the loop or the in-call
+   * steps closes a Leave menu). A launch still under way and a recorder being started are waited for; the
+   * rest of the page work gives up at its next step, with a short grace.
+   */
+  private async stopPageWork(): Promise<void> {
+    await this.launching?.catch(() => undefined);
+    await this.inCallSteps?.recorderStart.catch(() => undefined);
+    await Promise.race([Promise.allSettled([this.inCallSteps?.settled, this.pageWork]), sleep(PAGE_WORK_GRACE_MS)]);
+  }
+
+  private async leave(): Promise<void> {
+    if (!this.browser?.isRunning()) return;
+    // The adapter's own signal is aborted by now; leaving must not be.
+    const ctx = { ...this.adapterContext(), signal: new AbortController().signal };
+    await leaveMeeting(this.adapter, ctx, this.lifecycle.code === 'joining_call');
+  }
+
+  private async finalizeOutputs(exitCode: number): Promise<void> {
+    await this.outputs.finalize(this.lifecycle.events, this.recording?.result ?? null, exitCode, {
+      timings_ms: this.timings.toJSON(),
+      versions: this.browser ? { chromium: this.browser.version() } : {},
+    });
+  }
+
+  /** The folder is gone: make it again, rewrite the events so far, and save the segment ffmpeg still holds. */
+  private async restoreOutputDir(): Promise<void> {
+    try {
+      await this.guard.recreate();
+      this.events.attachFile(this.eventsFile);
+      await rescueDeletedSegments(this.opts.outDir, this.log.child('output'));
+    } catch (err) {
+      this.log.error('could not recreate the output folder', { error: String(err) });
+    }
+  }
+
+  private keptSegmentsDetail(): Record<string, unknown> | undefined {
+    const kept = this.recording?.keptSegments ?? [];
+    return kept.length ? { recording_segments: kept } : undefined;
+  }
+
+  private get eventsFile(): string {
+    return join(this.opts.outDir, 'events.jsonl');
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.runtimeCap) clearTimeout(this.runtimeCap);
+    this.watchdog.stop();
+    this.guard.stop();
+    await this.launching?.catch(() => undefined);
+    await this.recording?.stop();
+    if (this.opts.trace && this.browser?.isRunning()) await saveTrace(this.browser.context, join(this.opts.outDir, TRACE_FILE), this.log);
+    await this.outputs.close();
+    await this.browser?.close().catch((err: unknown) => this.log.warn('browser close failed', { error: String(err) }));
+    await this.media?.dispose().catch((err: unknown) => this.log.warn('media dispose failed', { error: String(err) }));
+    await this.guard.releaseReserve();
+    if (this.workDir) await rm(this.workDir, { recursive: true, force: true }).catch(() => undefined);
+    this.enterPhase('ending');
+    this.enterPhase('finished');
+  }
+}
