@@ -1,7 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { STATUS_CODES, type StatusCode } from '../../src/lifecycle/codes.js';
+import { STATUS_CODES, SUB_CODES, type StatusCode } from '../../src/lifecycle/codes.js';
 import { BotLifecycle, IllegalTransitionError } from '../../src/lifecycle/machine.js';
 import { ALLOWED_TRANSITIONS, isTerminal } from '../../src/lifecycle/transitions.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 // The table written out independently of the implementation, so a change to either is caught.
 const EXPECTED: Record<StatusCode, StatusCode[]> = {
@@ -84,6 +89,19 @@ describe('lifecycle transitions', () => {
       'call_ended:bot_kicked_from_waiting_room:2026-01-01T00:00:03.000Z',
     ]);
     expect(m.events.at(-1)?.detail).toEqual({ text: 'denied' });
-    expect(m.enteredAt('in_waiting_room')?.toISOString()).toBe('2026-01-01T00:00:02.000Z');
+  });
+});
+
+describe('sub_codes', () => {
+  // A documented sub_code nobody emits is a promise the runtime does not keep: each must appear, quoted, in
+  // the code that decides an end (adapters' end screens, rules, faults) or a progress change.
+  const sources = [join(ROOT, 'src'), join(ROOT, 'platforms')]
+    .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)))
+    .filter((f) => f.endsWith('.ts') && !f.endsWith(join('lifecycle', 'codes.ts')))
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+
+  it.each(SUB_CODES)('%s is emitted by some code', (code) => {
+    expect(sources).toContain(`'${code}'`);
   });
 });

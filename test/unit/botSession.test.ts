@@ -1,0 +1,200 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isStatusEvent } from '../../src/events/botEvents.js';
+import { JoinStepError } from '../../src/platform/adapter.js';
+import { BotSession, UnexpectedFault } from '../../src/session/botSession.js';
+import { IllegalPhaseChange, nextPhase, SESSION_PHASES, type SessionPhase } from '../../src/session/phases.js';
+import type { RuntimeOptions } from '../../src/session/runtimeOptions.js';
+import type { BotSpec } from '../../src/config/botSpec.js';
+import { eventsIn, FakeAdapter, fakeOptions, fakeSpec, fakeWorld, phasesIn, type FakeWorld } from '../helpers/fakeSession.js';
+
+// The session's phase changes and end paths, with fakes for the browser, the display, the recorder and the
+// page: every way a bot's run can end, each in milliseconds.
+
+const ENDED_BY_HOST = { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'call_ended_by_host' }, text: 'Your host ended the meeting' } as const;
+
+async function run(world: FakeWorld, opts: { spec?: BotSpec; options?: Partial<RuntimeOptions>; stop?: AbortSignal; during?: (s: BotSession) => void } = {}) {
+  const options = fakeOptions(opts.options);
+  const session = new BotSession(opts.spec ?? fakeSpec(), options, world.deps);
+  const outcome = session.run(opts.stop ?? new AbortController().signal);
+  opts.during?.(session);
+  const result = await outcome;
+  const statuses = eventsIn(options.outDir).filter(isStatusEvent);
+  return { ...result, outDir: options.outDir, statuses, codes: statuses.map((e) => e.code), phases: phasesIn(options.outDir) };
+}
+
+/** Everything the session started is gone: the browser closed once, the display and audio server disposed. */
+function expectReleased(world: FakeWorld) {
+  expect(world.browser.closed).toBe(1);
+  expect(world.media.disposed).toBe(world.media.started);
+  for (const r of world.recordings) expect(r.stopped).toBeGreaterThan(0);
+}
+
+describe('BotSession: phases', () => {
+  it('walks launching → joining → admitting → in_call → ending → finished, and its statuses follow the page', async () => {
+    const adapter = new FakeAdapter({ phase: 'joining' }, { phase: 'waiting_room' }, { phase: 'waiting_room' }, { phase: 'in_call' });
+    adapter.participants = [{ id: 'a', name: 'Alice', is_self: false, speaking: true }];
+    const world = fakeWorld(adapter);
+    const r = await run(world, { spec: fakeSpec({ in_call_recording_timeout: 0.05 }, { chat: { on_bot_join: { message: 'Hello' } } }) });
+    expect(r.phases).toEqual(['joining', 'admitting', 'in_call', 'ending', 'finished']);
+    expect(r.codes).toEqual(['joining_call', 'in_waiting_room', 'in_call_not_recording', 'in_call_recording', 'call_ended', 'done']);
+    expect(r.statuses.at(-2)).toMatchObject({ sub_code: 'timeout_exceeded_in_call_recording', detail: { rule: 'in_call_recording_timeout' } });
+    expect(r.exitCode).toBe(0);
+    // In the call: the in-call steps ran once, the join message went out, and the bot left by the adapter.
+    expect(adapter.calls.filter((c) => c === 'afterAdmitted')).toHaveLength(1);
+    expect(adapter.chatSent).toEqual(['Hello']);
+    expect(adapter.calls.at(-1)).toBe('leave');
+    expect(eventsIn(r.outDir).map((e) => e.event)).toContain('participant_events.join');
+    const manifest = JSON.parse(readFileSync(join(r.outDir, 'manifest.json'), 'utf8')) as { timings_ms: { durations: object; process_uptime: object } };
+    expect(Object.keys(manifest.timings_ms.durations).sort()).toEqual(['browser_launch', 'join_steps', 'media_environment']);
+    expect(Object.keys(manifest.timings_ms.process_uptime).sort()).toEqual(['admitted', 'recording_started']);
+    expectReleased(world);
+  });
+
+  it('declares a table in which every phase before ending can end, and ending leads only to finished', () => {
+    const before: SessionPhase[] = ['launching', 'joining', 'admitting', 'in_call'];
+    for (const p of before) expect(SESSION_PHASES[p].next).toContain('ending');
+    expect(SESSION_PHASES.ending.next).toEqual(['finished']);
+    expect(SESSION_PHASES.finished.next).toEqual([]);
+    expect(() => nextPhase('launching', 'in_call')).toThrow(IllegalPhaseChange);
+    expect(() => nextPhase('finished', 'ending')).toThrow(IllegalPhaseChange);
+  });
+});
+
+describe('BotSession: every end goes through one EndReason', () => {
+  it('a stop signal in the call: leaves, call_ended / bot_received_leave_call, done', async () => {
+    const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
+    const stop = new AbortController();
+    world.recordings.length = 0;
+    const adapter = world.adapter;
+    adapter.afterAdmittedImpl = async () => stop.abort();
+    const r = await run(world, { stop: stop.signal });
+    expect(r.codes).toEqual(['joining_call', 'in_call_not_recording', 'in_call_recording', 'call_ended', 'done']);
+    expect(r.final).toMatchObject({ code: 'done' });
+    expect(r.statuses.at(-2)).toMatchObject({ sub_code: 'bot_received_leave_call', detail: { reason: 'stop signal' } });
+    expect(adapter.calls).toContain('leave');
+    expectReleased(world);
+  });
+
+  it('a stop before anything started: nothing is launched, joining_call → call_ended → done', async () => {
+    const world = fakeWorld(new FakeAdapter());
+    const stop = new AbortController();
+    stop.abort();
+    const r = await run(world, { stop: stop.signal });
+    expect(r.codes).toEqual(['joining_call', 'call_ended', 'done']);
+    expect(r.phases).toEqual(['ending', 'finished']);
+    expect(world.media.started).toBe(0);
+    expect(world.adapter.calls).toEqual([]);
+  });
+
+  it('the process broke (UnexpectedFault): fatal / bot_errored with its message', async () => {
+    const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
+    const stop = new AbortController();
+    world.adapter.afterAdmittedImpl = async () => stop.abort(new UnexpectedFault('boom'));
+    const r = await run(world, { stop: stop.signal });
+    expect(r.final).toMatchObject({ code: 'fatal', sub_code: 'bot_errored', detail: { message: 'boom' } });
+    expect(r.exitCode).toBe(1);
+    expectReleased(world);
+  });
+
+  it('the meeting let the bot go (ended by the host): no leave, call_ended / call_ended_by_host', async () => {
+    const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }, { phase: 'in_call' }, ENDED_BY_HOST));
+    const r = await run(world);
+    expect(r.statuses.at(-2)).toMatchObject({ code: 'call_ended', sub_code: 'call_ended_by_host', detail: { text: 'Your host ended the meeting' } });
+    expect(world.adapter.calls).not.toContain('leave');
+    expect(world.browser.navigations).toEqual([]);
+    expectReleased(world);
+  });
+
+  it('a join step fails: fatal with its sub_code and step, evidence kept, the half-joined page navigated away', async () => {
+    const world = fakeWorld(new FakeAdapter());
+    world.adapter.joinImpl = async () => {
+      throw new JoinStepError('click the join button', ['button[jsname="Qx7uuf"]'], 'ui_element_not_found', 'nothing matched');
+    };
+    const r = await run(world);
+    expect(r.codes).toEqual(['joining_call', 'fatal']);
+    expect(r.final).toMatchObject({ sub_code: 'ui_element_not_found', detail: { step: 'click the join button' } });
+    expect(readFileSync(join(r.outDir, 'failure', 'error.txt'), 'utf8')).toContain('button[jsname="Qx7uuf"]');
+    expect(world.browser.navigations).toEqual(['about:blank']);
+    expect(r.phases).toEqual(['joining', 'ending', 'finished']);
+    expectReleased(world);
+  });
+
+  it('Chromium dies in the call: fatal / browser_crashed, the page is neither clicked nor photographed', async () => {
+    const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
+    world.adapter.afterAdmittedImpl = async () => world.browser.crash();
+    const r = await run(world);
+    expect(r.final).toMatchObject({ code: 'fatal', sub_code: 'browser_crashed', detail: { reason: 'chromium crashed (SIGKILL)' } });
+    expect(world.adapter.calls).not.toContain('leave');
+    expect(existsSync(join(r.outDir, 'failure', 'screenshot.png'))).toBe(false);
+    expect(readFileSync(join(r.outDir, 'failure', 'error.txt'), 'utf8')).toContain('url: (no page)');
+  });
+
+  it('a page that stops answering ends page_unresponsive after the watchdog period, not before', async () => {
+    const world = fakeWorld(new FakeAdapter());
+    world.adapter.probeImpl = () => new Promise(() => undefined);
+    const started = Date.now();
+    const r = await run(world, { options: { watchdogSec: 0.3 } });
+    expect(r.final).toMatchObject({ code: 'fatal', sub_code: 'page_unresponsive', detail: { seconds: 0.3 } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+  });
+
+  it('a join that makes no progress ends watchdog_no_progress, naming the join step', async () => {
+    const world = fakeWorld(new FakeAdapter());
+    world.adapter.joinImpl = () => new Promise(() => undefined);
+    const r = await run(world, { options: { watchdogSec: 0.2 } });
+    expect(r.final).toMatchObject({ code: 'fatal', sub_code: 'watchdog_no_progress', detail: { step: 'join' } });
+    expect(r.codes).toEqual(['joining_call', 'fatal']);
+    expectReleased(world);
+  });
+
+  it('a recorder that gives up ends recording_failed; one that cannot start ends the bot with its message', async () => {
+    const gaveUp = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
+    gaveUp.adapter.afterAdmittedImpl = async () => gaveUp.recordings[0]!.opts.onFailure('ffmpeg failed 5 times');
+    const r1 = await run(gaveUp);
+    expect(r1.final).toMatchObject({ code: 'fatal', sub_code: 'recording_failed', detail: { reason: 'ffmpeg failed 5 times' } });
+    expect(r1.codes).toContain('in_call_recording');
+
+    const cannotStart = fakeWorld(new FakeAdapter({ phase: 'in_call' }), {
+      recordingStart: async () => {
+        throw new Error('ffmpeg: no output within 15000 ms');
+      },
+    });
+    const r2 = await run(cannotStart);
+    expect(r2.final).toMatchObject({ code: 'fatal', sub_code: 'bot_errored', detail: { message: 'ffmpeg: no output within 15000 ms' } });
+    expect(r2.codes).not.toContain('in_call_recording');
+    expectReleased(cannotStart);
+  });
+
+  it('a rule in the lobby: leaves the lobby, call_ended / timeout_exceeded_waiting_room', async () => {
+    const world = fakeWorld(new FakeAdapter({ phase: 'waiting_room' }));
+    const r = await run(world, { spec: fakeSpec({ waiting_room_timeout: 0.05 }) });
+    expect(r.codes).toEqual(['joining_call', 'in_waiting_room', 'call_ended', 'done']);
+    expect(r.statuses.at(-2)).toMatchObject({ sub_code: 'timeout_exceeded_waiting_room' });
+    expect(world.adapter.calls.at(-1)).toBe('leave');
+    expect(world.recordings).toEqual([]);
+  });
+
+  it('the first reason wins: a crash while leaving on a stop does not change the end', async () => {
+    const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
+    const stop = new AbortController();
+    world.adapter.afterAdmittedImpl = async () => stop.abort();
+    world.adapter.leave = async () => {
+      world.adapter.calls.push('leave');
+      world.browser.crashPage();
+      world.browser.crash();
+    };
+    const r = await run(world, { stop: stop.signal });
+    expect(r.codes.slice(-2)).toEqual(['call_ended', 'done']);
+    expect(r.statuses.at(-2)).toMatchObject({ sub_code: 'bot_received_leave_call' });
+  });
+
+  it('the runtime cap ends the bot fatal / global_runtime_exceeded wherever it is', async () => {
+    const world = fakeWorld(new FakeAdapter({ phase: 'waiting_for_host' }));
+    const r = await run(world, { options: { maxRuntimeSec: 0.1 } });
+    expect(r.final).toMatchObject({ code: 'fatal', sub_code: 'global_runtime_exceeded', detail: { seconds: 0.1 } });
+    expect(eventsIn(r.outDir).filter((e) => e.event === 'bot.waiting_for_host')).toHaveLength(1);
+    expectReleased(world);
+  });
+});
