@@ -10,7 +10,7 @@
 # redacted from every log, event and file.
 # Exit codes: 0 done, 1 fatal (sub_code in the last event on stdout and in /out/events.jsonl; evidence in
 # /out/failure/), 2 invalid config or usage (the message names each field; no browser was started).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 
 WORKDIR /app
 # The very same install step as `npm test` / `npm run demo` on a developer machine: scripts/setup.sh reads
@@ -19,13 +19,12 @@ COPY package.json package-lock.json ./
 COPY scripts/setup.sh scripts/debian-packages.txt scripts/
 RUN bash scripts/setup.sh && rm -rf /var/lib/apt/lists/*
 
-# Only what the runtime needs: the bench and the tests stay out of the image (and need not exist to build it).
+# Only what the runtime needs: the bench, the tests and the mock meetings stay out of the image (and need not
+# exist to build it). The base image's Node is the project's own (package.json engines; a test keeps them equal).
 COPY tsconfig.json ./
 COPY bin bin
 COPY src src
 COPY platforms platforms
-# The mock meetings (`meetbot mock`) for checking a deployment without a real meeting.
-COPY fixtures fixtures
 RUN npm run build && npm prune --omit=dev
 
 # Chromium keeps its sandbox on: it runs as this unprivileged user (meetbot adds --no-sandbox only as root).

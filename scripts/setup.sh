@@ -21,11 +21,19 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm dependencies: reinstall only when package-lock.json changed since the last install.
+# npm dependencies: reinstall only when package-lock.json changed since the last install. They include Node 24
+# itself (the `node` package ships the binary): npm puts node_modules/.bin first on the PATH of every npm
+# script, so the demo, the tests and the bench run on it whatever the machine's own Node is.
 stamp=node_modules/.meetbot-lock.sha
 want=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "setup: installing npm dependencies" >&2
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
+fi
+
+want_node=$(node -p 'require("./package.json").devDependencies.node.replace(/^\D*/, "").split(".")[0]')
+if [ "$(node_modules/.bin/node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" != "$want_node" ]; then
+  echo "setup: node_modules/.bin/node is not Node $want_node (did npm skip the node package's install script?)" >&2
+  exit 1
 fi

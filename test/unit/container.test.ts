@@ -44,6 +44,15 @@ describe('Dockerfile', () => {
     const sources = copies.flatMap((c) => c.slice(0, -1)).filter((s) => !s.startsWith('--'));
     for (const source of sources) expect(existsSync(new URL(source, root)), source).toBe(true);
     expect(sources).not.toContain('bench');
+    // Production code never imports the mock meetings or the tests, so the image has neither.
+    expect(sources).not.toContain('fixtures');
+    expect(sources).not.toContain('test');
+  });
+
+  it('builds on the Node the project runs on (package.json engines)', () => {
+    const engines = (JSON.parse(read('package.json')) as { engines: { node: string } }).engines.node;
+    const major = /^>=(\d+)/.exec(engines)?.[1];
+    expect(steps.find((s) => s.op === 'FROM')?.args).toMatch(new RegExp(`^node:${major}-bookworm-slim$`));
   });
 
   it('runs one bot as an unprivileged user, with the sandbox-preserving flags and documented exit codes', () => {
