@@ -191,7 +191,7 @@ export class TreeSampler {
     for (const [key, roots] of this.roots) {
       const tree = treeOf(roots, stats);
       let tracked = this.tracked.get(key);
-      if (!tracked) this.tracked.set(key, (tracked = new Map()));
+      if (!tracked) this.tracked.set(key, (tracked = new Map<number, Tracked>()));
       let used = 0;
       for (const s of tree.values()) {
         const t = tracked.get(s.pid);

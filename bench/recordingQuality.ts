@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { decodeAudio, rms } from '../test/helpers/mediaAudio.js';
-import { execMedia } from '../test/helpers/mediaExec.js';
-import { measureAvOffset } from '../test/helpers/mediaSync.js';
+import { decodeAudio, rms } from '../fixtures/media/audio.js';
+import { execMedia } from '../fixtures/media/exec.js';
+import { measureAvOffset } from '../fixtures/media/sync.js';
 import { median } from './stats.js';
 
 /**

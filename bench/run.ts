@@ -4,7 +4,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockServer } from '../fixtures/mock/server.js';
-import { MockClient } from '../test/helpers/mockClient.js';
+import { MockClient } from '../fixtures/mock/client.js';
 import { recordingSpecFor, measureEncodeFloor } from './floors.js';
 import { markdownReport } from './report.js';
 import { TARGETS, type BenchResults, type DensityStep, type Machine } from './results.js';
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     const chromiumInBot = v ? Object.entries(v.usage.coresByKind).filter(([k]) => k.startsWith('chromium')).reduce((s, [, c]) => s + c, 0) : NaN;
     const ffmpegInBot = v?.usage.coresByKind.ffmpeg ?? NaN;
     const joinMedians = joinSummary(joins);
-    const { join_ms: joinMs, joins: _count, ...joinParts } = joinMedians;
+    const { join_ms: joinMs, joins: _joins, ...joinParts } = joinMedians;
     const results: BenchResults = {
       mode: opts.mode,
       date: new Date().toISOString(),

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import { MockClient, type CreatedMeeting, type MeetingSpec } from '../test/helpers/mockClient.js';
+import { type MockClient, type CreatedMeeting, type MeetingSpec } from '../fixtures/mock/client.js';
 import { BenchBot } from './benchBot.js';
 import { sleep, startRenderOnly } from './floors.js';
 import { childrenOf, processKind, TreeSampler, type TreeUsage } from './procTree.js';

@@ -3,6 +3,7 @@ import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockServer } from '../fixtures/mock/server.js';
+import { isStatusEvent, type BotEvent } from '../src/events/botEvents.js';
 import { BOT_NODE_FLAGS } from '../src/session/nodeFlags.js';
 
 /**
@@ -20,12 +21,11 @@ async function api<T>(base: string, path: string, body: unknown): Promise<T> {
   return (await res.json()) as T;
 }
 
-function describe(event: Record<string, unknown>): string {
-  const name = String(event.event);
-  if ('code' in event) return `${name}${event.sub_code ? ` (${String(event.sub_code)})` : ''}`;
-  const p = event.participant as { name?: string } | undefined;
-  const text = (event.data as { text?: string } | undefined)?.text;
-  return [name, p?.name, text ? `"${text}"` : ''].filter(Boolean).join(' ');
+function describe(event: BotEvent): string {
+  if (isStatusEvent(event)) return `${event.event}${event.sub_code ? ` (${event.sub_code})` : ''}`;
+  const who = 'participant' in event ? event.participant.name : '';
+  const text = event.event === 'participant_events.chat_message' ? `"${event.data.text}"` : '';
+  return [event.event, who, text].filter(Boolean).join(' ');
 }
 
 async function main(): Promise<number> {
@@ -59,8 +59,8 @@ async function main(): Promise<number> {
       for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
-        const event = JSON.parse(line) as Record<string, unknown>;
-        console.log(`  ${String(event.created_at).slice(11, 23)}  ${describe(event)}`);
+        const event = JSON.parse(line) as BotEvent;
+        console.log(`  ${event.created_at.slice(11, 23)}  ${describe(event)}`);
         if (event.event === 'bot.in_call_recording') {
           setTimeout(() => void api(mock.url, `/api/meetings/${meeting.id}/chat`, { sender: 'Ada Lovelace', text: 'Welcome, notetaker!' }).catch(() => undefined), 3000);
         }

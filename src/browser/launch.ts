@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import type * as PlaywrightCore from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { RecordingSpec } from '../config/botSpec.js';
 import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
@@ -16,9 +17,9 @@ import { initialPreferences, writeInitialPreferences, type ExternalProtocols } f
  * an ESM import of its CommonJS bundles also runs Node's export lexer over several MB (seconds on a busy
  * machine). Loading it while Chromium boots takes it off the join path.
  */
-let playwright: typeof import('playwright-core') | null = null;
-function loadPlaywright(): typeof import('playwright-core') {
-  return (playwright ??= createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core'));
+let playwright: typeof PlaywrightCore | null = null;
+function loadPlaywright(): typeof PlaywrightCore {
+  return (playwright ??= createRequire(import.meta.url)('playwright-core') as typeof PlaywrightCore);
 }
 
 export interface LaunchedBrowser {

@@ -95,7 +95,7 @@ export async function finalizeRecording(opts: {
     return { file: opts.outFile, info, segments: usable.length };
   } catch (err) {
     await rm(partial, { force: true });
-    throw new Error(`recording: could not join ${usable.length} segment(s) into ${opts.outFile}; the segments are kept: ${String(err)}`);
+    throw new Error(`recording: could not join ${usable.length} segment(s) into ${opts.outFile}; the segments are kept: ${String(err)}`, { cause: err });
   } finally {
     await rm(listFile, { force: true });
   }

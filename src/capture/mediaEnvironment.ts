@@ -13,10 +13,10 @@ export interface MediaEnvironment {
   /** The pulse source carrying the meeting audio (this bot's sink monitor). */
   audioSource: string;
   /** Makes a capture that just connected to `audioSource` get audio at once (see PulseServer). */
-  applyCaptureLatency(timeoutMs: number, flowing: () => boolean): Promise<boolean>;
+  applyCaptureLatency: (timeoutMs: number, flowing: () => boolean) => Promise<boolean>;
   size: { width: number; height: number };
   /** Idempotent, reverse order; nothing left behind (processes, sockets, temp dirs). */
-  dispose(): Promise<void>;
+  dispose: () => Promise<void>;
 }
 
 /**

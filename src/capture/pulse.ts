@@ -21,8 +21,8 @@ export interface PulseServer {
    * block at the capture's latency. Resolves true if it did that; false if audio flowed anyway or no capture
    * connected within `timeoutMs`.
    */
-  applyCaptureLatency(timeoutMs: number, flowing: () => boolean): Promise<boolean>;
-  stop(): Promise<void>;
+  applyCaptureLatency: (timeoutMs: number, flowing: () => boolean) => Promise<boolean>;
+  stop: () => Promise<void>;
 }
 
 const PACTL_TIMEOUT_MS = 2000;

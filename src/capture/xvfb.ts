@@ -5,7 +5,7 @@ export interface XvfbServer {
   /** ":N", chosen by the server itself. */
   display: string;
   process: SupervisedProcess;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

@@ -102,7 +102,7 @@ function sizeMessage(iss: RawIssue & { origin?: string; inclusive?: boolean }, b
  * covers everything else. Returning undefined keeps zod's own message.
  */
 export function zodMessage(iss: RawIssue): string | undefined {
-  const i = iss as RawIssue & Record<string, unknown>;
+  const i = iss;
   switch (iss.code) {
     case 'invalid_type': {
       if (iss.input === undefined) return 'is required';
@@ -150,7 +150,7 @@ function flattenUnion(issue: FinalIssue): FinalIssue[] {
   const matching = issue.errors.filter((branch) => !typeMismatch(branch));
   if (matching.length !== 1) return [issue];
   return matching[0]!.flatMap((inner) =>
-    flattenUnion({ ...inner, path: [...issue.path, ...inner.path] } as FinalIssue),
+    flattenUnion({ ...inner, path: [...issue.path, ...inner.path] }),
   );
 }
 

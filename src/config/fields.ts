@@ -7,7 +7,7 @@ import { z } from 'zod';
 /** Describe a field and, when the API documents one, its default (published as JSON Schema `default`). */
 export function doc<T extends z.ZodType>(schema: T, description: string, documentedDefault?: unknown): T {
   const withDefault = documentedDefault === undefined ? schema : schema.meta({ default: documentedDefault });
-  return withDefault.describe(description) as T;
+  return withDefault.describe(description);
 }
 
 export const MAX_URL = 2048;
@@ -33,6 +33,7 @@ export const base64 = (max: number) =>
 export const BMP_ONLY = /^[^\uD800-\uDFFF]*$/;
 export const BMP_ERROR = 'must not contain emojis or other characters above U+FFFF';
 /** C0/C1 controls, line and paragraph separators, and the bidi overrides that make a name read backwards. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 export const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/;
 /** Text a person can see: not only spaces and zero-width characters. */
 export const hasVisibleText = (s: string) => s.replace(/[\s\u200b-\u200f\u2060-\u2064\ufeff]/g, '').length > 0;

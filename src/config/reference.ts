@@ -93,7 +93,7 @@ function objectParts(node: JsonSchema, path: string): [JsonSchema, string][] {
   const objects = branches.filter((b) => b.properties || b.items);
   return objects.flatMap((b) => {
     const tag = b.properties?.type?.const;
-    return objectParts(b, objects.length > 1 && tag !== undefined ? `${path}{type=${String(tag)}}` : path);
+    return objectParts(b, objects.length > 1 && tag !== undefined ? `${path}{type=${typeof tag === "string" ? tag : JSON.stringify(tag)}}` : path);
   });
 }
 
@@ -115,7 +115,7 @@ function collect(node: JsonSchema, prefix: string, rows: Row[]): void {
 
 function fieldTable(): string {
   const rows: Row[] = [];
-  collect(botConfigJsonSchema() as JsonSchema, '', rows);
+  collect(botConfigJsonSchema(), '', rows);
   return [
     '| field | type | default | description |',
     '|---|---|---|---|',

@@ -9,6 +9,7 @@ import { MeetingUrlError } from './MeetingUrlError.js';
 export const MAX_MEETING_URL_LENGTH = 2048;
 
 /** C0/C1 controls, every kind of space, zero-width and bidi marks: none belongs inside a link. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
 const INVISIBLE = /[\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u3000\ufeff]/;
 const SCHEME_PREFIX = /^([a-z][a-z0-9+.-]*):/i;
 const URL_MARK = /[a-z][a-z0-9+.-]*:\/\//gi;

@@ -10,7 +10,7 @@ import { JoinStepError, type AdapterContext, type PageScope } from './adapter.js
 /** Runs a function in the page with a deadline: a page that stops answering must not hang the bot. */
 export function evaluateBounded<R, A>(scope: PageScope, fn: (arg: A) => R, arg: A, ms: number, what: string): Promise<R> {
   // Playwright's generic "unboxing" of the argument type does not fit a generic A; the call is the same.
-  return withTimeout(scope.evaluate(fn as never, arg as never) as Promise<R>, ms, what);
+  return withTimeout<R>(scope.evaluate(fn as never, arg as never), ms, what);
 }
 
 /** Anything that can look up elements: a page, a frame, or an element to search within. */

@@ -64,8 +64,8 @@ export class LeaveRuleEngine {
     this.updatePresence();
   }
 
-  /** Either kind proves the participant is a person (Recall counts active-speaker and screenshare alike). */
-  onParticipantActivity(id: string, kind: 'speech' | 'screenshare'): void {
+  /** Speaking (or sharing a screen) proves the participant is a person (Recall counts both alike). */
+  onParticipantActivity(id: string): void {
     this.activeIds.add(id);
     this.updatePresence();
   }

@@ -67,7 +67,7 @@ export class MeetingObserver {
     if (snap.participants) {
       rules.onParticipants(this.tracker.others.map(({ id, name }) => ({ id, name })));
       // bot_detection.using_participant_events: someone the page shows speaking is a person.
-      for (const p of this.tracker.others) if (p.speaking) rules.onParticipantActivity(p.id, 'speech');
+      for (const p of this.tracker.others) if (p.speaking) rules.onParticipantActivity(p.id);
     }
     if (readChat) for (const msg of this.tracker.newChatMessages(snap.chat)) outputs.chatSeen(msg);
   }

@@ -2,11 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StatusEvent } from '../../src/lifecycle/machine.js';
-import type { MeetingSpec, MeetingView } from '../helpers/mockClient.js';
+import type { MeetingSpec, MeetingView } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import type { BotProcess } from '../helpers/botProcess.js';
-import { toneEnergy } from '../helpers/mediaAudio.js';
-import { execMedia } from '../helpers/mediaExec.js';
+import { toneEnergy } from '../../fixtures/media/audio.js';
+import { execMedia } from '../../fixtures/media/exec.js';
 import { WsReceiver } from '../helpers/receivers.js';
 
 // Issue 7: the automatic-leave rules end to end. The real bot (compiled CLI, own process, own Xvfb,

@@ -6,7 +6,7 @@ import { probeMedia } from '../../src/capture/probe.js';
 import { Recorder } from '../../src/capture/recorder.js';
 import { liveProcesses, type SupervisedProcess } from '../../src/process/supervisor.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/capture/server.js';
-import { decodeAudio, meanToneAmplitude, pcmFromS16, slicePcm } from '../helpers/mediaAudio.js';
+import { decodeAudio, meanToneAmplitude, pcmFromS16, slicePcm } from '../../fixtures/media/audio.js';
 import { FFMPEG, recordingSpec, startMediaBot, testLogger, type MediaBot } from '../helpers/mediaBot.js';
 
 // Audio-only bots: no display, headless Chromium with incoming video switched off, ffmpeg with no video at all.

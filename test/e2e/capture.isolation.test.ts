@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { liveProcesses } from '../../src/process/supervisor.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/capture/server.js';
-import { decodeAudio, meanToneAmplitude, slicePcm } from '../helpers/mediaAudio.js';
+import { decodeAudio, meanToneAmplitude, slicePcm } from '../../fixtures/media/audio.js';
 import { recordingSpec, startMediaBot, type MediaBot } from '../helpers/mediaBot.js';
-import { meanColor } from '../helpers/mediaVideo.js';
+import { meanColor } from '../../fixtures/media/video.js';
 
 // Two bots on one machine, started at the same moment, each on its own page: each recording holds only its
 // own page's tone and picture.
@@ -25,7 +25,7 @@ beforeAll(async () => {
   );
   bots = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s) => s.status === 'rejected');
-  if (failed) throw (failed as PromiseRejectedResult).reason;
+  if (failed) throw (failed).reason;
 });
 
 afterAll(async () => {

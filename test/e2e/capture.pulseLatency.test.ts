@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, test } from 'vitest';
 import { startMediaEnvironment, type MediaEnvironment } from '../../src/capture/mediaEnvironment.js';
-import { meanToneAmplitude, type Pcm } from '../helpers/mediaAudio.js';
+import { meanToneAmplitude, type Pcm } from '../../fixtures/media/audio.js';
 import { FFMPEG, recordingSpec, testLogger } from '../helpers/mediaBot.js';
 
 // A capture that connects while the sink runs 2 s blocks (its first block, or nothing playing) gets audio once
@@ -42,7 +42,7 @@ function capture(m: MediaEnvironment): { pcm: () => Pcm; flowing: () => boolean 
   });
   children.push(child);
   const chunks: Buffer[] = [];
-  child.stdout!.on('data', (c: Buffer) => chunks.push(c));
+  child.stdout.on('data', (c: Buffer) => chunks.push(c));
   return {
     flowing: () => chunks.length > 0,
     pcm: () => {

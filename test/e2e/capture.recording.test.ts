@@ -5,10 +5,10 @@ import type { AudioFrame } from '../../src/capture/audioTap.js';
 import { Recorder, type RecordingGap } from '../../src/capture/recorder.js';
 import { liveProcesses } from '../../src/process/supervisor.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/capture/server.js';
-import { decodeAudio, meanToneAmplitude, pcmFromS16, slicePcm, spectralPeaks, toneCoverage, toneEnergy } from '../helpers/mediaAudio.js';
+import { decodeAudio, meanToneAmplitude, pcmFromS16, slicePcm, spectralPeaks, toneCoverage, toneEnergy } from '../../fixtures/media/audio.js';
 import { FFMPEG, recordingSpec, startMediaBot, testLogger, type MediaBot } from '../helpers/mediaBot.js';
 import { probeMedia } from '../../src/capture/probe.js';
-import { frameDifferences } from '../helpers/mediaVideo.js';
+import { frameDifferences } from '../../fixtures/media/video.js';
 
 // One bot on the tone page (440 Hz, moving canvas) at 1280x720@30, recorded for real.
 const HZ = 440;

@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/capture/server.js';
-import { toneEnergy } from '../helpers/mediaAudio.js';
-import { execMedia } from '../helpers/mediaExec.js';
+import { toneEnergy } from '../../fixtures/media/audio.js';
+import { execMedia } from '../../fixtures/media/exec.js';
 
 // SIGKILL of the whole bot: the recording on disk stays playable and misses at most 2 s, and no process of
 // that bot survives (pdeathsig on every child; Chromium's helpers follow their browser).

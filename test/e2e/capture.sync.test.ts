@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { writeFlashVideo } from '../../fixtures/capture/flashVideo.js';
 import { startFixtureServer, type FixtureServer } from '../../fixtures/capture/server.js';
 import { startMediaBot, recordingSpec, type MediaBot } from '../helpers/mediaBot.js';
-import { measureAvOffset } from '../helpers/mediaSync.js';
+import { measureAvOffset } from '../../fixtures/media/sync.js';
 
 // A participant who flashes and beeps at the same instants must come out in sync in the recording.
 // A flash is only seen at the next grab (0-33 ms later at 30 fps); the flash video runs at 60 fps with a period

@@ -8,9 +8,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LoggedEvent as BotEvent } from '../../src/events/botEvents.js';
 import type { BotProcess, StartBotOptions } from '../helpers/botProcess.js';
 import { hangPage } from '../helpers/botPage.js';
-import { toneEnergy } from '../helpers/mediaAudio.js';
-import { execMedia } from '../helpers/mediaExec.js';
-import type { MeetingSpec } from '../helpers/mockClient.js';
+import { toneEnergy } from '../../fixtures/media/audio.js';
+import { execMedia } from '../../fixtures/media/exec.js';
+import type { MeetingSpec } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import { kindOf, TreeWatcher, type ProcInfo } from '../helpers/processTree.js';
 

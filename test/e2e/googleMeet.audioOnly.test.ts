@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BotProcess } from '../helpers/botProcess.js';
 import { expectRecordingOfCall } from '../helpers/meetingChecks.js';
-import type { MeetingView } from '../helpers/mockClient.js';
+import type { MeetingView } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 
 // A bot that records no video asks Meet for audio only (More options → Settings → Video → "Receive resolution

@@ -1,12 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MeetingSpec } from '../helpers/mockClient.js';
+import type { MeetingSpec } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import type { BotProcess } from '../helpers/botProcess.js';
 import { expectChatBothWays, expectRecordingOfCall } from '../helpers/meetingChecks.js';
-import { execMedia } from '../helpers/mediaExec.js';
-import { frameDifferences } from '../helpers/mediaVideo.js';
+import { execMedia } from '../../fixtures/media/exec.js';
+import { frameDifferences } from '../../fixtures/media/video.js';
 
 // The real bot (the compiled CLI in its own process) against the Google Meet mock, in real Chromium with its
 // own Xvfb, PulseAudio and ffmpeg. Participants are real WebRTC media from another browser.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/platform/registry.js';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { createLogger } from '../../src/util/log.js';
-import { launchTestBrowser } from '../helpers/mockClient.js';
+import { launchTestBrowser } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 
 const googleMeetAdapter = createAdapter('google_meet');

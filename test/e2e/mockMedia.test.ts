@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { MockClient } from '../helpers/mockClient.js';
+import { type MockClient } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 
 // Participants are real media from another browser: their colours and tones must arrive, decoded, in the

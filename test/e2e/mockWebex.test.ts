@@ -1,6 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { MeetingSpec } from '../helpers/mockClient.js';
+import type { MeetingSpec } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import { startXDisplay, type XDisplay } from '../helpers/xDisplay.js';
 

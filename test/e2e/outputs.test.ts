@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { useMockServer } from '../helpers/mockSuite.js';
 import type { BotProcess } from '../helpers/botProcess.js';
 import { WebhookReceiver, WsReceiver, waitFor, type ReceivedRequest } from '../helpers/receivers.js';
-import { goertzel, pcmFromS16 } from '../helpers/mediaAudio.js';
-import { execMedia } from '../helpers/mediaExec.js';
+import { goertzel, pcmFromS16 } from '../../fixtures/media/audio.js';
+import { execMedia } from '../../fixtures/media/exec.js';
 
 // The outputs of a real bot (the compiled CLI in its own process) in the Google Meet mock, read by real
 // receivers on loopback: status webhooks checked with the independent `standardwebhooks` package, realtime

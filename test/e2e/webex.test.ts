@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { MeetingSpec, MeetingView } from '../helpers/mockClient.js';
+import type { MeetingSpec, MeetingView } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import { isParticipantEvent, type BotProcess } from '../helpers/botProcess.js';
 import { durationSec, expectChatBothWays, expectRecordingOfCall } from '../helpers/meetingChecks.js';
-import { toneEnergy } from '../helpers/mediaAudio.js';
+import { toneEnergy } from '../../fixtures/media/audio.js';
 
 // The real bot (the compiled CLI in its own process) against the Webex mock, in real Chromium on its own Xvfb,
 // with PulseAudio and ffmpeg. The launch page's first "Join from this browser" fires webex://, and Chromium's

@@ -2,11 +2,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MeetingEvent } from '../../fixtures/mock/types.js';
-import type { MeetingSpec } from '../helpers/mockClient.js';
+import type { MeetingSpec } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import type { BotProcess } from '../helpers/botProcess.js';
 import { durationSec } from '../helpers/meetingChecks.js';
-import { toneEnergy } from '../helpers/mediaAudio.js';
+import { toneEnergy } from '../../fixtures/media/audio.js';
 
 // The real bot (the compiled CLI in its own process) against the Zoom web client mock, in real Chromium with its
 // own Xvfb, PulseAudio and ffmpeg. Participants send real WebRTC media from another browser. The adapter was

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MeetingSpec } from '../helpers/mockClient.js';
+import type { MeetingSpec } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 
 // Drives the Zoom web client mock with plain Playwright (no adapter), against platforms.md 2: the screens and

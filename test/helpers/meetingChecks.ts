@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import type { BotProcess } from './botProcess.js';
-import { toneEnergy } from './mediaAudio.js';
-import { execMedia } from './mediaExec.js';
-import type { MeetingView, MockClient } from './mockClient.js';
+import { toneEnergy } from '../../fixtures/media/audio.js';
+import { execMedia } from '../../fixtures/media/exec.js';
+import type { MeetingView, MockClient } from '../../fixtures/mock/client.js';
 
 /** Checks every platform's end-to-end tests share: what the meeting saw, and what the recording holds. */
 

@@ -2,15 +2,15 @@ import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-
 import { afterAll, beforeAll } from 'vitest';
 import { startMockServer, type MockServer } from '../../fixtures/mock/server.js';
 import { startBot, type BotProcess, type StartBotOptions } from './botProcess.js';
-import { launchTestBrowser, MockClient } from './mockClient.js';
+import { launchTestBrowser, MockClient } from '../../fixtures/mock/client.js';
 
 export interface MockSuite {
   /** The control API of the file's mock server, usable from the first test on. */
   client: MockClient;
   /** Starts a real bot (the compiled CLI) that is killed when the file's tests are done, whatever happened. */
-  startBot(opts: StartBotOptions): BotProcess;
+  startBot: (opts: StartBotOptions) => BotProcess;
   /** A context of the file's test browser (with `{ browser: true }`), for driving the mock's pages directly. */
-  newContext(opts?: BrowserContextOptions): Promise<BrowserContext>;
+  newContext: (opts?: BrowserContextOptions) => Promise<BrowserContext>;
 }
 
 /**

@@ -108,7 +108,7 @@ export class WsReceiver {
     wss.on('connection', (ws) => {
       this.connections++;
       this.sockets.push(ws);
-      ws.on('message', (data) => this.messages.push(data.toString()));
+      ws.on('message', (data) => this.messages.push((Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as Uint8Array)).toString('utf8')));
       ws.on('close', (code) => this.closeCodes.push(code));
     });
     this.wss = wss;

@@ -454,14 +454,14 @@ describe('bot detection by events', () => {
 
   it('never fires while someone who spoke is present, however long ago they spoke', () => {
     const bot = new Bot(spec).join().present('Alice', 'Bot A');
-    bot.engine.onParticipantActivity('Alice', 'speech');
+    bot.engine.onParticipantActivity('Alice');
     expect(bot.run(10_000)).toBeNull();
   });
 
   it('is reset by a first speech or screenshare, and re-arms when that person leaves', () => {
     const bot = new Bot(spec).join().present('Alice', 'Bot A');
     bot.run(1700);
-    bot.engine.onParticipantActivity('Alice', 'screenshare');
+    bot.engine.onParticipantActivity('Alice');
     expect(bot.run(1000)).toBeNull();
     bot.present('Bot A');
     expect(bot.run(2000)?.at).toBe(600);
@@ -469,7 +469,7 @@ describe('bot detection by events', () => {
 
   it('counts activity heard before the participant shows up in a poll', () => {
     const bot = new Bot(spec).join();
-    bot.engine.onParticipantActivity('Alice', 'speech');
+    bot.engine.onParticipantActivity('Alice');
     bot.present('Alice');
     expect(bot.run(5000)).toBeNull();
   });
@@ -608,7 +608,7 @@ describe('recording caps and max uptime', () => {
     const bot = new Bot(only({ max_uptime: 7200 })).status('joining_call', 'in_waiting_room');
     bot.run(300);
     bot.status('in_call_recording').present('Alice');
-    bot.engine.onParticipantActivity('Alice', 'speech');
+    bot.engine.onParticipantActivity('Alice');
     bot.run(1000, SPEECH);
     bot.status('in_call_not_recording', 'in_call_recording'); // a pause is not a new join
     expect(bot.run(10_000, SPEECH)).toEqual({
