@@ -75,10 +75,6 @@ export function isStatusEvent(e: LoggedEvent): e is StatusEvent {
   return 'code' in e && e.event === `bot.${e.code}`;
 }
 
-export function isParticipantEvent(e: LoggedEvent): e is ParticipantEvent {
-  return e.event.startsWith('participant_events.') && e.event !== 'participant_events.chat_message';
-}
-
 export function nowIso(): string {
   return new Date().toISOString();
 }

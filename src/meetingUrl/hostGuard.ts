@@ -47,7 +47,7 @@ function classifyIpv6(literal: string): HostKind {
   return 'ip';
 }
 
-export function classifyHost(hostname: string): HostKind {
+function classifyHost(hostname: string): HostKind {
   const host = hostname.toLowerCase();
   const v4 = IPV4.exec(host);
   if (v4) return classifyIpv4(Number(v4[1]), Number(v4[2]), Number(v4[3]), Number(v4[4]));

@@ -23,8 +23,3 @@ export function describeExit(r: ExitReason): string {
       return `timed out while ${r.phase === 'start' ? 'starting' : 'stopping'} after ${r.afterMs} ms`;
   }
 }
-
-/** True when the process ended in a way meetbot neither asked for nor expected. */
-export function isUnexpected(r: ExitReason): boolean {
-  return r.kind === 'crashed' || r.kind === 'failed_to_start' || (r.kind === 'exited' && r.code !== 0);
-}
