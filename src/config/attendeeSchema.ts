@@ -97,7 +97,7 @@ const recordingSettings = z.strictObject({
   ),
   view: doc(
     z.enum(['speaker_view', 'gallery_view', 'speaker_view_no_sidebar']).optional(),
-    'Meeting layout recorded (Meet: Sidebar, Tiled, Spotlight).',
+    'Meeting layout recorded (Meet: Sidebar, Tiled, Spotlight); not applied yet (reported in the unsupported-fields warning).',
     'speaker_view',
   ),
   record_chat_messages_when_paused: doc(z.boolean().optional(), 'Keep recording chat while paused.', false),

@@ -1,3 +1,5 @@
+import type { UnsupportedField } from './errors.js';
+
 /**
  * The one internal shape of a bot, whichever API's body it came from (Recall or Attendee). Every default is
  * filled in here by `normalize`; the runtime never looks at the raw body again.
@@ -29,14 +31,11 @@ export interface RecordingSpec {
   fps: number;
   /** Container/codec of an audio-only recording. */
   audio_format: 'aac' | 'mp3';
-  layout: 'speaker_view' | 'gallery_view' | 'gallery_view_v2' | 'speaker_view_no_sidebar' | 'audio_only';
-  /** Recall start_recording_on; only call_join is acted on. */
-  start_recording_on: 'call_join' | 'participant_join' | 'participant_speak';
 }
 
 export interface ChatSpec {
-  /** Posted once the bot is admitted. null = none. */
-  on_bot_join: { message: string; send_to: 'everyone' | 'host' | 'everyone_except_host' } | null;
+  /** Posted to everyone once the bot is admitted. null = none (a private join message is reported, not sent). */
+  on_bot_join: { message: string } | null;
 }
 
 export interface TimedRule {
@@ -85,13 +84,12 @@ export interface BotSpec {
   source_api: SourceApi;
   bot_name: string;
   meeting: MeetingTarget;
-  join_at: string | null;
   recording: RecordingSpec;
   chat: ChatSpec;
   automatic_leave: AutomaticLeaveSpec;
   realtime_endpoints: RealtimeEndpoint[];
   webhooks: WebhookEndpoint[];
   metadata: Record<string, string>;
-  /** Body field paths that were accepted but that the runtime does not act on (reported in one warning). */
-  unsupported: string[];
+  /** Body fields that were accepted but that the runtime does not act on, each with why (reported in one warning). */
+  unsupported: UnsupportedField[];
 }

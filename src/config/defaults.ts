@@ -24,8 +24,6 @@ export const RECORDING_DEFAULTS: RecordingSpec = {
   ...RESOLUTIONS[DEFAULT_RESOLUTION],
   fps: 30,
   audio_format: 'aac',
-  layout: 'speaker_view',
-  start_recording_on: 'call_join',
 };
 
 /**

@@ -151,8 +151,6 @@ function recording(body: BotConfig): RecordingSpec {
   const spec: RecordingSpec = { ...RECORDING_DEFAULTS };
   const recall = body.recording_config;
   if (recall) {
-    spec.layout = recall.video_mixed_layout ?? spec.layout;
-    spec.start_recording_on = recall.start_recording_on ?? spec.start_recording_on;
     const mp4 = recall.video_mixed_mp4;
     if (mp4?.resolution) Object.assign(spec, RESOLUTIONS[mp4.resolution]);
     if (mp4?.fps) spec.fps = mp4.fps;
@@ -162,23 +160,20 @@ function recording(body: BotConfig): RecordingSpec {
   const attendee = body.recording_settings;
   if (attendee) {
     if (attendee.resolution) Object.assign(spec, RESOLUTIONS[attendee.resolution]);
-    if (attendee.view) spec.layout = attendee.view;
     if (attendee.format === 'mp3') Object.assign(spec, { mode: 'audio_only', audio_format: 'mp3' });
     if (attendee.format === 'none') spec.mode = 'none';
   }
-  if (spec.mode === 'audio_only') spec.layout = 'audio_only';
   return spec;
 }
 
 function chat(body: BotConfig): ChatSpec {
   const recall = body.chat?.on_bot_join;
   if (recall) {
-    const sendTo = recall.send_to ?? 'everyone';
-    return { on_bot_join: sendTo === 'everyone' ? { message: recall.message, send_to: sendTo } : null };
+    return { on_bot_join: (recall.send_to ?? 'everyone') === 'everyone' ? { message: recall.message } : null };
   }
   const attendee = body.bot_chat_message;
   if (attendee && (attendee.to ?? 'everyone') === 'everyone') {
-    return { on_bot_join: { message: attendee.message, send_to: 'everyone' } };
+    return { on_bot_join: { message: attendee.message } };
   }
   return { on_bot_join: null };
 }
@@ -232,14 +227,13 @@ export function normalizeBotConfig(
     source_api: source,
     bot_name: body.bot_name ?? DEFAULT_BOT_NAME,
     meeting,
-    join_at: body.join_at ?? null,
     recording: recording(body),
     chat: chat(body),
     automatic_leave: automaticLeave(body, source),
     realtime_endpoints: realtimeEndpoints(body),
     webhooks: webhooks(body),
     metadata: { ...(body.metadata ?? {}) },
-    unsupported: warnings.map((w) => w.path),
+    unsupported: warnings,
   };
   return { spec, warnings };
 }

@@ -126,8 +126,8 @@ const recordingConfig = z.strictObject({
   ),
   video_mixed_layout: doc(
     z.enum(['speaker_view', 'gallery_view', 'gallery_view_v2', 'audio_only']).optional(),
-    'Layout of the mixed recording; audio_only records no video (mode audio_only).',
-    RECORDING_DEFAULTS.layout,
+    'Layout of the mixed recording. audio_only records no video (mode audio_only); the other layouts are not applied yet (reported in the unsupported-fields warning).',
+    'speaker_view',
   ),
   video_mixed_mp4: doc(
     z
@@ -157,8 +157,8 @@ const recordingConfig = z.strictObject({
   ),
   start_recording_on: doc(
     z.enum(['call_join', 'participant_join', 'participant_speak']).optional(),
-    'When recording starts; meetbot acts only on call_join.',
-    RECORDING_DEFAULTS.start_recording_on,
+    'When recording starts; meetbot acts only on call_join (other values are reported in the unsupported-fields warning).',
+    'call_join',
   ),
   include_bot_in_recording: doc(
     z.strictObject({ audio: doc(z.boolean().optional(), "Record the bot's own audio output.", false) }).optional(),

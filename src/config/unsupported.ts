@@ -2,7 +2,7 @@
  * Body fields meetbot accepts (so a Recall or Attendee client keeps working) but does not act on. They are
  * reported together in one warning, each with the reason, instead of being silently ignored.
  *
- * Acted on: bot_name, meeting_url, the recording mode/resolution/fps/layout, the join chat message to
+ * Acted on: bot_name, meeting_url, the recording mode/resolution/fps (audio_only layout included), the join chat message to
  * everyone, automatic_leave / automatic_leave_settings, websocket realtime endpoints (audio and participant
  * events), websocket_settings.audio, webhooks, metadata. Everything else present in a body is listed here.
  */
@@ -56,6 +56,7 @@ const WEB_CLIENT = 'meetbot always joins through the web client, one bot per pro
 const GUEST = 'meetbot joins as a signed-out guest';
 const NO_OUTPUT = 'the bot does not output media into the meeting';
 const RECORDED_ANYWAY = 'meetbot always records it; it cannot be turned off';
+const LAYOUT = 'the recording shows the meeting page as the platform lays it out; layouts are not applied';
 
 const RULES: Rule[] = [
   { path: 'output_media', reason: `${NO_OUTPUT} (no webpage camera or screenshare)` },
@@ -154,6 +155,13 @@ function dynamicFields(body: BotConfig, now: Date): UnsupportedField[] {
   for (const [platform, variant] of Object.entries(body.variant ?? {})) {
     if (variant !== undefined && variant !== 'web') out.push({ path: `variant.${platform}`, reason: WEB_CLIENT });
   }
+  // A layout matters only to a video recording; audio_only is a layout meetbot does act on (no video).
+  const recall = body.recording_config;
+  if (recall?.video_mixed_layout && recall.video_mixed_layout !== 'audio_only' && recall.video_mixed_mp4 !== null) {
+    out.push({ path: 'recording_config.video_mixed_layout', reason: LAYOUT });
+  }
+  const attendee = body.recording_settings;
+  if (attendee?.view && attendee.format !== 'mp3' && attendee.format !== 'none') out.push({ path: 'recording_settings.view', reason: LAYOUT });
   const sendTo = body.chat?.on_bot_join?.send_to;
   if (sendTo !== undefined && sendTo !== 'everyone') {
     out.push({

@@ -36,7 +36,7 @@ export interface ChatMessageEvent {
 
 /** `unsupported_fields`: accepted body fields the bot does not act on; `chat_not_sent`: a chat message failed. */
 export type WarningEvent =
-  | { event: 'bot.warning'; created_at: string; kind: 'unsupported_fields'; message: string; fields: string[] }
+  | { event: 'bot.warning'; created_at: string; kind: 'unsupported_fields'; message: string; fields: { path: string; reason: string }[] }
   | { event: 'bot.warning'; created_at: string; kind: 'chat_not_sent'; message: string };
 
 /** The page says the host has not started the meeting (once, while `joining_call`). */

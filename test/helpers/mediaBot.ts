@@ -27,8 +27,6 @@ export function recordingSpec(overrides: Partial<RecordingSpec> = {}): Recording
     height: 720,
     fps: 30,
     audio_format: 'aac',
-    layout: 'speaker_view',
-    start_recording_on: 'call_join',
     ...overrides,
   };
 }

@@ -52,6 +52,16 @@ describe('BotSession: phases', () => {
     expectReleased(world);
   });
 
+  it('warns once, first, of the accepted fields it does not act on, each with its reason', async () => {
+    const world = fakeWorld(new FakeAdapter(ENDED_BY_HOST));
+    const r = await run(world, { spec: fakeSpec({}, { recording_config: { video_mixed_layout: 'gallery_view_v2' } }) });
+    expect(eventsIn(r.outDir)[0]).toMatchObject({
+      event: 'bot.warning',
+      kind: 'unsupported_fields',
+      fields: [{ path: 'recording_config.video_mixed_layout', reason: expect.stringMatching(/layouts are not applied/) }],
+    });
+  });
+
   it('declares a table in which every phase before ending can end, and ending leads only to finished', () => {
     const before: SessionPhase[] = ['launching', 'joining', 'admitting', 'in_call'];
     for (const p of before) expect(SESSION_PHASES[p].next).toContain('ending');

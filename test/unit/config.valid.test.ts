@@ -106,11 +106,9 @@ describe('valid fixtures', () => {
       height: 1080,
       fps: 15,
       audio_format: 'aac',
-      layout: 'gallery_view_v2',
-      start_recording_on: 'call_join',
     });
+    expect(s.unsupported.map((f) => f.path)).toContain('recording_config.video_mixed_layout');
     expect(s.chat.on_bot_join).toEqual({
-      send_to: 'everyone',
       message: "Hi, I am recording this meeting for Acme. Type 'stop' to ask me to leave.",
     });
     expect(s.meeting.join_url).toBe('https://acme.zoom.us/wc/85551234567/join?pwd=AbC123xYz.1');
@@ -119,15 +117,16 @@ describe('valid fixtures', () => {
   it('recall-webex-audio-only: audio_only layout records audio only; a plain everyone_left int keeps activate_after 0', () => {
     const s = spec('recall-webex-audio-only.json');
     expect(s.recording.mode).toBe('audio_only');
-    expect(s.recording.layout).toBe('audio_only');
+    expect(s.unsupported.map((f) => f.path)).not.toContain('recording_config.video_mixed_layout');
     expect(s.automatic_leave.everyone_left).toEqual({ timeout: 10, activate_after: 0 });
     expect(s.meeting.platform).toBe('webex');
   });
 
   it('attendee-meet-chat: Attendee settings map onto the spec', () => {
     const s = spec('attendee-meet-chat.json');
-    expect(s.chat.on_bot_join).toEqual({ message: "Hello! I'm taking notes for this call.", send_to: 'everyone' });
-    expect(s.recording).toMatchObject({ mode: 'video_and_audio', width: 1920, height: 1080, layout: 'gallery_view' });
+    expect(s.chat.on_bot_join).toEqual({ message: "Hello! I'm taking notes for this call." });
+    expect(s.recording).toMatchObject({ mode: 'video_and_audio', width: 1920, height: 1080 });
+    expect(s.unsupported.map((f) => f.path)).toContain('recording_settings.view');
     expect(s.automatic_leave).toMatchObject({
       waiting_room_timeout: 600,
       everyone_left: { timeout: 30, activate_after: 0 },
@@ -160,7 +159,7 @@ describe('valid fixtures', () => {
 
   it('attendee-mp3: format mp3 is an MP3 audio-only recording', () => {
     const s = spec('attendee-mp3.json');
-    expect(s.recording).toMatchObject({ mode: 'audio_only', audio_format: 'mp3', layout: 'audio_only' });
+    expect(s.recording).toMatchObject({ mode: 'audio_only', audio_format: 'mp3' });
   });
 
   it('attendee-full: format none records nothing; a join message not for everyone is dropped', () => {
@@ -178,7 +177,6 @@ describe('defaults per API', () => {
     const s = parse({ meeting_url: MEET }).spec;
     expect(s.source_api).toBe('recall');
     expect(s.bot_name).toBe('Meeting Notetaker');
-    expect(s.join_at).toBeNull();
     expect(s.metadata).toEqual({});
     expect(s.realtime_endpoints).toEqual([]);
     expect(s.webhooks).toEqual([]);
@@ -190,8 +188,6 @@ describe('defaults per API', () => {
       height: 720,
       fps: 30,
       audio_format: 'aac',
-      layout: 'speaker_view',
-      start_recording_on: 'call_join',
     });
     expect(s.automatic_leave).toEqual({
       waiting_room_timeout: 1200,
@@ -309,11 +305,10 @@ describe('recording mode mapping', () => {
       fps: 30,
     });
   });
-  it('Attendee resolution 720p and speaker_view_no_sidebar', () => {
+  it('Attendee resolution 720p (its view is reported, not applied)', () => {
     expect(mode({ recording_settings: { resolution: '720p', view: 'speaker_view_no_sidebar' } })).toMatchObject({
       width: 1280,
       height: 720,
-      layout: 'speaker_view_no_sidebar',
     });
   });
   it('Attendee mp4 default is video and audio', () => {
@@ -325,7 +320,6 @@ describe('chat mapping', () => {
   it('Recall on_bot_join defaults send_to to everyone', () => {
     expect(parse({ meeting_url: MEET, chat: { on_bot_join: { message: 'hello' } } }).spec.chat.on_bot_join).toEqual({
       message: 'hello',
-      send_to: 'everyone',
     });
   });
   it('a message for the host is not sent, and is reported', () => {
@@ -367,10 +361,10 @@ describe('unsupported fields', () => {
       'recording_config.transcript',
       'zoom.join_token_url',
     ]);
-    expect(r.spec.unsupported.sort()).toEqual(paths);
+    expect(r.spec.unsupported).toEqual(r.warnings);
     expect(r.warnings.find((w) => w.path === 'join_at')?.reason).toMatch(/scheduling/);
     expect(r.warnings.find((w) => w.path === 'recording_config.transcript')?.reason).toMatch(/transcribe/);
-    expect(r.spec.chat.on_bot_join).toEqual({ message: 'hi', send_to: 'everyone' });
+    expect(r.spec.chat.on_bot_join).toEqual({ message: 'hi' });
   });
 
   it('a past join_at, false flags and web variants are not reported', () => {
@@ -382,7 +376,6 @@ describe('unsupported fields', () => {
       recording_config: { include_bot_in_recording: { audio: false }, start_recording_on: 'call_join' },
     });
     expect(r.warnings).toEqual([]);
-    expect(r.spec.join_at).toBe('2026-02-28T23:59:00Z');
   });
 
   it('Recall realtime endpoints of other types are reported, not kept', () => {

@@ -17,8 +17,6 @@ const spec = (o: Partial<RecordingSpec> = {}): RecordingSpec => ({
   height: 720,
   fps: 30,
   audio_format: 'aac',
-  layout: 'speaker_view',
-  start_recording_on: 'call_join',
   ...o,
 });
 const inputs = { display: ':7', audioSource: 'meetbot_x.monitor', size: { width: 1280, height: 720 }, timeOriginMs: 1_700_000_000_123 };
