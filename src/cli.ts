@@ -1,5 +1,5 @@
 import { EXIT, oneLine, runCli } from './cliMain.js';
-import { UnexpectedFault } from './session/botSession.js';
+import { UnexpectedFault } from './session/endReason.js';
 
 /**
  * The process around runCli: signals, faults of the process itself, and the exit. SIGTERM/SIGINT ask a

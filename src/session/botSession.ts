@@ -4,24 +4,24 @@ import { tmpdir } from 'node:os';
 import type { BotSpec } from '../config/botSpec.js';
 import { redactorFor } from '../config/secrets.js';
 import { EventLog } from '../events/eventLog.js';
-import { nowIso } from '../events/botEvents.js';
 import type { FatalSubCode } from '../lifecycle/codes.js';
 import { BotLifecycle, type StatusEvent } from '../lifecycle/machine.js';
 import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
 import { FRAME_MS } from '../capture/audioTap.js';
 import { osKeyPresser } from '../browser/osInput.js';
-import type { AdapterContext, MeetingSnapshot, PlatformAdapter } from '../platform/adapter.js';
+import type { AdapterContext, PlatformAdapter } from '../platform/adapter.js';
 import { describeExit } from '../process/exitReason.js';
 import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
-import { sleep, withTimeout } from '../util/async.js';
+import { sleep } from '../util/async.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { Redact } from '../util/redact.js';
 import { BotOutputs } from './botOutputs.js';
-import { splitChatMessage } from './chatSplit.js';
-import { endFor, failedWith, type EndReason, type FatalEnd } from './endReason.js';
+import { endFor, failedWith, UnexpectedFault, type EndReason, type FatalEnd } from './endReason.js';
 import { saveFailureEvidence } from './evidence.js';
+import { InCallSteps } from './inCallSteps.js';
 import { leaveMeeting } from './leaveMeeting.js';
 import { MeetingObserver } from './meetingObserver.js';
+import { watchMeeting } from './meetingWatch.js';
 import { OutputGuard } from './outputGuard.js';
 import { nextPhase, SESSION_PHASES, type SessionPhase } from './phases.js';
 import { rescueDeletedSegments } from './recordingRescue.js';
@@ -36,19 +36,11 @@ export interface BotOutcome {
   final: StatusEvent;
 }
 
-/** A stop signal's reason that ends the bot `fatal` / `bot_errored`: the CLI's process itself broke. */
-export class UnexpectedFault extends Error {
-  override name = 'UnexpectedFault';
-}
-
-const MAINTAIN_EVERY_MS = 2000;
 /** How long an ending bot waits for page work already under way (each call is bounded by a step timeout). */
 const PAGE_WORK_GRACE_MS = 3000;
 const TRACE_FILE = 'trace.zip';
 /** Ends after which the page can no longer be driven: no Leave click, no screenshot, no trace. */
 const PAGE_GONE: readonly FatalSubCode[] = ['browser_crashed', 'page_unresponsive'];
-/** What the page may show while the bot is in a known place; anything else is no progress for the watchdog. */
-const SETTLED_PHASES: ReadonlySet<MeetingSnapshot['state']['phase']> = new Set(['waiting_room', 'waiting_for_host', 'in_call']);
 
 export function runBot(spec: BotSpec, opts: RuntimeOptions, stop: AbortSignal): Promise<BotOutcome> {
   return new BotSession(spec, opts).run(stop);
@@ -91,7 +83,7 @@ export class BotSession {
   /** The join and the poll loop: abandoned (after a grace) once the bot ends. */
   private pageWork: Promise<void> | null = null;
   /** The steps that follow admission, beside the poll loop (see admit). */
-  private inCallSteps: { recorderStart: Promise<void>; settled: Promise<void>; running: boolean } | null = null;
+  private inCallSteps: InCallSteps | null = null;
   private runtimeCap: NodeJS.Timeout | null = null;
 
   constructor(
@@ -243,77 +235,39 @@ export class BotSession {
     };
   }
 
-  /**
-   * Polls the page until the bot ends, and acts on what it sees meanwhile. Every page call is bounded, so the
-   * loop keeps turning whatever the page does: a page that stops answering for MEETBOT_WATCHDOG_SEC ends the
-   * bot `page_unresponsive`; one that shows nothing the adapter knows for as long is the watchdog's.
-   */
-  private async watchMeeting(ctx: AdapterContext): Promise<void> {
-    const clock = this.deps.clock;
-    const watchdogMs = this.opts.watchdogSec * 1000;
-    // Page calls end well within the watchdog period, so a hung page is this loop's finding, not the watchdog's.
-    const pageCallMs = Math.round(Math.min(this.opts.stepTimeoutMs, watchdogMs / 3));
-    let lastMaintain = -Infinity;
-    let lastAnswer = clock.monotonicMs();
-    while (!this.isEnding) {
-      let snap: MeetingSnapshot | null = null;
-      try {
-        snap = await withTimeout(this.adapter.probe(ctx), pageCallMs, 'read the page');
-        lastAnswer = clock.monotonicMs();
-      } catch (err) {
-        this.log.warn('could not read the page', { error: String(err) });
-        this.watchdog.beat(); // the loop is alive and watches the page itself
-        if (clock.monotonicMs() - lastAnswer >= watchdogMs) {
-          return this.end(endFor('page_unresponsive', { seconds: this.opts.watchdogSec, error: String(err) }));
-        }
-      }
-      if (this.isEnding) return;
-      if (snap) {
-        if (SETTLED_PHASES.has(snap.state.phase)) this.watchdog.beat();
-        const letGo = this.observer.see(snap, { readChat: !this.inCallStepsRunning });
-        if (letGo) return this.end(letGo);
-        // The in-call steps dismiss dialogs themselves; two clickers on one page would trip over each other.
-        if (!this.inCallStepsRunning && clock.monotonicMs() - lastMaintain > MAINTAIN_EVERY_MS) {
-          lastMaintain = clock.monotonicMs();
-          await withTimeout(this.adapter.maintain(ctx), pageCallMs, 'page housekeeping').catch((err: unknown) =>
-            this.log.debug('maintain failed', { error: String(err) }),
-          );
-        }
-      }
-      // A rule fires only while the meeting holds the bot (waiting, in the lobby or in the call): it leaves.
-      const decision = this.rules.evaluate();
-      if (decision) return this.end(endFor(decision.sub_code, { rule: decision.rule, ...decision.figures }));
-      await Promise.race([sleep(this.opts.pollIntervalMs), this.endAsked]);
-    }
+  /** The poll loop (meetingWatch.ts) over this session's parts; every end it finds comes back through end(). */
+  private watchMeeting(ctx: AdapterContext): Promise<void> {
+    return watchMeeting({
+      adapter: this.adapter,
+      ctx,
+      observer: this.observer,
+      rules: this.rules,
+      watchdog: this.watchdog,
+      clock: this.deps.clock,
+      log: this.log,
+      pollIntervalMs: this.opts.pollIntervalMs,
+      watchdogSec: this.opts.watchdogSec,
+      ended: this.endAsked,
+      inCallStepsRunning: () => this.inCallSteps?.running ?? false,
+      end: (reason) => this.end(reason),
+    });
   }
 
-  /**
-   * Admission: `in_call_not_recording`, then the recorder and the adapter's in-call steps together (the
-   * meeting is recorded from admission, however long a dialog or a loading chat panel takes), then the join
-   * message. All of it runs beside the poll loop, so a kick, a meeting end or a leave rule meanwhile is acted
-   * on at the next probe, not when the steps are done.
-   */
+  /** Admission: `in_call_not_recording`, then the in-call steps (recorder, dialogs, join message) beside the loop. */
   private admit(): void {
     this.timings.mark('admitted');
     this.lifecycle.transition('in_call_not_recording');
     this.enterPhase('in_call');
-    const ctx = this.adapterContext();
-    const recorderStart = this.startRecording();
-    const adapterSteps = withTimeout(this.adapter.afterAdmitted(ctx), this.opts.stepTimeoutMs * 2, 'after-admission steps').catch((err: unknown) => {
-      if (!this.isEnding) this.log.warn('after-admission steps failed', { error: String(err) });
+    this.inCallSteps = new InCallSteps({
+      adapter: this.adapter,
+      ctx: this.adapterContext(),
+      startRecording: () => this.startRecording(),
+      joinMessage: this.spec.chat.on_bot_join?.message ?? null,
+      outputs: this.outputs,
+      events: this.events,
+      log: this.log,
+      fail: (err) => this.end(failedWith(err)),
     });
-    const steps = { recorderStart, settled: Promise.resolve(), running: true };
-    steps.settled = Promise.all([recorderStart, adapterSteps])
-      .then(() => (!this.isEnding && this.spec.chat.on_bot_join ? this.sendChat(ctx, this.spec.chat.on_bot_join.message) : undefined))
-      .catch((err: unknown) => this.end(failedWith(err)))
-      .finally(() => {
-        steps.running = false;
-      });
-    this.inCallSteps = steps;
-  }
-
-  private get inCallStepsRunning(): boolean {
-    return this.inCallSteps?.running ?? false;
   }
 
   private async startRecording(): Promise<void> {
@@ -334,20 +288,6 @@ export class BotSession {
     this.outputs.recordingStarted();
     this.timings.mark('recording_started');
     if (this.spec.recording.mode !== 'none') this.lifecycle.transition('in_call_recording', 'recording_started');
-  }
-
-  private async sendChat(ctx: AdapterContext, message: string): Promise<void> {
-    for (const part of splitChatMessage(message, this.adapter.chatLimit)) {
-      if (this.isEnding) return;
-      try {
-        await withTimeout(this.adapter.sendChat(ctx, part), this.opts.stepTimeoutMs * 2, 'send the chat message');
-        this.outputs.chatSent(part);
-      } catch (err) {
-        if (this.isEnding) return; // it failed because the bot is leaving, which is reported on its own
-        this.events.emit({ event: 'bot.warning', created_at: nowIso(), kind: 'chat_not_sent', message: String(err) });
-        return;
-      }
-    }
   }
 
   /** Everything an end does, decided by its reason alone. */

@@ -36,3 +36,8 @@ export function failedWith(err: unknown): FatalEnd {
   const detail = err instanceof JoinStepError ? { message, step: err.step } : { message };
   return { outcome: { status: 'fatal', sub_code }, detail, alreadyOut: false, error: err };
 }
+
+/** A stop signal's reason that ends the bot `fatal` / `bot_errored` rather than as a leave: the process broke. */
+export class UnexpectedFault extends Error {
+  override name = 'UnexpectedFault';
+}

@@ -1,6 +1,6 @@
 /**
  * Settings of the runtime itself, as opposed to the Create Bot body: where things are on this machine and
- * what the operator allows. They come from CLI flags and environment variables (see README, "Runtime
+ * what the operator allows. They come from CLI flags and environment variables (see docs/configuration.md, "Runtime
  * settings").
  */
 export interface RuntimeOptions {

@@ -218,7 +218,7 @@ describe('outputs of a real bot run', () => {
     const participants = JSON.parse(readFileSync(join(b.outDir, 'participants.json'), 'utf8')) as Json[];
     expect(participants.map((p) => p.name).sort()).toEqual([ALICE.name, BOB.name]);
     for (const p of participants) {
-      expect(Object.keys(p).sort()).toEqual(['first_seen', 'id', 'is_host', 'joins', 'last_seen', 'leaves', 'name']);
+      expect(Object.keys(p).sort()).toEqual(['first_seen', 'id', 'joins', 'last_seen', 'leaves', 'name']);
       expect(p.joins).toHaveLength(1);
       expect(Date.parse(p.last_seen)).toBeGreaterThanOrEqual(Date.parse(p.first_seen));
     }
@@ -236,7 +236,7 @@ describe('outputs of a real bot run', () => {
     ]);
 
     expect(manifest).toMatchObject({
-      manifest_version: 1,
+      manifest_version: 2,
       bot_id: expect.any(String),
       source_api: 'recall',
       platform: 'google_meet',
@@ -254,7 +254,7 @@ describe('outputs of a real bot run', () => {
     expect(manifest.states.at(-1)).toMatchObject({ left_at: null, duration_sec: null });
     expect(manifest.recording.duration_sec).toBeGreaterThan(5);
     expect(manifest.recording.size_bytes).toBe(statSync(join(b.outDir, 'recording.mp4')).size);
-    expect(manifest.timings_ms).toMatchObject({ browser_launch_ms: expect.any(Number), admitted_ms: expect.any(Number) });
+    expect(manifest.timings_ms).toMatchObject({ durations: { browser_launch: expect.any(Number) }, process_uptime: { admitted: expect.any(Number) } });
 
     expectNoSecrets(b, HOOK_TOKEN, WS_TOKEN);
   });
