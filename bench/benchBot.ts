@@ -2,10 +2,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ManifestTimings } from '../src/outputs/artifacts.js';
 import { BOT_NODE_FLAGS } from '../src/session/nodeFlags.js';
 
 /** The compiled CLI, from dist/bench/benchBot.js. */
 const CLI = new URL('../src/cli.js', import.meta.url).pathname;
+
+/** The Node a bot runs on, and its V8 flags (default: the bench's own Node with BOT_NODE_FLAGS). */
+export interface NodeRuntime {
+  path: string;
+  flags: readonly string[];
+}
 
 /** Bots still running: killed if the bench itself ends (their own children follow by pdeathsig). */
 const live = new Set<ChildProcess>();
@@ -33,12 +40,13 @@ export class BenchBot {
   readonly exited: Promise<number | null>;
   private stderrTail = '';
 
-  constructor(url: string, body: Record<string, unknown>, opts: { outRoot?: string } = {}) {
+  constructor(url: string, body: Record<string, unknown>, opts: { outRoot?: string; node?: NodeRuntime } = {}) {
     this.outDir = mkdtempSync(join(opts.outRoot ?? tmpdir(), 'bot-'));
     this.spawnedAt = performance.now();
+    const node = opts.node ?? { path: process.execPath, flags: BOT_NODE_FLAGS };
     this.proc = spawn(
-      process.execPath,
-      [...BOT_NODE_FLAGS, CLI, 'join', '--config', '-', '--out', this.outDir, '--platform', 'google_meet', '--allow-loopback', '--log-level', 'warn'],
+      node.path,
+      [...node.flags, CLI, 'join', '--config', '-', '--out', this.outDir, '--platform', 'google_meet', '--allow-loopback', '--log-level', 'warn'],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
     this.proc.stdin!.end(JSON.stringify({ bot_name: 'Bench Notetaker', ...body, meeting_url: url }));
@@ -94,7 +102,7 @@ export class BenchBot {
     return code;
   }
 
-  manifest(): { timings_ms?: Record<string, number>; recording?: { file: string; gaps: unknown[] } | null } {
+  manifest(): { timings_ms?: ManifestTimings; recording?: { file: string; gaps: unknown[] } | null } {
     return JSON.parse(readFileSync(join(this.outDir, 'manifest.json'), 'utf8')) as ReturnType<BenchBot['manifest']>;
   }
 

@@ -9,6 +9,7 @@ import { startMediaEnvironment } from '../src/capture/mediaEnvironment.js';
 import { launchBrowser } from '../src/browser/launch.js';
 import { createAdapter } from '../src/platform/registry.js';
 import { osKeyPresser } from '../src/browser/osInput.js';
+import { sleep } from '../src/util/async.js';
 import { silentLogger } from '../src/util/log.js';
 import { TreeSampler, type TreeUsage } from './procTree.js';
 
@@ -115,8 +116,4 @@ export async function startRenderOnly(url: string, chromiumPath = '/usr/bin/chro
     await close();
     throw err;
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -93,6 +93,14 @@ export function markdownReport(r: BenchResults, chartFile: string): string {
     '',
     `![CPU and PSS per bot against concurrent bots](${chartFile})`,
     '',
+    "### The bot's Node (an audio-only bot on each Node, with and without its V8 flags)",
+    '',
+    '| Node | flags | `meetbot schema` start-up (median, ms) | start → first event (ms) | join (ms) | bot\'s Node PSS (MB) | bot\'s Node CPU (cores) | whole bot PSS (MB) |',
+    '|---|---|---|---|---|---|---|---|',
+    ...r.node_runtimes.map(
+      (n) => `| ${n.node} | ${n.flags || 'none'} | ${n.cli_startup_ms} | ${n.first_event_ms} | ${n.join_ms} | ${n.node_pss_mb} | ${n.node_cores} | ${n.bot_pss_mb} |`,
+    ),
+    '',
   ];
   return lines.join('\n');
 }

@@ -85,4 +85,21 @@ export interface BenchResults {
   density: DensityStep[];
   /** CPU of the participants' browser (mock side) during the single-bot 720p30 window. */
   mock_cores_one_meeting: number | null;
+  /** The bot on each Node the bench compares, with and without its V8 flags (an audio-only bot each). */
+  node_runtimes: NodeRuntimeResult[];
+}
+
+export interface NodeRuntimeResult {
+  node: string;
+  flags: string;
+  /** Median wall time of `meetbot schema`: Node's start-up and the CLI's modules, nothing else. */
+  cli_startup_ms: number;
+  /** The bot's process start to its first event line. */
+  first_event_ms: number;
+  join_ms: number;
+  /** The bot's own Node process over the steady window (its children not included). */
+  node_pss_mb: number;
+  node_cores: number;
+  /** The whole bot (its process tree). */
+  bot_pss_mb: number;
 }

@@ -7,7 +7,8 @@ import { startMockServer } from '../fixtures/mock/server.js';
 import { MockClient } from '../fixtures/mock/client.js';
 import { recordingSpecFor, measureEncodeFloor } from './floors.js';
 import { markdownReport } from './report.js';
-import { TARGETS, type BenchResults, type DensityStep, type Machine } from './results.js';
+import { runtimeVariants, cliStartupMs } from './nodeRuntimes.js';
+import { TARGETS, type BenchResults, type DensityStep, type Machine, type NodeRuntimeResult } from './results.js';
 import { BODIES, joinSummary, measureJoins, renderFloor, steadyBots, syncMeeting, type Env, type SteadyResult } from './scenarios.js';
 import { median, round } from './stats.js';
 import { densityChart } from './svgChart.js';
@@ -18,12 +19,12 @@ import { densityChart } from './svgChart.js';
  *
  *   node dist/bench/run.js            full run (~12-15 min)
  *   node dist/bench/run.js --smoke    every phase, short windows (~2 min); writes smoke.*
- *   --only encode,joins,video,sync,audio,render,density   some phases (development); writes partial.*
+ *   --only encode,joins,video,sync,audio,render,density,node   some phases (development); writes partial.*
  *   --window <s> --joins <n> --max-bots <n> --keep (keep the bots' output folders)
  *   --wait-quiet <min>: first wait (5-minute steps) up to <min> minutes for a load average below 1.5
  */
 
-const PHASES = ['encode', 'joins', 'video', 'sync', 'audio', 'render', 'density'] as const;
+const PHASES = ['encode', 'joins', 'video', 'sync', 'audio', 'render', 'density', 'node'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -158,6 +159,7 @@ async function main(): Promise<void> {
       }
     }
     const maxConcurrent = holds(density, (d) => d.ok);
+    const nodeRuntimes = has('node') ? await compareNodes(env, steady, opts.mode === 'smoke' ? 2 : 7) : [];
 
     const v = video?.bots[0];
     const a = audio?.bots[0];
@@ -220,6 +222,7 @@ async function main(): Promise<void> {
       max_concurrent_720p30_cpu_bound: Math.floor(cpus().length / vCpu),
       density,
       mock_cores_one_meeting: video?.mock ? round(video.mock.cores, 3) : null,
+      node_runtimes: nodeRuntimes,
     };
     write(resultsDir, opts, results, root);
     log(`done in ${results.duration_sec} s: ${join(resultsDir, opts.stem)}.{json,md,svg}; load average after ${results.loadavg_after.join(' ')}`);
@@ -228,6 +231,28 @@ async function main(): Promise<void> {
     if (opts.keep) log(`bot output folders kept in ${outRoot}`);
     else rmSync(outRoot, { recursive: true, force: true });
   }
+}
+
+/** An audio-only bot on each Node variant (runtimeVariants), and `meetbot schema`'s start-up on it. */
+async function compareNodes(env: Env, steady: { windowSec: number; warmupSec: number }, startupRuns: number): Promise<NodeRuntimeResult[]> {
+  const out: NodeRuntimeResult[] = [];
+  for (const variant of runtimeVariants()) {
+    const cli_startup_ms = cliStartupMs(variant, startupRuns);
+    const bot = (await steadyBots(env, 1, BODIES.audioOnly, { ...steady, video: false, node: variant })).bots[0]!;
+    const result: NodeRuntimeResult = {
+      node: variant.version,
+      flags: variant.flags.join(' '),
+      cli_startup_ms,
+      first_event_ms: bot.first_event_ms,
+      join_ms: bot.join_ms,
+      node_pss_mb: round(bot.usage.pssMbByKind.node ?? NaN, 1),
+      node_cores: round(bot.usage.coresByKind.node ?? NaN, 3),
+      bot_pss_mb: round(bot.usage.pssMb, 1),
+    };
+    out.push(result);
+    log(`node ${variant.label}: ${JSON.stringify(result)}`);
+  }
+  return out;
 }
 
 /** Waits in 5-minute steps, up to `maxMin`, for the 1-minute load average to fall below QUIET_LOAD. */

@@ -1,9 +1,11 @@
 import { loadavg } from 'node:os';
 import { type MockClient, type CreatedMeeting, type MeetingSpec } from '../fixtures/mock/client.js';
-import { BenchBot } from './benchBot.js';
-import { sleep, startRenderOnly } from './floors.js';
+import { BenchBot, type NodeRuntime } from './benchBot.js';
+import { startRenderOnly } from './floors.js';
+import { sleep } from '../src/util/async.js';
 import { childrenOf, processKind, TreeSampler, type TreeUsage } from './procTree.js';
 import { audioWindow, avSync, videoWindow, type AudioWindow, type AvSync, type VideoWindow } from './recordingQuality.js';
+import type { ManifestTimings } from '../src/outputs/artifacts.js';
 import { median, round } from './stats.js';
 
 /**
@@ -89,20 +91,21 @@ export async function measureJoins(env: Env, count: number): Promise<JoinSample[
       const at = await bot.waitFor('bot.in_call_recording', 90_000);
       const startup = (await bot.waitFor('bot.joining_call', 0)) - bot.spawnedAt;
       await bot.stop();
-      const t = bot.manifest().timings_ms ?? {};
-      const part = (k: string) => t[k] ?? NaN;
-      const before = startup + part('media_environment_ms') + part('browser_launch_ms') + part('join_steps_ms');
+      const { durations = {}, process_uptime: uptime = {} } = bot.manifest().timings_ms ?? {};
+      const took = (k: keyof ManifestTimings['durations']) => durations[k] ?? NaN;
+      const at_ = (k: keyof ManifestTimings['process_uptime']) => uptime[k] ?? NaN;
+      const before = startup + took('media_environment') + took('browser_launch') + took('join_steps');
       const s: JoinSample = {
         join_ms: Math.round(at - bot.spawnedAt),
         startup_ms: Math.round(startup),
-        media_environment_ms: part('media_environment_ms'),
-        browser_launch_ms: part('browser_launch_ms'),
-        join_steps_ms: part('join_steps_ms'),
-        admission_seen_ms: Math.round(part('admitted_ms') - before),
-        admitted_to_recording_ms: part('recording_started_ms') - part('admitted_ms'),
+        media_environment_ms: took('media_environment'),
+        browser_launch_ms: took('browser_launch'),
+        join_steps_ms: took('join_steps'),
+        admission_seen_ms: Math.round(at_('admitted') - before),
+        admitted_to_recording_ms: at_('recording_started') - at_('admitted'),
         other_ms: 0,
       };
-      s.other_ms = Math.round(at - bot.spawnedAt - part('recording_started_ms'));
+      s.other_ms = Math.round(at - bot.spawnedAt - at_('recording_started'));
       samples.push(s);
       env.log(`join ${i + 1}/${count}: ${JSON.stringify(s)}`);
     } finally {
@@ -133,6 +136,8 @@ export function joinSummary(samples: readonly JoinSample[]): JoinSample & { join
 export interface BotResult {
   usage: TreeUsage;
   join_ms: number;
+  /** Process start to the first event line (`bot.joining_call`): Node's start-up and the CLI's modules. */
+  first_event_ms: number;
   video: VideoWindow | null;
   audio: AudioWindow;
   /** A/V offset over the steady window. */
@@ -166,13 +171,13 @@ export async function steadyBots(
   env: Env,
   n: number,
   body: Record<string, unknown>,
-  opts: { windowSec: number; warmupSec: number; video: boolean; meeting?: MeetingSpec },
+  opts: { windowSec: number; warmupSec: number; video: boolean; meeting?: MeetingSpec; node?: NodeRuntime },
 ): Promise<SteadyResult> {
   const meetings: CreatedMeeting[] = [];
   const bots: BenchBot[] = [];
   try {
     for (let i = 0; i < n; i++) meetings.push(await readyMeeting(env, opts.meeting));
-    for (const m of meetings) bots.push(new BenchBot(m.join_url, body, { outRoot: env.outRoot }));
+    for (const m of meetings) bots.push(new BenchBot(m.join_url, body, { outRoot: env.outRoot, ...(opts.node ? { node: opts.node } : {}) }));
     const recordingAt = await Promise.all(bots.map((b) => b.waitFor('bot.in_call_recording', 120_000)));
     const kinds = opts.video ? ['audio', 'video'] : ['audio'];
     await Promise.all(
@@ -208,6 +213,7 @@ export async function steadyBots(
       results.push({
         usage: usage.get(`bot${i}`)!,
         join_ms: Math.round(recordingAt[i]! - bot.spawnedAt),
+        first_event_ms: Math.round((await bot.waitFor('bot.joining_call', 0)) - bot.spawnedAt),
         video,
         audio,
         sync,
