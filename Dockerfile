@@ -6,7 +6,7 @@
 # Kubernetes: deploy/kubernetes-job.yaml (resources, grace period, /dev/shm, BOT_CONFIG from a Secret).
 #
 # Config: the Create Bot body in BOT_CONFIG (or `--config -` on stdin); runtime settings from MEETBOT_*
-# variables (README, "Runtime settings"). Secrets (passcodes in the body, MEETBOT_WEBHOOK_SECRET) are
+# variables (docs/configuration.md, "Runtime settings"). Secrets (passcodes in the body, MEETBOT_WEBHOOK_SECRET) are
 # redacted from every log, event and file.
 # Exit codes: 0 done, 1 fatal (sub_code in the last event on stdout and in /out/events.jsonl; evidence in
 # /out/failure/), 2 invalid config or usage (the message names each field; no browser was started).

@@ -1,6 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { renderReadme } from './readmeSections.js';
+import { GENERATED_SECTIONS, renderDoc } from './docSections.js';
 
-// Rewrites the generated sections of README.md (sub_codes, configuration reference) from the code.
-const path = new URL('../../README.md', import.meta.url);
-writeFileSync(path, renderReadme(readFileSync(path, 'utf8')));
+// Rewrites the generated sections of docs/ (configuration reference, sub_codes) from the code.
+for (const file of Object.keys(GENERATED_SECTIONS)) {
+  const path = new URL(`../../${file}`, import.meta.url);
+  writeFileSync(path, renderDoc(file, readFileSync(path, 'utf8')));
+}

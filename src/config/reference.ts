@@ -1,6 +1,6 @@
 /**
  * Documentation generated from the zod schema itself: `botConfigJsonSchema()` for `meetbot schema`, and
- * `configReferenceMarkdown()` (one row per field path: type, default, description) for the README. Both walk
+ * `configReferenceMarkdown()` (one row per field path: type, default, description) for docs/configuration.md. Both walk
  * the same schema, so neither can drift from what `parseBotConfig` accepts.
  */
 import { z } from 'zod';
@@ -147,7 +147,7 @@ const MAPPINGS = [
   'A body is an **Attendee** body when it has any Attendee-only field (`bot_chat_message`, `automatic_leave_settings`, `recording_settings`, `websocket_settings`, `webhooks`, ...), otherwise a **Recall** body. Unknown fields are rejected with the list of allowed ones; every error of a body is reported at once.',
   'These pairs set the same thing and are rejected together: `chat.on_bot_join` / `bot_chat_message`, `automatic_leave` / `automatic_leave_settings`, `recording_config` / `recording_settings`, `google_meet` / `google_meet_settings`, `meeting_url` (and `join_at`) / `calendar_event_id`, `output_media` / `automatic_*_output`.',
   "Automatic-leave defaults come from the API whose leave object the body uses (or the body's API when it has none). Recall's object forms of `waiting_room_timeout` and `noone_joined_timeout` wait `activate_after + timeout`. Attendee's `only_participant_in_meeting_timeout_seconds` is the everyone-left rule and its `bot_keywords` become whole-word bot names (split on space, `-`, `_`) that only stop those participants counting as people, as in Attendee; Recall's `using_participant_names.matches` are case-insensitive substrings. `wait_for_host_timeout` is 600 s for both (Recall documents none).",
-  'Recording: 1280x720 at 30 fps, video and audio, `speaker_view`, unless asked. Recall `video_mixed_layout: "audio_only"` records audio only; `video_mixed_mp4: null` records audio only when `audio_mixed_raw` is set and nothing otherwise; the meetbot extension `video_mixed_mp4: {resolution, fps}` sets the frame. Attendee `format: "mp3"` records audio only as MP3, `"none"` records nothing; `resolution` (720p/1080p) and `view` map directly (meetbot defaults to 720p where Attendee defaults to 1080p).',
+  'Recording: 1280x720 at 30 fps, video and audio, unless asked. Recall `video_mixed_layout: "audio_only"` records audio only; `video_mixed_mp4: null` records audio only when `audio_mixed_raw` is set and nothing otherwise; the meetbot extension `video_mixed_mp4: {resolution, fps}` sets the frame. Attendee `format: "mp3"` records audio only as MP3, `"none"` records nothing; `resolution` (720p/1080p) maps directly (meetbot defaults to 720p where Attendee defaults to 1080p). The recording shows the meeting page as the platform lays it out: other layouts (`video_mixed_layout`, `view`) are reported as not applied.',
   'Chat: only messages to everyone are sent. A join message for the host, everyone but the host or one user is not sent (and is reported), so a private message never reaches everyone.',
   "Realtime: Recall websocket endpoints get `audio_mixed_raw.data` (16 kHz) and `participant_events.*` in Recall's envelope; Attendee `websocket_settings.audio` gets `realtime_audio.mixed` at its `sample_rate`. Webhook and RTMP endpoints, transcripts and per-participant media are accepted but not produced.",
   'Accepted fields the runtime does not act on (output media, transcription, Zoom tokens, sign-in settings, a future `join_at`, ...) are listed with the reason in one warning when the bot starts.',
@@ -155,7 +155,7 @@ const MAPPINGS = [
   'Anywhere in a body, free-form maps included: the keys `__proto__`, `constructor` and `prototype`, strings that are not valid UTF-16 (a lone surrogate), NUL characters and nesting deeper than 32 levels are refused, naming the path. Text is never interpreted: `bot_name` and chat messages are typed into the meeting as given (`bot_name` refuses control characters, bidi overrides and names with nothing visible).',
 ];
 
-/** The configuration reference, generated from the schema (README section `config-reference`). */
+/** The configuration reference, generated from the schema (docs/configuration.md, section `config-reference`). */
 export function configReferenceMarkdown(): string {
   return [
     '#### How bodies are read',

@@ -83,7 +83,7 @@ export function outcomeOf(sub_code: CallEndedSubCode | FatalSubCode): EndOutcome
   return isFatalSubCode(sub_code) ? { status: 'fatal', sub_code } : { status: 'call_ended', sub_code };
 }
 
-/** What each sub_code means, for the README's table (generated) and for people reading events. */
+/** What each sub_code means, for docs/events.md (generated) and for people reading events. */
 export const SUB_CODE_DOCS: Record<SubCode, string> = {
   call_ended_by_host: 'the host ended the meeting for everyone',
   call_ended_by_platform_waiting_room_timeout: 'nobody admitted the bot before the platform gave up (Meet: 10 min)',
