@@ -103,6 +103,7 @@ export async function startRenderOnly(url: string, chromiumPath = '/usr/bin/chro
       stepTimeoutMs: 15_000,
       signal: new AbortController().signal,
       osKey: osKeyPresser(media.display),
+      onScreen: () => undefined,
     };
     await adapter.join(ctx);
     const deadline = Date.now() + 60_000;

@@ -30,6 +30,7 @@ export const CALL_ENDED_SUB_CODES = [
   'timeout_exceeded_max_duration',
   'bot_kicked_from_call',
   'bot_kicked_from_waiting_room',
+  'bot_removed_or_call_ended',
   'bot_received_leave_call',
 ] as const;
 
@@ -49,6 +50,7 @@ export const FATAL_SUB_CODES = [
   'webex_join_meeting_error',
   // Runtime faults (issue: reliability). Named after what failed so an operator can act on them.
   'ui_element_not_found',
+  'join_step_timeout',
   'browser_crashed',
   'page_unresponsive',
   'recording_failed',
@@ -97,7 +99,8 @@ export const SUB_CODE_DOCS: Record<SubCode, string> = {
   timeout_exceeded_in_call_recording: 'automatic_leave: recorded for in_call_recording_timeout',
   timeout_exceeded_max_duration: 'automatic_leave: the bot was up for max_uptime_seconds',
   bot_kicked_from_call: 'a participant removed the bot from the call',
-  bot_kicked_from_waiting_room: 'the bot was denied entry from the waiting room',
+  bot_kicked_from_waiting_room: 'the bot was denied entry from the waiting room (or the lobby went away without admitting it)',
+  bot_removed_or_call_ended: 'the meeting went away (its controls gone, the page sent off the platform) and no known screen said whether the host ended it or removed the bot',
   bot_received_leave_call: 'the bot was told to leave (SIGTERM / stop)',
   bot_errored: 'an unexpected error; the event detail and bot.log say more',
   meeting_not_found: 'the meeting does not exist (Meet startup code 217, "Check your meeting code")',
@@ -111,7 +114,8 @@ export const SUB_CODE_DOCS: Record<SubCode, string> = {
   zoom_web_disallowed: 'the Zoom meeting does not admit web-client or automated participants',
   zoom_registration_required: 'the Zoom meeting needs a registration',
   webex_join_meeting_error: 'Webex refused or failed the join',
-  ui_element_not_found: 'a control the adapter needs was not on the page (see failure/)',
+  ui_element_not_found: 'a control the adapter needs was not on the page (detail.step names the step; see failure/)',
+  join_step_timeout: 'a page step did not finish in time, e.g. a click something covers (detail.step names it; see failure/)',
   browser_crashed: 'Chromium or its page crashed',
   page_unresponsive: 'the page stopped answering for MEETBOT_WATCHDOG_SEC',
   recording_failed: 'ffmpeg could not record (restarts exhausted)',

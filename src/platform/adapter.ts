@@ -50,6 +50,12 @@ export interface AdapterContext {
    * such as Chromium's native "Open app?" dialog. Resolves false where there is no display (headless).
    */
   osKey(key: string): Promise<boolean>;
+  /**
+   * The join steps tell the session of a wait they are in (waiting for the host, a lobby) while they keep
+   * driving the page, e.g. Zoom's 3,001 page reloaded until the host starts: the session reports it, counts it
+   * for the leave rules and the watchdog, and ends the join when a rule fires (through `signal`).
+   */
+  onScreen(state: MeetingState): void;
 }
 
 /** Where the bot is, as the page shows it. Adapters check in this order: ended → denied → lobby → in call. */
@@ -57,7 +63,12 @@ export type MeetingState =
   | { phase: 'pre_join' }
   | { phase: 'joining' }
   | { phase: 'waiting_room' }
-  | { phase: 'waiting_for_host' }
+  /**
+   * `unstartedMeans`: what the screen means if the host never starts (Zoom shows the same 3,001 "link is
+   * invalid" page for both): the sub_code reported when the wait-for-host rule gives up, instead of
+   * `meeting_not_started`.
+   */
+  | { phase: 'waiting_for_host'; unstartedMeans?: FatalSubCode }
   | { phase: 'in_call' }
   | { phase: 'ended'; outcome: EndOutcome; text: string }
   | { phase: 'unknown' };

@@ -1,11 +1,35 @@
 import type { Frame, Locator } from 'playwright-core';
 import { sleep, withTimeout } from '../util/async.js';
+import type { Logger } from '../util/log.js';
 import { JoinStepError, type AdapterContext, type PageScope } from './adapter.js';
 
 /**
  * Page helpers for adapters. Each one is bounded in time and, when it fails, says which step failed and
  * which selectors it tried, so the failure evidence in the output folder explains itself.
  */
+
+/**
+ * One named step of an adapter (open the page, type the name, click Join, ...). At debug level bot.log gets the
+ * step, how long it took and how it ended, so a join that fails on a real meeting can be followed from the log
+ * alone. A failure that is not already a JoinStepError (a Playwright timeout, a detached frame) becomes one that
+ * names the step: `join_step_timeout` for a timeout, else `ui_element_not_found`, never a bare `bot_errored`.
+ */
+export async function pageStep<T>(ctx: AdapterContext, step: string, work: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const ms = () => Math.round(performance.now() - t0);
+  ctx.log.debug('step', { step });
+  try {
+    const result = await work();
+    ctx.log.debug('step done', { step, ms: ms() });
+    return result;
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    ctx.log.debug('step failed', { step, ms: ms(), error: message });
+    if (err instanceof JoinStepError || ctx.signal.aborted) throw err;
+    const timedOut = err instanceof Error && (err.name === 'TimeoutError' || /did not finish within|Timeout \d+ms exceeded/.test(err.message));
+    throw new JoinStepError(step, [], timedOut ? 'join_step_timeout' : 'ui_element_not_found', message);
+  }
+}
 
 /** Runs a function in the page with a deadline: a page that stops answering must not hang the bot. */
 export function evaluateBounded<R, A>(scope: PageScope, fn: (arg: A) => R, arg: A, ms: number, what: string): Promise<R> {
@@ -28,7 +52,7 @@ export interface Found {
 export async function findFirst(
   scope: LocatorScope,
   selectors: readonly string[],
-  opts: { timeoutMs: number; state?: 'visible' | 'attached'; signal?: AbortSignal; pollMs?: number },
+  opts: FindOptions,
 ): Promise<Found | null> {
   const deadline = Date.now() + opts.timeoutMs;
   const state = opts.state ?? 'visible';
@@ -37,24 +61,35 @@ export async function findFirst(
       const locator = scope.locator(selector).first();
       try {
         const present = state === 'visible' ? await locator.isVisible() : (await locator.count()) > 0;
-        if (present) return { locator, selector };
+        if (present) {
+          opts.log?.debug('found', { what: opts.what, selector });
+          return { locator, selector };
+        }
       } catch {
         /* a detached frame or a navigation in progress: try again on the next round */
       }
     }
-    if (Date.now() >= deadline || opts.signal?.aborted) return null;
+    if (Date.now() >= deadline || opts.signal?.aborted) {
+      if (opts.timeoutMs > 0) opts.log?.debug('not found', { what: opts.what, tried: selectors, ms: opts.timeoutMs });
+      return null;
+    }
     await sleep(Math.min(opts.pollMs ?? 250, Math.max(0, deadline - Date.now())));
   }
 }
 
+export interface FindOptions {
+  timeoutMs: number;
+  state?: 'visible' | 'attached';
+  signal?: AbortSignal;
+  pollMs?: number;
+  /** With a log, the selector that matched (or that none did) is a debug line naming `what` was looked for. */
+  log?: Logger;
+  what?: string;
+}
+
 /** Like findFirst, but a missing element fails the step. */
-export async function requireFirst(
-  scope: LocatorScope,
-  step: string,
-  selectors: readonly string[],
-  opts: { timeoutMs: number; state?: 'visible' | 'attached'; signal?: AbortSignal },
-): Promise<Found> {
-  const found = await findFirst(scope, selectors, opts);
+export async function requireFirst(scope: LocatorScope, step: string, selectors: readonly string[], opts: FindOptions): Promise<Found> {
+  const found = await findFirst(scope, selectors, { what: step, ...opts });
   if (!found) throw new JoinStepError(step, selectors, 'ui_element_not_found', `nothing matched within ${opts.timeoutMs} ms`);
   return found;
 }
@@ -67,11 +102,7 @@ const MIN_CLICK_MS = 2000;
  * element (0 = look once); the click is bounded separately, so a control covered by a modal cannot hang the
  * bot. Returns the selector used, or null.
  */
-export async function clickFirst(
-  scope: LocatorScope,
-  selectors: readonly string[],
-  opts: { timeoutMs: number; signal?: AbortSignal },
-): Promise<string | null> {
+export async function clickFirst(scope: LocatorScope, selectors: readonly string[], opts: FindOptions): Promise<string | null> {
   const found = await findFirst(scope, selectors, opts);
   if (!found) return null;
   await found.locator.click({ timeout: Math.max(opts.timeoutMs, MIN_CLICK_MS) });

@@ -9,7 +9,7 @@ import { BotLifecycle, type StatusEvent } from '../lifecycle/machine.js';
 import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
 import { FRAME_MS } from '../capture/audioTap.js';
 import { osKeyPresser } from '../browser/osInput.js';
-import type { AdapterContext, PlatformAdapter } from '../platform/adapter.js';
+import type { AdapterContext, MeetingState, PlatformAdapter } from '../platform/adapter.js';
 import { describeExit } from '../process/exitReason.js';
 import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { sleep } from '../util/async.js';
@@ -107,7 +107,14 @@ export class BotSession {
     this.rules = new LeaveRuleEngine(spec.automatic_leave, this.deps.clock);
     this.lifecycle.onTransition((e) => this.rules.onStatus(e.code));
     this.outputs = new BotOutputs(spec, opts, this.events, this.log.child('outputs'));
-    this.observer = new MeetingObserver({ lifecycle: this.lifecycle, rules: this.rules, outputs: this.outputs, events: this.events, onAdmitted: () => this.admit() });
+    this.observer = new MeetingObserver({
+      lifecycle: this.lifecycle,
+      rules: this.rules,
+      outputs: this.outputs,
+      events: this.events,
+      clock: this.deps.clock,
+      onAdmitted: () => this.admit(),
+    });
   }
 
   /** `stop` is the operator's stop (SIGTERM): the bot leaves and reports `bot_received_leave_call`. */
@@ -176,7 +183,16 @@ export class BotSession {
     if (this.isEnding) return;
     this.enterPhase('joining');
     const ctx = this.adapterContext();
-    await this.untilEnd(this.timings.time('join_steps', this.adapter.join(ctx)));
+    // The join steps own the page, but the leave rules are still asked: a wait they report (onScreen) counts.
+    const rulesWhileJoining = setInterval(() => {
+      const decided = this.observer.decide();
+      if (decided) this.end(decided);
+    }, this.opts.pollIntervalMs);
+    try {
+      await this.untilEnd(this.timings.time('join_steps', this.adapter.join(ctx)));
+    } finally {
+      clearInterval(rulesWhileJoining);
+    }
     if (this.isEnding) return;
     this.enterPhase('admitting');
     await this.watchMeeting(ctx);
@@ -232,7 +248,15 @@ export class BotSession {
       stepTimeoutMs: this.opts.stepTimeoutMs,
       signal: this.ending.signal,
       osKey: osKeyPresser(this.media?.display ?? null),
+      onScreen: (state) => this.joinScreen(state),
     };
+  }
+
+  /** A wait the join steps passed through; admission and what follows are the poll loop's, which reads it all. */
+  private joinScreen(state: MeetingState): void {
+    if (this.isEnding || (state.phase !== 'waiting_for_host' && state.phase !== 'waiting_room')) return;
+    this.watchdog.beat();
+    this.observer.see({ state, participants: null, chat: [] }, { readChat: false });
   }
 
   /** The poll loop (meetingWatch.ts) over this session's parts; every end it finds comes back through end(). */
@@ -241,7 +265,6 @@ export class BotSession {
       adapter: this.adapter,
       ctx,
       observer: this.observer,
-      rules: this.rules,
       watchdog: this.watchdog,
       clock: this.deps.clock,
       log: this.log,

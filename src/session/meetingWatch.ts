@@ -1,5 +1,4 @@
 import type { AdapterContext, MeetingSnapshot, PlatformAdapter } from '../platform/adapter.js';
-import type { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { sleep, withTimeout } from '../util/async.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/log.js';
@@ -16,7 +15,6 @@ export interface MeetingWatchParts {
   /** Its signal is aborted once the bot ends: the loop stops at its next check. */
   ctx: AdapterContext;
   observer: MeetingObserver;
-  rules: LeaveRuleEngine;
   watchdog: ProgressWatchdog;
   clock: Clock;
   log: Logger;
@@ -70,8 +68,8 @@ export async function watchMeeting(w: MeetingWatchParts): Promise<void> {
       }
     }
     // A rule fires only while the meeting holds the bot (waiting, in the lobby or in the call): it leaves.
-    const decision = w.rules.evaluate();
-    if (decision) return w.end(endFor(decision.sub_code, { rule: decision.rule, ...decision.figures }));
+    const decided = w.observer.decide();
+    if (decided) return w.end(decided);
     await Promise.race([sleep(w.pollIntervalMs), w.ended]);
   }
 }

@@ -47,6 +47,7 @@ describe('google_meet adapter: receive audio only', () => {
       stepTimeoutMs: 3000,
       signal: new AbortController().signal,
       osKey: async () => false,
+      onScreen: () => undefined,
     };
 
     await googleMeetAdapter.join(ctx);

@@ -47,6 +47,7 @@ async function adapterContext(joinUrl: string, password: string | null, osKey = 
     stepTimeoutMs: 10_000,
     signal: new AbortController().signal,
     osKey,
+    onScreen: () => undefined,
   };
   return { ctx, page };
 }

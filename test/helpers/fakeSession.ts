@@ -30,6 +30,8 @@ export class FakeAdapter implements PlatformAdapter {
   /** Replaces probe once the script is consulted (e.g. a page that never answers). */
   probeImpl: ((ctx: AdapterContext) => Promise<MeetingSnapshot>) | null = null;
   afterAdmittedImpl: (ctx: AdapterContext) => Promise<void> = async () => undefined;
+  /** Runs before every look at the page, e.g. to move a fake clock. */
+  onProbe: () => void = () => undefined;
   participants: MeetingSnapshot['participants'] = [];
 
   constructor(...script: MeetingState[]) {
@@ -43,6 +45,7 @@ export class FakeAdapter implements PlatformAdapter {
 
   async probe(ctx: AdapterContext): Promise<MeetingSnapshot> {
     this.calls.push('probe');
+    this.onProbe();
     if (this.probeImpl) return this.probeImpl(ctx);
     const state = this.script.length > 1 ? this.script.shift()! : this.script[0]!;
     return { state, participants: state.phase === 'in_call' ? this.participants : null, chat: [] };

@@ -8,6 +8,7 @@ import { UnexpectedFault } from '../../src/session/endReason.js';
 import { IllegalPhaseChange, nextPhase, SESSION_PHASES, type SessionPhase } from '../../src/session/phases.js';
 import type { RuntimeOptions } from '../../src/session/runtimeOptions.js';
 import type { BotSpec } from '../../src/config/botSpec.js';
+import { FakeClock } from '../helpers/fakeClock.js';
 import { eventsIn, FakeAdapter, fakeOptions, fakeSpec, fakeWorld, phasesIn, type FakeWorld } from '../helpers/fakeSession.js';
 
 // The session's phase changes and end paths, with fakes for the browser, the display, the recorder and the
@@ -207,5 +208,35 @@ describe('BotSession: every end goes through one EndReason', () => {
     expect(r.final).toMatchObject({ code: 'fatal', sub_code: 'global_runtime_exceeded', detail: { seconds: 0.1 } });
     expect(eventsIn(r.outDir).filter((e) => e.event === 'bot.waiting_for_host')).toHaveLength(1);
     expectReleased(world);
+  });
+
+  it('a page that stops showing the meeting, with no known screen, ends after a few looks: from the call and from the lobby', async () => {
+    for (const [place, sub_code] of [
+      ['in_call', 'bot_removed_or_call_ended'],
+      ['waiting_room', 'bot_kicked_from_waiting_room'],
+    ] as const) {
+      const clock = new FakeClock();
+      const adapter = new FakeAdapter({ phase: place }, { phase: place }, { phase: 'unknown' });
+      adapter.onProbe = () => clock.advance(1000);
+      const world = fakeWorld(adapter);
+      const r = await run({ ...world, deps: { ...world.deps, clock } });
+      expect(r.statuses.at(-2)).toMatchObject({ code: 'call_ended', sub_code, detail: { last_seen: place } });
+      expect(adapter.calls).not.toContain('leave');
+    }
+  });
+
+  it('Zoom’s 3,001 page while joining: the wait counts for the host rule, which reports the link invalid', async () => {
+    const world = fakeWorld(new FakeAdapter());
+    world.adapter.joinImpl = async (ctx) => {
+      // The join steps reload the page and report the wait until the session ends them.
+      while (!ctx.signal.aborted) {
+        ctx.onScreen({ phase: 'waiting_for_host', unstartedMeans: 'meeting_link_invalid' });
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const r = await run(world, { spec: fakeSpec({ wait_for_host_timeout: 0.1 }) });
+    expect(r.final).toMatchObject({ code: 'fatal', sub_code: 'meeting_link_invalid', detail: { rule: 'wait_for_host_timeout' } });
+    expect(eventsIn(r.outDir).filter((e) => e.event === 'bot.waiting_for_host')).toHaveLength(1);
+    expect(r.codes).toEqual(['joining_call', 'fatal']);
   });
 });
