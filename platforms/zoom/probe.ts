@@ -54,6 +54,9 @@ function readZoomClient(arg: { p: Probe; botName: string }): RawSnapshot {
   if (present(p.captchaCss)) return done('captcha', 'reCAPTCHA');
 
   const preJoin = present(p.preJoinCss);
+  // While Zoom waits for the host its footer can be there, reading "0 participants" (ScreenApp): nobody to meet.
+  const count = /(\d+)\s+participants?\b/i.exec(document.querySelector<HTMLElement>(p.footerCount)?.innerText ?? '');
+  if (count && Number(count[1]) === 0) return done('waiting_for_host', count[0]);
   const admitted = visible(document.querySelector(p.leaveCss)) || (!preJoin && present(p.footerCss));
   if (!admitted) {
     const host = find(p.waitingForHost);
@@ -90,7 +93,9 @@ const ENDED = (sub_code: Extract<MeetingState, { phase: 'ended' }>['outcome']['s
   ({ phase: 'ended', outcome: { status: 'call_ended', sub_code }, text: '' }) as MeetingState;
 
 const STATE_OF: Record<Verdict, MeetingState> = {
-  invalid_link: FATAL('meeting_link_invalid'),
+  // Zoom shows this page both for a bad link and while the host has not started (Vexa reloads every 15 s for
+  // up to 10 min): it is a wait for the host, and reads as an invalid link only if the host never starts.
+  invalid_link: { phase: 'waiting_for_host', unstartedMeans: 'meeting_link_invalid' },
   passcode_wrong: FATAL('meeting_password_incorrect'),
   rtms_wall: FATAL('zoom_web_disallowed'),
   sign_in: FATAL('meeting_requires_sign_in'),
@@ -118,6 +123,8 @@ export function zoomFrame(ctx: AdapterContext): Promise<Frame> {
 
 /** One look at the page; `seen` is updated when the bot is in the call (the join steps' looks pass none). */
 export async function probeZoom(ctx: AdapterContext, seen: ZoomProbeMemory = { admitted: false }): Promise<MeetingSnapshot> {
+  const away = leftZoom(ctx, seen);
+  if (away) return { state: away, participants: null, chat: [] };
   const frame = await zoomFrame(ctx);
   const raw = await evaluateBounded(frame, readZoomClient, { p: PROBE, botName: ctx.botName }, ctx.stepTimeoutMs, 'read the Zoom client');
   if (raw.verdict === 'in_call') seen.admitted = true;
@@ -128,4 +135,24 @@ export async function probeZoom(ctx: AdapterContext, seen: ZoomProbeMemory = { a
     participants: raw.participants,
     chat: raw.chat.map((m) => ({ ...m, from_self: m.sender === ctx.botName || m.sender === 'Me' || m.sender === 'You' })),
   };
+}
+
+/**
+ * The page itself left the meeting: off the Zoom domain (and off the meeting's own host, which covers vanity
+ * and loopback hosts), or on Zoom's sign-in page. Before admission sign-in is the meeting asking for an
+ * account; after it, like leaving the domain, an end no screen explains (Vexa, Meeting BaaS).
+ */
+function leftZoom(ctx: AdapterContext, seen: ZoomProbeMemory): MeetingState | null {
+  let url: URL;
+  try {
+    url = new URL(ctx.page.url());
+  } catch {
+    return null;
+  }
+  if (!url.protocol.startsWith('http')) return null;
+  const meetingHost = new URL(ctx.meeting.join_url).hostname;
+  const offZoom = url.hostname !== meetingHost && !new RegExp(PROBE.zoomHost).test(url.hostname);
+  if (new RegExp(PROBE.signInPath).test(url.pathname) && !seen.admitted) return { ...FATAL('meeting_requires_sign_in'), text: url.pathname } as MeetingState;
+  if (offZoom || new RegExp(PROBE.signInPath).test(url.pathname)) return { ...ENDED('bot_removed_or_call_ended'), text: `the page went to ${url.host}${url.pathname}` } as MeetingState;
+  return null;
 }

@@ -16,6 +16,9 @@ export const PERMISSION_BUTTONS = [
   '[role="button"]:has-text("Continue without microphone and camera")',
 ];
 
+/** A personal link's landing page launches the desktop app and offers the browser underneath (ScreenApp). */
+export const JOIN_FROM_BROWSER = ['a:has-text("Join from your browser")', '[role="button"]:has-text("Join from your browser")', 'a[href*="/wc/"][href*="/join"]'];
+
 export const NAME_INPUT = ['#input-for-name', '#inputname', 'input[placeholder="Your Name" i]'];
 export const PASSCODE_INPUT = ['#input-for-pwd', 'input[placeholder*="passcode" i]', 'input[placeholder*="password" i]', 'input[type="password"]'];
 /** Join stays disabled until a name is typed. */
@@ -24,17 +27,22 @@ export const JOIN_BUTTON = ['button.preview-join-button', '#joinBtn', 'button:ha
 export const PREVIEW_MIC_LIVE = ['#preview-audio-control-button[aria-label="Mute"]'];
 export const PREVIEW_CAMERA_LIVE = ['#preview-video-control-button[aria-label="Stop Video"]'];
 
-export const JOIN_AUDIO = ['button.join-audio-container__btn', 'button[aria-label*="join audio" i]'];
+/**
+ * The footer audio button: "Join Audio" before computer audio is joined, then the microphone toggle, labelled
+ * "Mute"/"Unmute" (Vexa) or "mute my microphone"/"unmute my microphone" (Meeting BaaS, Attendee): a click on it
+ * once audio is joined changes the microphone, so its label is read before any click.
+ */
+export const FOOTER_AUDIO = ['button.join-audio-container__btn', 'button[aria-label*="join audio" i]', '#wc-footer button[aria-label*="mute" i]'];
 export const JOIN_AUDIO_BY_COMPUTER = [
   'button:has-text("Join Audio by Computer")',
   'button:has-text("Join with Computer Audio")',
 ];
-export const INCALL_POPUPS = [
-  '.zm-modal button:has-text("OK")',
-  '.relative-tooltip button:has-text("Got it")',
-  '.ReactModal__Content button:has-text("Got it")',
-  '.ReactModal__Content button:has-text("OK")',
-];
+/**
+ * In-call notices and their buttons. The end modal is a `.zm-modal` with OK too (meetingbot): a notice is only
+ * dismissed once its own text is read and is not an end (ScreenApp reads the end markers before any OK).
+ */
+export const INCALL_NOTICES = ['.ReactModal__Content', '.zm-modal', '.relative-tooltip'];
+export const NOTICE_BUTTONS = ['button:has-text("OK")', 'button:has-text("Got it")'];
 
 export const CHAT_OPEN = ['button[aria-label*="chat panel" i]'];
 export const CHAT_INPUT = [
@@ -60,6 +68,9 @@ export const PROBE = {
   endedByHost: ['This meeting has been ended by host', 'ended by the host', 'host ended the meeting'],
   endedOther: ['meeting has ended'],
   endedCss: ['div[aria-label="Meeting is end now"]'],
+  /** A meeting left behind: off the Zoom domain or on its sign-in page (Vexa, Meeting BaaS end on both). */
+  zoomHost: '(^|\\.)zoom\\.(us|com)$',
+  signInPath: '^/(signin|login)',
   removed: ['You have been removed', 'removed from the meeting'],
   waitingForHost: ['Waiting for the host to start this meeting', 'Waiting for the host to start the meeting', 'waiting for the host to start'],
   lobby: ['Please wait, the meeting host will let you in soon', "Host has joined. We've let them know you're here", 'waiting room'],
@@ -72,7 +83,10 @@ export const PROBE = {
   ],
   meetingApp: '.meeting-app',
   tile: '.video-avatar__avatar',
-  activeSpeaker: '.speaker-active-container__video-frame',
+  /** Legacy speaker view, then today's single-main / single-suspension frames (Meeting BaaS forensics 2026-07). */
+  activeSpeaker: '.speaker-active-container__video-frame, .speaker-bar-container__video-frame--active, .single-main-container__video-frame, .gallery-video-container__video-frame--active',
+  /** The footer's count while waiting for the host reads "0 participants" (ScreenApp): no one is there. */
+  footerCount: '#wc-footer',
   tileName: '.video-avatar__avatar-footer',
   chatMessage: '.new-chat-message__container',
   chatSender: '.chat-item__sender',

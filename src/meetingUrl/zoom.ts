@@ -53,11 +53,12 @@ export const zoomRules: PlatformUrlRules = {
       };
     }
     const personal = PERSONAL_PATH.exec(path)?.[1];
-    if (personal !== undefined && !loopback) {
-      // A personal link has no numeric id to build /wc/ from; Zoom resolves it on the link's own host.
+    if (personal !== undefined) {
+      // A personal link has no numeric id to build /wc/ from; Zoom resolves it on the link's own host, whose
+      // landing page offers "Join from your browser" (the adapter takes it).
       return {
         platform: 'zoom',
-        join_url: `https://${host}/my/${personal}${query(pwd, tk)}`,
+        join_url: `${loopback ? url.origin : `https://${host}`}/my/${personal}${query(pwd, tk)}`,
         meeting_id: personal,
         password: pwd,
         recall_shape: { meeting_id: personal, platform: 'zoom' },

@@ -150,17 +150,20 @@ describe('zoom adapter against the Zoom mock', () => {
     expect(missingView.joined_names).toEqual([]);
   });
 
-  it('ends fatal on an invalid link (3,001), on the RTMS bot wall, and when the host never starts the meeting', async () => {
+  it('ends fatal on a link that stays invalid (3,001), on the RTMS bot wall, and when the host never starts the meeting', async () => {
     const [invalid, walled, hostless] = await Promise.all([
       meeting({ not_found: true }),
       meeting({ blocked: true }),
       meeting({ host_present: false, waiting_room: false }),
     ]);
+    // Zoom also shows 3,001 while the host has not started: the bot waits for the host on it, and reports an
+    // invalid link once the wait for the host gives up.
     const [bInvalid, bWalled, bHostless] = [
-      bot(invalid.join_url),
+      bot(invalid.join_url, { automatic_leave_settings: { wait_for_host_to_start_meeting_timeout_seconds: 4 } }),
       bot(walled.join_url),
       bot(hostless.join_url, { automatic_leave_settings: { wait_for_host_to_start_meeting_timeout_seconds: 4 } }),
     ];
+    await bInvalid.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
     expect((await bInvalid.waitForStatus('fatal', 60_000)).sub_code).toBe('meeting_link_invalid');
     expect((await bWalled.waitForStatus('fatal', 60_000)).sub_code).toBe('zoom_web_disallowed');
     await bHostless.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
