@@ -1,6 +1,5 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import type { BotSpec } from '../config/botSpec.js';
 import { redactorFor } from '../config/secrets.js';
 import { EventLog } from '../events/eventLog.js';
@@ -24,8 +23,8 @@ import { MeetingObserver } from './meetingObserver.js';
 import { watchMeeting } from './meetingWatch.js';
 import { OutputGuard } from './outputGuard.js';
 import { nextPhase, SESSION_PHASES, type SessionPhase } from './phases.js';
-import { rescueDeletedSegments } from './recordingRescue.js';
 import type { RuntimeOptions } from './runtimeOptions.js';
+import { launchSession } from './sessionLaunch.js';
 import { PRODUCTION_DEPS, type SessionBrowser, type SessionDeps, type SessionRecording } from './sessionDeps.js';
 import { SessionTimings } from './timings.js';
 import { saveTrace, startTrace } from './trace.js';
@@ -208,31 +207,16 @@ export class BotSession {
   }
 
   private async launch(): Promise<void> {
-    this.workDir = await mkdtemp(join(tmpdir(), `meetbot-${this.opts.botId.slice(0, 8)}-`));
-    this.media = await this.timings.time(
-      'media_environment',
-      this.deps.startMediaEnvironment({
-        recording: this.spec.recording,
-        workDir: this.workDir,
-        log: this.log.child('capture'),
-        ...(this.opts.headful && process.env.DISPLAY ? { visibleDisplay: process.env.DISPLAY } : {}),
-      }),
-    );
-    // Headful or headless follows the media environment: a display exists only when video is filmed (or,
-    // with --headful, the user's own display is used).
-    const browser = await this.timings.time(
-      'browser_launch',
-      this.deps.launchBrowser({
-        media: this.media,
-        recording: this.spec.recording,
-        chromiumPath: this.opts.chromiumPath,
-        userDataDir: join(this.workDir, 'chromium-profile'),
-        log: this.log.child('browser'),
-        allowLoopback: this.opts.allowLoopback,
-        externalProtocols: { origin: new URL(this.spec.meeting.join_url).origin, schemes: this.adapter.externalProtocols },
-      }),
-    );
-    this.browser = browser;
+    await launchSession({
+      deps: this.deps,
+      spec: this.spec,
+      opts: this.opts,
+      log: this.log,
+      timings: this.timings,
+      externalProtocols: this.adapter.externalProtocols,
+      owner: { workDir: (d) => (this.workDir = d), media: (m) => (this.media = m), browser: (b) => (this.browser = b) },
+    });
+    const browser = this.browser!;
     browser.page.on('crash', () => this.end(endFor('browser_crashed', { reason: 'the page crashed' })));
     void browser.exited.then((r) => this.end(endFor('browser_crashed', { reason: `chromium ${describeExit(r)}` })));
     if (this.opts.trace) await startTrace(browser.context, this.log);
@@ -338,7 +322,7 @@ export class BotSession {
     const { sub_code } = reason.outcome;
     if (reason.error) this.log.error('bot failed', reason.detail);
     const pageGone = PAGE_GONE.includes(sub_code) || !this.browser?.isRunning();
-    if (sub_code === 'output_dir_lost') await this.restoreOutputDir();
+    if (sub_code === 'output_dir_lost') await this.guard.restore(() => this.events.attachFile(this.eventsFile));
     if (sub_code === 'disk_full') {
       await this.recording?.stop();
       await this.guard.releaseReserve();
@@ -379,17 +363,6 @@ export class BotSession {
       timings_ms: this.timings.toJSON(),
       versions: this.browser ? { chromium: this.browser.version() } : {},
     });
-  }
-
-  /** The folder is gone: make it again, rewrite the events so far, and save the segment ffmpeg still holds. */
-  private async restoreOutputDir(): Promise<void> {
-    try {
-      await this.guard.recreate();
-      this.events.attachFile(this.eventsFile);
-      await rescueDeletedSegments(this.opts.outDir, this.log.child('output'));
-    } catch (err) {
-      this.log.error('could not recreate the output folder', { error: String(err) });
-    }
   }
 
   private keptSegmentsDetail(): Record<string, unknown> | undefined {

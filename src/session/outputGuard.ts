@@ -1,6 +1,7 @@
 import { mkdir, stat, statfs, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../util/log.js';
+import { rescueDeletedSegments } from './recordingRescue.js';
 
 export type OutputFault =
   | { sub_code: 'disk_full'; detail: { free_bytes: number; cause: string } }
@@ -79,9 +80,18 @@ export class OutputGuard {
     await unlink(this.reservePath).catch(() => undefined);
   }
 
-  /** Creates the folder again after it was lost, so the bot's last words and what it saved have a place. */
-  async recreate(): Promise<void> {
-    await mkdir(this.opts.dir, { recursive: true });
+  /**
+   * The folder is gone: make it again so the bot's last words have a place, let the event log rewrite its whole
+   * history there (`reattach`), and save the segment ffmpeg still holds open.
+   */
+  async restore(reattach: () => void): Promise<void> {
+    try {
+      await mkdir(this.opts.dir, { recursive: true });
+      reattach();
+      await rescueDeletedSegments(this.opts.dir, this.opts.log);
+    } catch (err) {
+      this.opts.log.error('could not recreate the output folder', { error: String(err) });
+    }
   }
 
   private async look(): Promise<OutputFault | null> {

@@ -56,7 +56,7 @@ describe('OutputGuard', () => {
     await g.start();
     rmSync(dir, { recursive: true });
     expect((await g.check())?.sub_code).toBe('output_dir_lost');
-    await g.recreate(); // a new folder at the same path is not the one the bot had
+    await g.restore(() => undefined); // a new folder at the same path is not the one the bot had
     await g.check();
     expect(faults.map((f) => f.sub_code)).toEqual(['output_dir_lost']);
     g.stop();
