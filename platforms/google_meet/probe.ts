@@ -23,7 +23,18 @@ interface RawSnapshot {
 function readMeetPage(arg: { p: Probe; joinOrigin: string; botName: string }): RawSnapshot {
   const { p } = arg;
   const norm = (s: string) => s.replace(/[\u2018\u2019]/g, "'").replace(/\u2026/g, '...').replace(/\s+/g, ' ').toLowerCase();
-  const body = norm(document.body ? document.body.innerText : '');
+  // The visible text of the page outside what people write or are called (chat, captions, tiles, People list):
+  // a participant who types "Your host ended the meeting for everyone", or is named so, ends nothing.
+  const typed = p.typedText.join(',');
+  const parts: string[] = [];
+  const walker = document.createTreeWalker(document.body ?? document.documentElement, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const el = node.parentElement;
+    if (!el || el.closest(typed) || !el.checkVisibility({ visibilityProperty: true })) continue;
+    // Text of an inline element continues its neighbour's ("You’" <span>ve</span>); a block starts anew.
+    parts.push(getComputedStyle(el).display.startsWith('inline') ? '' : ' ', node.nodeValue ?? '');
+  }
+  const body = norm(parts.join(''));
   const find = (phrases: readonly string[]) => phrases.find((x) => body.includes(norm(x)));
   const any = (css: readonly string[]) => css.some((c) => document.querySelector(c) !== null);
   const done = (verdict: Verdict, text = ''): RawSnapshot => ({ verdict, text, participants: null, chat: [] });
@@ -46,10 +57,8 @@ function readMeetPage(arg: { p: Probe; joinOrigin: string; botName: string }): R
   const lobby = find(p.lobby);
   if (lobby || any(p.lobbyCss)) return done('lobby', lobby ?? 'lobby aria-label');
 
-  const isPhantom = (el: Element) => {
-    const label = el.getAttribute('aria-label') ?? '';
-    return p.phantomTileLabels.some((x) => label.includes(x) || (el.textContent ?? '').trim() === x);
-  };
+  const phantom = new RegExp(p.phantomTile, 'i');
+  const isPhantom = (el: Element) => phantom.test(el.getAttribute('aria-label') ?? '') || phantom.test(el.textContent ?? '');
   const tiles = [...document.querySelectorAll(p.tile)].filter((el) => !isPhantom(el));
   if (!any(p.admittedCss) && tiles.length === 0) {
     if (any(p.preJoinCss)) return done('pre_join');
@@ -87,7 +96,16 @@ function readMeetPage(arg: { p: Probe; joinOrigin: string; botName: string }): R
     const lines = ((row as HTMLElement).innerText ?? '').split('\n').map((l) => l.trim()).filter((l) => l && l !== time);
     if (lines.length >= 2) chat.push({ sender: lines[0]!, text: lines.slice(1).join('\n') });
   }
-  return { verdict: 'in_call', text: '', participants: [...people.values()], chat };
+  // A layout without tiles (someone presenting, a small window) shows fewer people than are there: the People
+  // count says how many; when the page shows fewer, the roster is unreadable now and the last one stands.
+  const countText =
+    p.peopleCount.map((c) => document.querySelector(c)?.getAttribute('data-avatar-count')).find((x) => x) ??
+    /People - (\d+)/.exec(document.querySelector(p.peopleCountLabel)?.getAttribute('aria-label') ?? '')?.[1];
+  const count = countText ? Number(countText) : null;
+  const shown = [...people.values()];
+  // Counted with the bot; some layouts leave the bot's own tile out.
+  const complete = rows.length > 0 || count === null || shown.filter((x) => !x.is_self).length >= count - 1;
+  return { verdict: 'in_call', text: '', participants: complete ? shown : null, chat };
 }
 
 const STATE_OF: Record<Verdict, MeetingState> = {
@@ -109,7 +127,13 @@ const STATE_OF: Record<Verdict, MeetingState> = {
   unknown: { phase: 'unknown' },
 };
 
-export async function probeMeet(ctx: AdapterContext): Promise<MeetingSnapshot> {
+/** What one bot's probe remembers of its page: whether it was ever in the call (see createGoogleMeetAdapter). */
+export interface MeetProbeMemory {
+  admitted: boolean;
+}
+
+/** One look at the page; `seen` is updated when the bot is in the call (the join steps' looks pass none). */
+export async function probeMeet(ctx: AdapterContext, seen: MeetProbeMemory = { admitted: false }): Promise<MeetingSnapshot> {
   const raw = await evaluateBounded(
     ctx.page,
     readMeetPage,
@@ -117,7 +141,11 @@ export async function probeMeet(ctx: AdapterContext): Promise<MeetingSnapshot> {
     ctx.stepTimeoutMs,
     'read the Meet page',
   );
-  const base = STATE_OF[raw.verdict];
+  if (raw.verdict === 'in_call') seen.admitted = true;
+  // Sent off Meet before admission is a block (ScreenApp: the in-container browser was bounced while knocking);
+  // once in the call it is an end no screen explains, not a block.
+  const base: MeetingState =
+    raw.verdict === 'bounced' && seen.admitted ? { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'bot_removed_or_call_ended' }, text: '' } : STATE_OF[raw.verdict];
   const state: MeetingState = base.phase === 'ended' ? { ...base, text: raw.text } : base;
   return {
     state,

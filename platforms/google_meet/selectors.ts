@@ -170,7 +170,19 @@ export const PROBE = {
   ],
   preJoinCss: ['input[aria-label="Your name"]', 'input[jsname][type="text"]'],
   tile: '[data-participant-id]',
-  phantomTileLabels: ['Backgrounds and effects', 'visual_effects'],
+  /**
+   * The "Backgrounds and effects" control has a `data-participant-id` of its own in the lobby and the call (Vexa,
+   * verified live 2026-06-12); its label leads with the icon ligature and its case varies: matched ignoring case.
+   */
+  phantomTile: 'visual_effects|backgrounds and effects',
+  /** How many are in the call, the bot included: the avatar badge (ScreenApp, 2026-05), then the People button's label. */
+  peopleCount: ['[data-avatar-count]'],
+  peopleCountLabel: 'button[aria-label^="People - "]',
+  /**
+   * Where people's own words and names show: chat, captions, tiles and the People list. End and denial texts are
+   * never looked for there (Attendee reads its end texts from `.roSPhc` only).
+   */
+  typedText: ['[aria-label="In-call messages"]', '[role="list"][aria-label="Chat messages"]', '[role="region"][aria-label="Captions"]', '[data-participant-id]', '[aria-label="Participants"]', '.toast'],
   tileName: ['[data-self-name]', 'span.notranslate', '.zWGUib'],
   speakingClasses: ['Oaajhc', 'HX2H7', 'wEsLMd', 'OgVli'],
   peopleRows: 'div[aria-label="Participants"][role="list"] [role="listitem"][data-participant-id]',

@@ -15,6 +15,8 @@ export interface ChromiumFlagOptions {
   allowLoopback: boolean;
   /** Chromium BCP-47 UI and Accept-Language locale. */
   locale?: string;
+  /** What the fake microphone and camera play (fakeMedia.ts): silence and black, never Chromium's beep and pattern. */
+  fakeMedia?: { audio: string; video: string };
 }
 
 export function chromiumFlags(o: ChromiumFlagOptions): string[] {
@@ -35,6 +37,8 @@ export function chromiumFlags(o: ChromiumFlagOptions): string[] {
     // Accept getUserMedia prompts and give the bot synthetic camera/mic devices (it has no real ones).
     '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
+    // ... that carry silence and black: a microphone a meeting will not let the bot turn off sends nothing.
+    ...(o.fakeMedia ? [`--use-file-for-fake-audio-capture=${o.fakeMedia.audio}`, `--use-file-for-fake-video-capture=${o.fakeMedia.video}`] : []),
     // Software rendering inside the browser process: no separate GPU process, no SwiftShader (ref. 2.3, 7).
     '--disable-gpu',
     '--in-process-gpu',

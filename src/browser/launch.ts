@@ -9,6 +9,7 @@ import type { ExitReason } from '../process/exitReason.js';
 import { StartError, SupervisedProcess } from '../process/supervisor.js';
 import type { Logger } from '../util/log.js';
 import { chromiumFlags } from './chromiumFlags.js';
+import { writeFakeMedia } from './fakeMedia.js';
 import { DISABLE_INCOMING_VIDEO_SCRIPT } from './incomingVideo.js';
 import { initialPreferences, writeInitialPreferences, type ExternalProtocols } from './profilePrefs.js';
 
@@ -80,7 +81,9 @@ export async function launchBrowser(opts: {
   await rm(opts.userDataDir, { recursive: true, force: true });
   await mkdir(opts.userDataDir, { recursive: true });
   await writeInitialPreferences(opts.userDataDir, initialPreferences(opts.externalProtocols ?? null));
+  const fakeMedia = await writeFakeMedia(opts.userDataDir);
   const args = chromiumFlags({
+    fakeMedia,
     width: opts.media.size.width,
     height: opts.media.size.height,
     headless,

@@ -146,12 +146,14 @@ describe('Google Meet mock', () => {
       'button[aria-label="Turn on captions"]',
       'button[aria-label="Chat with everyone"]',
       'button[aria-label^="People"]',
-      '[data-participant-id]',
+      '[data-participant-id]:not(.effects-phantom)',
       '[data-self-name]',
       'button[aria-label*="Share screen"]',
     ]) {
       expect(await page.locator(admitted).count(), admitted).toBe(0);
     }
+    // The effects control carries a participant id of its own in the lobby too (Vexa, verified 2026-06-12).
+    expect(await page.locator('[data-participant-id][aria-label="Backgrounds and Effects"]').count()).toBe(1);
     expect(await page.locator('audio').count()).toBeGreaterThan(0);
   });
 
@@ -175,7 +177,9 @@ describe('Google Meet mock', () => {
     expect(await page.locator('[data-avatar-count="3"]').count()).toBe(1);
     expect(await page.locator(`[data-self-name="${BOT}"]`).count()).toBe(1);
     const ids = await page.locator('[data-participant-id]').evaluateAll((els) => els.map((e) => e.getAttribute('data-participant-id')));
-    expect(new Set(ids).size).toBe(3);
+    // Alice, Bob, the bot, and the effects control's own id.
+    expect(new Set(ids).size).toBe(4);
+    expect(await page.locator('[data-participant-id][aria-label="Backgrounds and Effects"]').count()).toBe(1);
     expect(await page.locator('[data-participant-id][aria-label="Backgrounds and effects"]').count()).toBe(1);
     const names = await page.locator('[data-participant-id]:not([data-self-name]) span.notranslate').allTextContents();
     expect(names.sort()).toEqual(['Alice', 'Bob']);

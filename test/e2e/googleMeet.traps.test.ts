@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { MeetingSpec } from '../../fixtures/mock/client.js';
+import type { BotProcess } from '../helpers/botProcess.js';
+import { useMockServer } from '../helpers/mockSuite.js';
+
+// Traps of the real Google Meet that peer bots met (issue 15), each taught to the mock first: the real bot
+// (compiled CLI, own Chromium, Xvfb, PulseAudio, ffmpeg) against them.
+
+const { client, startBot } = useMockServer();
+
+const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440 };
+const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 660 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function meeting(spec: Partial<MeetingSpec> = {}) {
+  return client.createMeeting({ platform: 'google_meet', waiting_room: false, participants: [ALICE], ...spec });
+}
+
+function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
+  return startBot({ url, platform: 'google_meet', body });
+}
+
+describe('google_meet adapter against real-Meet traps', () => {
+  it('ends on nothing people type or are called: end and denial wording in the chat and in a name', async () => {
+    const trapName = 'You’ve been removed from the meeting';
+    const m = await meeting({ participants: [ALICE, { name: trapName, tone_hz: 880, speaking: false }] });
+    const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
+    await b.waitForStatus('in_call_recording', 60_000);
+    await client.chat(m.id, ALICE.name, 'Your host ended the meeting for everyone');
+    await client.chat(m.id, ALICE.name, 'Someone in the call denied your request to join');
+    await b.waitForEvent((e) => e.event === 'participant_events.chat_message' && e.data.text.includes('Someone in the call'), 20_000);
+    await sleep(4000);
+    expect(b.codes.at(-1)).toBe('in_call_recording');
+    expect(b.participantEvents('join').map((e) => e.name).sort()).toEqual([ALICE.name, trapName].sort());
+    // The real screen still ends it.
+    await client.kick(m.id);
+    expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
+  });
+
+  it('keeps its roster while someone presents and the tiles leave the page, and never counts the effects control', async () => {
+    const m = await meeting({ participants: [ALICE, BOB], ui_variant: { meet_presenting_after_ms: 5000 } });
+    // Recall's default everyone_left_timeout is 2 s: an empty roster would walk the bot out at once.
+    const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
+    await b.waitForStatus('in_call_recording', 60_000);
+    await client.waitFor(m.id, (v) => v.events.some((e) => e.type === 'presentation_started'), 20_000, 'the presentation');
+    await sleep(6000);
+    expect(b.codes.at(-1)).toBe('in_call_recording');
+    expect(b.participantEvents('leave')).toEqual([]);
+    expect(b.participantEvents('join').map((e) => e.name).sort()).toEqual([ALICE.name, BOB.name]);
+    await b.stop('SIGTERM');
+    expect((await b.exited).code).toBe(0);
+    const participants = JSON.parse(readFileSync(join(b.outDir, 'participants.json'), 'utf8')) as { name: string }[];
+    expect(participants.map((p) => p.name).sort()).toEqual([ALICE.name, BOB.name]);
+  });
+
+  it('joins when the microphone toggle needs a second click, and when it never flips (reported, not fatal)', async () => {
+    // No device dialog: the microphone starts live, and only its toggle can turn it off.
+    const [once, never] = await Promise.all([
+      meeting({ ui_variant: { meet_mic_stuck: 'once', device_modal: false } }),
+      meeting({ ui_variant: { meet_mic_stuck: 'always', device_modal: false } }),
+    ]);
+    const [bOnce, bNever] = [bot(once.join_url), bot(never.join_url)];
+    for (const b of [bOnce, bNever]) await b.waitForStatus('in_call_recording', 60_000);
+    const log = (b: BotProcess) => readFileSync(join(b.outDir, 'bot.log'), 'utf8');
+    expect(log(bNever)).toContain('the toggle did not switch off; joining anyway');
+    expect(log(bOnce)).not.toContain('the toggle did not switch off');
+    for (const b of [bOnce, bNever]) {
+      await b.stop('SIGTERM');
+      expect((await b.exited).code).toBe(0);
+    }
+  });
+
+  it('ends call_ended when the page bounces off Meet mid-call: not a block', async () => {
+    const m = await meeting({ ui_variant: { meet_end: 'bounce' } });
+    const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
+    await b.waitForStatus('in_call_recording', 60_000);
+    await client.kick(m.id);
+    const ended = await b.waitForStatus('call_ended', 20_000);
+    expect(ended.sub_code).toBe('bot_removed_or_call_ended');
+    expect((await b.exited).code).toBe(0);
+  });
+});
