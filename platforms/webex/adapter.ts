@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, requireFirst, JOIN_POLL_MS, typeReplacing, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
+import { clickFirst, findFirst, openChatPanel, pageStep, requireFirst, JOIN_POLL_MS, typeReplacing, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
 import { sleep, withTimeout } from '../../src/util/async.js';
 import { probeWebex, webexFrame } from './probe.js';
 import * as S from './selectors.js';
@@ -32,16 +32,14 @@ export function createWebexAdapter(): PlatformAdapter {
     externalProtocols: ['webex'],
 
     async join(ctx) {
-      await withTimeout(
-        ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
-        ctx.stepTimeoutMs + 1000,
-        'open the Webex link',
+      await pageStep(ctx, 'open the Webex link', () =>
+        withTimeout(ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }), ctx.stepTimeoutMs + 1000, 'open the Webex link'),
       );
-      await passChooser(ctx);
-      if (!(await waitForClient(ctx))) return;
-      await passPasswordPage(ctx);
-      await fillPreJoinForm(ctx);
-      await clickJoin(ctx);
+      await pageStep(ctx, 'pass the app chooser', () => passChooser(ctx));
+      if (!(await pageStep(ctx, 'find the Webex client', () => waitForClient(ctx)))) return;
+      await pageStep(ctx, 'enter the meeting password', () => passPasswordPage(ctx));
+      await pageStep(ctx, 'fill the pre-join form', () => fillPreJoinForm(ctx));
+      await pageStep(ctx, 'click Join meeting', () => clickJoin(ctx));
     },
 
     probe: probeWebex,
@@ -96,6 +94,21 @@ async function passChooser(ctx: AdapterContext): Promise<void> {
     await ctx.osKey('Escape');
     await closeProblemDialog(ctx, PROBLEM_DIALOG_WAIT_MS);
   }
+  if (!ctx.signal.aborted && !(await clientVisible(ctx))) await openPreloadedClient(ctx);
+}
+
+/**
+ * The chooser did not let the bot through, but the client already waits, hidden, in the launch page: its src with
+ * `preload=false`, opened as the page itself, starts it directly (the Webex guest provider's fallback).
+ */
+async function openPreloadedClient(ctx: AdapterContext): Promise<void> {
+  const src = await ctx.page.locator(S.PRELOADED_CLIENT).first().getAttribute('src', { timeout: 1000 }).catch(() => null);
+  if (!src) return;
+  const url = new URL(src, ctx.page.url());
+  url.searchParams.delete('preload');
+  url.searchParams.set('preload', 'false');
+  ctx.log.info('the chooser did not open the client: opening the preloaded client directly');
+  await withTimeout(ctx.page.goto(url.toString(), { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }), ctx.stepTimeoutMs + 1000, 'open the Webex client');
 }
 
 /**
@@ -186,13 +199,23 @@ async function fillPreJoinForm(ctx: AdapterContext): Promise<void> {
 /** Clicks a media button only while its label says the device is live; a disabled "Start video" is left alone. */
 async function switchOffIfLive(ctx: AdapterContext, buttons: readonly string[], liveLabels: readonly string[]): Promise<void> {
   const frame = await webexFrame(ctx);
-  const found = await findFirst(frame, buttons, { timeoutMs: 0 });
+  const found = await findFirst(frame, buttons, { timeoutMs: 0, log: ctx.log, what: 'a media button' });
   if (!found) return;
-  const label = ((await found.locator.getAttribute('aria-label', { timeout: ctx.stepTimeoutMs }).catch(() => null)) ?? '').toLowerCase();
+  const label = (await stateLabel(ctx, found.locator)).toLowerCase();
+  ctx.log.debug('media button', { selector: found.selector, label });
   // Whole words only: "unmute" and "click to unmute" contain "mute" but say the microphone is off.
   if (liveLabels.some((l) => new RegExp(`(^|[^a-z])${l}($|[^a-z])`).test(label))) {
     await found.locator.click({ timeout: ctx.stepTimeoutMs });
   }
+}
+
+/** Where a Webex control keeps its state: the first of its state attributes that is set, else its text. */
+async function stateLabel(ctx: AdapterContext, control: Locator): Promise<string> {
+  for (const attr of S.STATE_ATTRIBUTES) {
+    const value = await control.getAttribute(attr, { timeout: ctx.stepTimeoutMs }).catch(() => null);
+    if (value) return value;
+  }
+  return (await control.innerText({ timeout: ctx.stepTimeoutMs }).catch(() => '')).trim();
 }
 
 async function clickJoin(ctx: AdapterContext): Promise<void> {

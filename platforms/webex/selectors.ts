@@ -14,6 +14,8 @@ export const CHOOSER_JOIN_BROWSER = [
 export const PROBLEM_DIALOG_CLOSE = ['.el-dialog__wrapper:has-text("Problem joining from browser?") .el-dialog__close'];
 /** The client: classic iframe, enterprise iframe, or (newer builds) the main frame. */
 export const CLIENT_IFRAMES = ['iframe#unified-webclient-iframe', 'iframe[name="thinIframe"]'];
+/** The client iframe a launch page may hold, hidden, before the chooser is passed (its src carries preload=true). */
+export const PRELOADED_CLIENT = 'iframe#unified-webclient-iframe';
 
 export const COOKIE_BUTTONS = [
   '#cookieMgmtbanner button:has-text("Reject")',
@@ -37,6 +39,7 @@ export const NAME_INPUT = [
   'input[data-test="Name (required)"]',
   'mdc-input[data-test="Name"] input',
   'input[aria-labelledby="nameLabel"]',
+  "input[autocomplete='name']",
 ];
 export const EMAIL_INPUT = [
   'input[data-test="Email (required)"]',
@@ -45,12 +48,17 @@ export const EMAIL_INPUT = [
   'input[type="email"]',
 ];
 export const GUEST_NEXT = ['#guest_next-btn'];
-/** Media buttons: click only while the label says the device is live. */
-export const MIC_BUTTONS = ['mdc-button[data-test="microphone-button"]', '[data-test="mute-button"]', '#audioControlButton', 'button[data-doi*="MUTE"]'];
+/**
+ * Media buttons: click only while the label says the device is live. The state is in `aria-label` on Momentum's
+ * `mdc-button`, but also on plain buttons and in `data-aria-label`, `title` or the text (guest provider, LMA's
+ * extension): every tag, every place.
+ */
+export const MIC_BUTTONS = ['[data-test="microphone-button"]', '[data-test="mute-button"]', '#audioControlButton', 'button[data-doi*="MUTE"]'];
 export const MIC_LIVE_LABELS = ['mute', 'click to mute', 'currently unmuted'];
-export const CAMERA_BUTTONS = ['mdc-button[data-test="camera-button"]', '[data-test="video-button"]', 'button[data-doi*="STOP_VIDEO"]'];
+export const CAMERA_BUTTONS = ['[data-test="camera-button"]', '[data-test="video-button"]', 'button[data-doi*="STOP_VIDEO"]'];
+export const STATE_ATTRIBUTES = ['aria-label', 'data-aria-label', 'title'];
 export const CAMERA_LIVE_LABELS = ['stop video', 'turn off camera'];
-export const JOIN_BUTTON = ['mdc-button[data-test="join-button"]', '#interstitial_join_btn', 'button[data-doi*="JOIN"]'];
+export const JOIN_BUTTON = ['mdc-button[data-test="join-button"]', '[data-test="join-button"]', '#join-button', '#interstitial_join_btn', 'button[data-doi*="JOIN"]'];
 export const ENABLED = ':not([disabled]):not([aria-disabled="true"])';
 
 export const CHAT_OPEN = [

@@ -226,7 +226,8 @@ export function normalizeBotConfig(
   const spec: BotSpec = {
     source_api: source,
     bot_name: body.bot_name ?? DEFAULT_BOT_NAME,
-    meeting,
+    // A Webex password comes from the body (Recall's webex object) before the link's own pwd=.
+    meeting: meeting.platform === 'webex' && body.webex?.password ? { ...meeting, password: body.webex.password } : meeting,
     recording: recording(body),
     chat: chat(body),
     automatic_leave: automaticLeave(body, source),

@@ -417,8 +417,16 @@ export const recallShape = {
     null,
   ),
   webex: doc(
-    z.record(z.string().max(MAX_SHORT_TEXT), z.unknown()).nullable().optional(),
-    'Webex-specific parameters (listed by Recall, fields not documented in our sources): accepted, not acted on.',
+    z
+      .looseObject({
+        password: doc(
+          z.string().min(1).max(MAX_SHORT_TEXT).optional(),
+          'The meeting password, typed on Webex\'s password page (a Webex link cannot carry it; `pwd=` in the link is read too). A secret: never logged.',
+        ),
+      })
+      .nullable()
+      .optional(),
+    'Webex-specific parameters: `password` is acted on; other keys (listed by Recall, not documented in our sources) are accepted and reported as not acted on.',
     null,
   ),
   breakout_room: doc(

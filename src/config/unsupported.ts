@@ -43,7 +43,6 @@ export function isProducedWebhookTrigger(trigger: string): boolean {
 
 const present = (v: unknown) => v !== undefined && v !== null;
 const isTrue = (v: unknown) => v === true;
-const nonEmptyObject = (v: unknown) => typeof v === 'object' && v !== null && Object.keys(v).length > 0;
 
 interface Rule {
   path: string;
@@ -69,7 +68,7 @@ const RULES: Rule[] = [
   { path: 'zoom.user_email', reason: 'registration-required webinars are not supported' },
   { path: 'google_meet.login_required', reason: GUEST, when: isTrue },
   { path: 'google_meet.google_login_group_id', reason: GUEST },
-  { path: 'webex', reason: 'Webex-specific parameters are not acted on', when: nonEmptyObject },
+
   { path: 'breakout_room', reason: 'breakout rooms are not handled; the bot stays where it joined' },
   { path: 'recording_config.transcript', reason: 'meetbot does not transcribe' },
   { path: 'recording_config.retention', reason: 'media retention belongs to whoever stores the output folder' },
@@ -154,6 +153,9 @@ function dynamicFields(body: BotConfig, now: Date): UnsupportedField[] {
   }
   for (const [platform, variant] of Object.entries(body.variant ?? {})) {
     if (variant !== undefined && variant !== 'web') out.push({ path: `variant.${platform}`, reason: WEB_CLIENT });
+  }
+  for (const key of Object.keys(body.webex ?? {})) {
+    if (key !== 'password') out.push({ path: `webex.${key}`, reason: 'Webex-specific parameters other than password are not acted on' });
   }
   // A layout matters only to a video recording; audio_only is a layout meetbot does act on (no video).
   const recall = body.recording_config;

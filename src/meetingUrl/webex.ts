@@ -1,6 +1,7 @@
 /**
  * Webex links (platforms.md 3.1). The MTID is opaque (no number or password can be derived), so a valid link is
- * passed through unchanged and Webex resolves it server-side; only the fragment is dropped.
+ * passed through unchanged and Webex resolves it server-side; only the fragment is dropped. A `pwd=` some users
+ * add to a link is read as the meeting password (the body's `webex.password` wins over it).
  */
 import { MeetingUrlError } from './MeetingUrlError.js';
 import { canonicalPath, LABEL, type ParsedMeeting, type PlatformUrlRules } from './platformRules.js';
@@ -22,6 +23,7 @@ export const webexRules: PlatformUrlRules = {
     const path = canonicalPath(url.pathname);
     const subdomain = loopback ? url.hostname : url.hostname.replace(/\.webex\.com$/, '');
     const joinUrl = `${loopback ? url.origin : `https://${url.hostname}`}${url.pathname}${url.search}`;
+    const password = url.searchParams.get('pwd') || null;
     const page = MEETING_PAGE.exec(path);
     if (page) {
       const mtid = url.searchParams.get('MTID') ?? url.searchParams.get('mtid');
@@ -32,7 +34,7 @@ export const webexRules: PlatformUrlRules = {
         platform: 'webex',
         join_url: joinUrl,
         meeting_id: mtid,
-        password: null,
+        password,
         recall_shape: { meeting_subdomain: subdomain, meeting_mtid: mtid, meeting_path: page[1]!, platform: 'webex' },
       };
     }
@@ -42,7 +44,7 @@ export const webexRules: PlatformUrlRules = {
         platform: 'webex',
         join_url: joinUrl,
         meeting_id: room,
-        password: null,
+        password,
         recall_shape: {
           meeting_subdomain: subdomain,
           meeting_mtid: null,

@@ -127,13 +127,26 @@ describe('webex adapter against the Webex mock', () => {
     expect(await toneEnergy(file, ALICE.tone_hz, 0.5, (await durationSec(file)) - 0.3)).toBeGreaterThan(0.01);
   });
 
-  it('ends fatal / meeting_password_incorrect on the password page: a Create Bot body carries no Webex password', async () => {
-    const m = await meeting({ passcode: 'Secret42' });
-    const b = bot(m.join_url);
+  it('types the meeting password from the body (webex.password) or from the link (pwd=); without one ends meeting_password_incorrect', async () => {
+    const [fromBody, fromLink, without] = await Promise.all([0, 1, 2].map(() => meeting({ passcode: 'Secret42', waiting_room: false })));
+    const bots = [
+      bot(fromBody!.join_url, { webex: { password: 'Secret42' }, recording_config: { video_mixed_layout: 'audio_only' } }),
+      bot(`${fromLink!.join_url}&pwd=Secret42`, { recording_config: { video_mixed_layout: 'audio_only' } }),
+    ];
+    const b = bot(without!.join_url);
+    for (const [i, joined] of bots.entries()) {
+      await joined.waitForStatus('in_call_recording', 90_000);
+      const view = await client.get([fromBody, fromLink][i]!.id);
+      expect(details(view, 'passcode_check')).toEqual([{ ok: true }]);
+      expect(view.joined_names).toEqual([BOT_NAME]);
+      // The password is a secret: it is in no event and no log line.
+      await joined.stop('SIGTERM');
+      expect(readFileSync(join(joined.outDir, 'bot.log'), 'utf8') + readFileSync(join(joined.outDir, 'events.jsonl'), 'utf8')).not.toContain('Secret42');
+    }
     const fatal = await b.waitForStatus('fatal', 60_000);
     expect(fatal.sub_code).toBe('meeting_password_incorrect');
     expect((await b.exited).code).toBe(1);
-    const view = await client.get(m.id);
+    const view = await client.get(without!.id);
     expectChooserPassed(view);
     expect(details(view, 'passcode_check')).toEqual([]);
     expect(view.joined_names).toEqual([]);

@@ -342,6 +342,22 @@ describe('chat mapping', () => {
   });
 });
 
+describe('Webex password', () => {
+  const WEBEX = 'https://acme.webex.com/acme/j.php?MTID=m0123456789abcdef0123456789abcdef';
+  it('comes from the body (webex.password), before the link (pwd=); other webex keys are reported', () => {
+    expect(parse({ meeting_url: WEBEX, webex: { password: 'fromBody' } }).spec.meeting.password).toBe('fromBody');
+    expect(parse({ meeting_url: `${WEBEX}&pwd=fromLink` }).spec.meeting.password).toBe('fromLink');
+    expect(parse({ meeting_url: `${WEBEX}&pwd=fromLink`, webex: { password: 'fromBody' } }).spec.meeting.password).toBe('fromBody');
+    expect(parse({ meeting_url: WEBEX }).spec.meeting.password).toBeNull();
+    const r = parse({ meeting_url: WEBEX, webex: { password: 'x', site_id: 'acme' } });
+    expect(r.warnings.map((w) => w.path)).toEqual(['webex.site_id']);
+  });
+  it('must be a non-empty string', () => {
+    const r = parseBotConfigText(JSON.stringify({ meeting_url: WEBEX, webex: { password: 42 } }));
+    expect(r.ok ? [] : r.errors.map((e) => e.path)).toEqual(['webex.password']);
+  });
+});
+
 describe('unsupported fields', () => {
   it('lists each accepted-but-ignored field with a reason, and mirrors the paths in spec.unsupported', () => {
     const r = parse({
