@@ -46,7 +46,7 @@ function bot(opts: Omit<StartBotOptions, 'platform'> & { platform?: StartBotOpti
 
 /** Straight into the call: the pre-join screens have their own tests, these are about what comes after. */
 function meeting(spec: Partial<MeetingSpec> = {}) {
-  return client.createMeeting({ platform: 'google_meet', waiting_room: false, participants: [], ui_variant: { device_modal: false }, ...spec });
+  return client.createMeeting({ platform: 'google_meet', waiting_room: false, participants: [], ui_variant: { device_modal: 'never' }, ...spec });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

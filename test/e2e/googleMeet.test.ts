@@ -48,6 +48,8 @@ describe('google_meet adapter against the Meet mock', () => {
     await b.waitForStatus('in_waiting_room', 60_000);
     const knocking = await client.waitFor(m.id, (v) => v.bot.status === 'knocking', 10_000, 'the knock');
     expect(knocking.joined_names).toContain('Acme Notetaker');
+    // The bot granted camera and microphone up front, as Vexa, Attendee and meetingbot do: no device prompt.
+    expect(knocking.events.map((e) => e.type)).not.toContain('device_prompt');
     // The lobby shows Leave call, the toggles and the call-controls toolbar: none of it is admission.
     await new Promise((r) => setTimeout(r, 4000));
     expect(b.codes).not.toContain('in_call_not_recording');

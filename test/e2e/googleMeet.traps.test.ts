@@ -58,8 +58,8 @@ describe('google_meet adapter against real-Meet traps', () => {
   it('joins when the microphone toggle needs a second click, and when it never flips (reported, not fatal)', async () => {
     // No device dialog: the microphone starts live, and only its toggle can turn it off.
     const [once, never] = await Promise.all([
-      meeting({ ui_variant: { meet_mic_stuck: 'once', device_modal: false } }),
-      meeting({ ui_variant: { meet_mic_stuck: 'always', device_modal: false } }),
+      meeting({ ui_variant: { meet_mic_stuck: 'once', device_modal: 'never' } }),
+      meeting({ ui_variant: { meet_mic_stuck: 'always', device_modal: 'never' } }),
     ]);
     const [bOnce, bNever] = [bot(once.join_url), bot(never.join_url)];
     for (const b of [bOnce, bNever]) await b.waitForStatus('in_call_recording', 60_000);

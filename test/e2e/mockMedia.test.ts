@@ -15,7 +15,7 @@ async function joinAdmitted(participants: Parameters<MockClient['createMeeting']
   const meeting = await client.createMeeting({
     platform: 'google_meet',
     waiting_room: false,
-    ui_variant: { device_modal: false, toolbar_autohide_ms: 0 },
+    ui_variant: { device_modal: 'never', toolbar_autohide_ms: 0 },
     participants,
   });
   const ctx = await newContext({ viewport: { width: 1280, height: 720 } });

@@ -1,6 +1,6 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MeetingSpec } from '../../fixtures/mock/client.js';
+import type { MeetingSpec, MeetingView } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 
 // Drives the Google Meet mock with plain Playwright (no adapter), screen by screen, against platforms.md 1.
@@ -16,15 +16,15 @@ const BOT = 'Note Taker';
 const CTA = 'button[jsname]:not([aria-label]):has(span[jsname="V67aGc"])';
 const NAME = 'div[jscontroller] > input[jsname][type="text"][aria-label="Your name"]';
 
-async function newPage(): Promise<Page> {
-  const ctx = await newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+async function newPage(permissions: string[] = []): Promise<Page> {
+  const ctx = await newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US', permissions });
   contexts.push(ctx);
   return ctx.newPage();
 }
 
-async function open(spec: Omit<MeetingSpec, 'platform'> = {}): Promise<{ id: string; page: Page }> {
+async function open(spec: Omit<MeetingSpec, 'platform'> = {}, permissions: string[] = []): Promise<{ id: string; page: Page }> {
   const meeting = await client.createMeeting({ platform: 'google_meet', ...spec });
-  const page = await newPage();
+  const page = await newPage(permissions);
   const res = await page.goto(`${meeting.join_url}?hl=en`);
   expect(res?.status()).toBe(200);
   return { id: meeting.id, page };
@@ -46,7 +46,11 @@ async function inCall(spec: Omit<MeetingSpec, 'platform'> = {}): Promise<{ id: s
 }
 
 async function eventTypes(id: string): Promise<string[]> {
-  return (await client.get(id)).events.map((e) => e.type);
+  return eventTypesOf(await client.get(id));
+}
+
+function eventTypesOf(view: MeetingView): string[] {
+  return view.events.map((e) => e.type);
 }
 
 describe('Google Meet mock', () => {
@@ -70,8 +74,8 @@ describe('Google Meet mock', () => {
     expect((await client.get(dead.id)).bot.status).toBe('not_found');
   });
 
-  it('shows the device modal and the pre-join form in Meet’s shape, and refuses untrusted clicks and script-set names', async () => {
-    const { id, page } = await open();
+  it('shows the device modal and the pre-join form in Meet’s shape; trusted-input gates refuse untrusted clicks and script-set names', async () => {
+    const { id, page } = await open({ ui_variant: { input_gates: { name: 'trusted', join_button: 'trusted' } } });
     const modal = page.locator('div[role="dialog"][aria-modal="true"]');
     await expect(modal.textContent()).resolves.toContain('Continue without microphone and camera');
     await modal.locator('button[aria-label="Use microphone and camera"]').click();
@@ -229,8 +233,46 @@ describe('Google Meet mock', () => {
     await page.locator('[role="list"][aria-label="Chat messages"]').waitFor();
   });
 
+  it('by default is no stricter than the peers found Meet: granted devices skip the modal, a script-set name and an in-page click join', async () => {
+    const { id, page } = await open({}, ['camera', 'microphone']);
+    await page.locator(NAME).waitFor();
+    await page.waitForTimeout(500);
+    expect(await page.locator('div[role="dialog"][aria-modal="true"]').count()).toBe(0);
+    // The devices the browser granted start live; the bot has to turn them off.
+    expect(await page.locator('[aria-label="Turn off microphone"]').count()).toBeGreaterThan(0);
+    await page.locator(NAME).evaluate((el: HTMLInputElement) => {
+      el.value = 'Script Bot';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.locator(CTA).evaluate((b: HTMLButtonElement) => b.click());
+    const view = await client.waitFor(id, (m) => m.bot.status === 'knocking', 5000, 'knocking');
+    expect(view.joined_names).toEqual(['Script Bot']);
+    expect(eventTypesOf(view)).not.toContain('untrusted_input');
+  });
+
+  it('with `device_modal: always` shows the modal even when the devices are granted', async () => {
+    const { page } = await open({ ui_variant: { device_modal: 'always' } }, ['camera', 'microphone']);
+    await page.getByRole('button', { name: 'Continue without microphone and camera' }).waitFor();
+  });
+
+  it('a pointer-path gate on Join refuses a click the pointer jumped to (CDP) and takes one at the end of a path of moves', async () => {
+    const { id, page } = await open({ ui_variant: { device_modal: 'never', input_gates: { join_button: 'pointer_path' } } });
+    await page.fill(NAME, BOT);
+    const cta = page.locator(CTA);
+    await cta.click();
+    await client.waitFor(id, (m) => m.events.some((e) => e.type === 'no_pointer_path'), 5000, 'the refused click');
+    expect((await client.get(id)).bot.status).toBe('prejoin');
+    const box = (await cta.boundingBox())!;
+    await page.mouse.move(200, 600);
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 12 });
+    await page.mouse.down();
+    await page.mouse.up();
+    const view = await client.waitFor(id, (m) => m.bot.status === 'knocking', 5000, 'knocking');
+    expect(view.events.filter((e) => e.type === 'no_pointer_path').map((e) => e.detail?.control)).toEqual(['join_button']);
+  });
+
   for (const variant of ['textarea', 'contenteditable'] as const) {
-    it(`carries chat both ways (${variant} composer), sending only on trusted input`, async () => {
+    it(`carries chat both ways (${variant} composer); ${variant === 'textarea' ? 'a simulated Enter sends from a closed panel' : 'only trusted input sends'}`, async () => {
       const { id, page } = await inCall({ ui_variant: { chat: variant } });
       await expect(page.locator(CTA).count()).resolves.toBe(0);
       await client.chat(id, 'Alice', 'hello bot');
@@ -252,21 +294,41 @@ describe('Google Meet mock', () => {
       const send = page.locator('button[aria-label^="Send a message"]');
       const text = 'Hi all – this call is recorded: "notes" ✓';
       await input.fill(text);
-      await send.evaluate((b: HTMLButtonElement) => b.click());
-      await input.dispatchEvent('keydown', { key: 'Enter' });
-      await page.waitForTimeout(300);
-      let view = await client.get(id);
-      expect(view.chat_received).toEqual([]);
-      expect(view.events.filter((e) => e.type === 'untrusted_input').length).toBe(2);
-
-      if (variant === 'textarea') await send.click();
-      else await input.press('Enter');
-      view = await client.waitFor(id, (m) => m.chat_received.length === 1, 5000, 'chat received');
+      if (variant === 'contenteditable') {
+        await send.evaluate((b: HTMLButtonElement) => b.click());
+        await input.dispatchEvent('keydown', { key: 'Enter' });
+        await page.waitForTimeout(300);
+        const view = await client.get(id);
+        expect(view.chat_received).toEqual([]);
+        expect(view.events.filter((e) => e.type === 'untrusted_input').length).toBe(2);
+        await input.press('Enter');
+      } else {
+        await send.click();
+      }
+      let view = await client.waitFor(id, (m) => m.chat_received.length === 1, 5000, 'chat received');
       expect(view.chat_received[0]).toMatchObject({ sender: BOT, text });
       const echo = list.locator('[role="listitem"]').last();
       await expect.poll(() => echo.innerText()).toContain(text);
       expect((await echo.innerText()).split('\n')[0]).toBe(BOT);
       expect(variant === 'textarea' ? await input.inputValue() : await input.innerText()).toBe('');
+
+      // Closing the panel: the contenteditable composer goes with it, the textarea stays in the page and a
+      // script's Enter still sends (Attendee's flow).
+      await page.getByRole('button', { name: 'Close' }).click();
+      await list.waitFor({ state: 'detached' });
+      if (variant === 'contenteditable') {
+        expect(await input.count()).toBe(0);
+        return;
+      }
+      expect(await input.count()).toBe(1);
+      await input.evaluate((el: HTMLTextAreaElement) => {
+        el.value = 'sent later';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      });
+      view = await client.waitFor(id, (m) => m.chat_received.length === 2, 5000, 'the later message');
+      expect(view.chat_received[1]).toMatchObject({ sender: BOT, text: 'sent later' });
+      expect(view.events.filter((e) => e.type === 'untrusted_input')).toEqual([]);
     });
   }
 
@@ -282,7 +344,7 @@ describe('Google Meet mock', () => {
     await unanswered.page.getByText('No one responded to your request to join the call').waitFor();
     expect((await client.get(unanswered.id)).bot.status).toBe('no_answer');
 
-    const hostless = await open({ host_present: false, ui_variant: { device_modal: false } });
+    const hostless = await open({ host_present: false, ui_variant: { device_modal: 'never' } });
     await hostless.page.fill(NAME, BOT);
     await hostless.page.locator(CTA).click();
     await hostless.page.getByText('Waiting for the host to join').waitFor();
@@ -300,6 +362,10 @@ describe('Google Meet mock', () => {
     const kicked = await inCall();
     await client.kick(kicked.id);
     await expect(kicked.page.locator('.roSPhc').textContent()).resolves.toBe('You’ve been removed from the meeting');
+    // The straight apostrophe every peer writes in its matchers, as a scenario.
+    const kickedStraight = await inCall({ ui_variant: { meet_apostrophe: 'straight' } });
+    await client.kick(kickedStraight.id);
+    await expect(kickedStraight.page.locator('.roSPhc').textContent()).resolves.toBe("You've been removed from the meeting");
 
     const ended = await inCall();
     await client.end(ended.id);

@@ -37,7 +37,7 @@ describe('Meet mock: receive resolution "Audio only"', () => {
     const meeting = await client.createMeeting({
       platform: 'google_meet',
       waiting_room: false,
-      ui_variant: { device_modal: false, toolbar_autohide_ms: 0 },
+      ui_variant: { device_modal: 'never', toolbar_autohide_ms: 0 },
       participants: [
         { name: 'Alice', tone_hz: 440 },
         { name: 'Bob', tone_hz: 1000 },

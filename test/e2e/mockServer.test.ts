@@ -45,7 +45,7 @@ describe('mock meeting server', () => {
       waiting_room: true,
       host_present: true,
       bot: { name: null, status: 'none', connected: false },
-      ui_variant: { chat: 'textarea', join_cta: 'ask', device_modal: true },
+      ui_variant: { chat: 'textarea', join_cta: 'ask', device_modal: 'unless_granted', input_gates: {} },
     });
     const noRoom = await client.get((await client.createMeeting({ platform: 'google_meet', waiting_room: false })).id);
     expect(noRoom.ui_variant.join_cta).toBe('join_now');

@@ -204,8 +204,9 @@ describe('Webex mock: client', () => {
     expect((await client.get(id)).bot.status).toBe('blocked');
   });
 
-  it('pre-join form: pre-filled name kept by the form’s state, media labels, soft-disabled camera with its blocking dialog, cookie banner, untrusted join ignored', async () => {
-    const { id, page } = await openClient({ ui_variant: { webex_prefilled_name: 'Previous Guest', webex_mic: 'live', webex_camera: 'none' } });
+  it('pre-join form: pre-filled name kept by the form’s state, media labels, soft-disabled camera with its blocking dialog, cookie banner, a join gate ignoring untrusted clicks', async () => {
+    const ui = { webex_prefilled_name: 'Previous Guest', webex_mic: 'live', webex_camera: 'none', input_gates: { join_button: 'trusted' } } as const;
+    const { id, page } = await openClient({ ui_variant: ui });
     const name = page.locator(NAME);
     expect(await name.inputValue()).toBe('Previous Guest');
     const join = page.locator(JOIN);
@@ -250,6 +251,21 @@ describe('Webex mock: client', () => {
     const types = view.events.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['no_camera_dialog', 'no_camera_dialog_closed', 'cookies']));
     expect(view.events.find((e) => e.type === 'join_form')?.detail).toEqual({ name: 'Previous Guest', email: EMAIL, mic: false, camera: false });
+  });
+
+  it('by default takes in-page input as the peers found Webex does (LMA falls back to DOM clicks): a DOM click joins, a script Enter sends', async () => {
+    const { id, page } = await openClient({ waiting_room: false });
+    await fillForm(page);
+    await page.locator(JOIN + ENABLED).evaluate((el: HTMLElement) => el.click());
+    await client.waitFor(id, (v) => v.joined_names.length > 0, 5000, 'the join');
+    await page.locator('mdc-button[data-test="in-meeting-chat-toggle-button"]').click();
+    const editor = page.locator('.ql-editor[contenteditable="true"]');
+    await editor.click();
+    await page.keyboard.insertText('from a script');
+    await editor.dispatchEvent('keydown', { key: 'Enter' });
+    const view = await client.waitFor(id, (v) => v.chat_received.length === 1, 5000, 'the chat message');
+    expect(view.chat_received[0]?.text).toBe('from a script');
+    expect(view.events.filter((e) => e.type === 'untrusted_input')).toEqual([]);
   });
 
   it('mdc-input name field (open shadow root), lobby with the false-admission hooks, waiting for host, admission into the meeting', async () => {
@@ -300,8 +316,8 @@ describe('Webex mock: client', () => {
     expect(view.joined_names).toEqual([BOT]);
   });
 
-  it('chat: Lit rows (shell first, text later), Quill composer on trusted Enter only, exact text; leave without a confirm', async () => {
-    const { id, page } = await openClient({ waiting_room: false, participants: [{ name: 'Alice Example' }] });
+  it('chat: Lit rows (shell first, text later), Quill composer on trusted Enter only (a chat gate), exact text; leave without a confirm', async () => {
+    const { id, page } = await openClient({ waiting_room: false, participants: [{ name: 'Alice Example' }], ui_variant: { input_gates: { chat: 'trusted' } } });
     await fillForm(page);
     await page.locator(JOIN + ENABLED).click();
     await page.locator('[data-test="grid-layout"]').waitFor();

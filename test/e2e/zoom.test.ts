@@ -43,12 +43,20 @@ function eventAt(events: MeetingEvent[], type: string): number {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('zoom adapter against the Zoom mock', () => {
-  it('joins under bot_name with the link passcode, records only once computer audio is connected, chats in the TipTap composer, ends by host', async () => {
+  it('joins under bot_name with the link passcode past banner, terms and permission dialogs, records only once computer audio is connected, chats in the TipTap composer, ends by host', async () => {
     const m = await meeting({
       waiting_room: false,
       passcode: PASSCODE,
       participants: [ALICE, { ...BOB, speaking: false }],
-      ui_variant: { chat: 'contenteditable', zoom_audio_connect_ms: 6000 },
+      ui_variant: {
+        chat: 'contenteditable',
+        zoom_audio_connect_ms: 6000,
+        // Every pre-join screen a Zoom client was seen to show, and trusted input only.
+        zoom_cookie_banner: 'always',
+        zoom_terms: true,
+        device_modal: 'always',
+        input_gates: { name: 'trusted', join_button: 'trusted', chat: 'trusted' },
+      },
     });
     const message = 'Hello from the notetaker: this meeting is recorded. <b>not bold</b> & "quoted"';
     const b = bot(m.join_url, { bot_name: 'Acme Notetaker', chat: { on_bot_join: { send_to: 'everyone', message } } });
@@ -57,6 +65,8 @@ describe('zoom adapter against the Zoom mock', () => {
     const joined = await client.waitFor(m.id, (v) => v.events.some((e) => e.type === 'audio_joined'), 15_000, 'computer audio');
     expect(joined.joined_names).toEqual(['Acme Notetaker']);
     expect(joined.events.find((e) => e.type === 'join_clicked')?.detail).toMatchObject({ client: 'react', mic: false, camera: false });
+    expect(joined.events.map((e) => e.type)).toEqual(expect.arrayContaining(['cookies', 'terms', 'permission_dialog']));
+    expect(joined.events.filter((e) => e.type === 'untrusted_input')).toEqual([]);
     const withChat = await client.waitFor(m.id, (v) => v.chat_received.length > 0, 20_000, 'the bot chat message');
     expect(withChat.chat_received.map((c) => c.text)).toEqual([message]);
 
@@ -100,6 +110,9 @@ describe('zoom adapter against the Zoom mock', () => {
     await b.waitForStatus('in_waiting_room', 60_000);
     const knocking = await client.waitFor(m.id, (v) => v.bot.status === 'knocking', 10_000, 'the knock');
     expect(knocking.joined_names).toEqual(['Lobby Notetaker']);
+    // Camera and microphone granted up front: no permission dialog, and the live preview devices muted by the bot.
+    expect(knocking.events.map((e) => e.type)).not.toContain('permission_dialog');
+    expect(knocking.events.find((e) => e.type === 'join_clicked')?.detail).toMatchObject({ mic: false, camera: false });
     // The waiting room lives inside .meeting-app and has <audio> elements: neither is admission.
     await sleep(3000);
     expect(b.codes).toEqual(['joining_call', 'in_waiting_room']);
@@ -167,7 +180,7 @@ describe('zoom adapter against the Zoom mock', () => {
     expect((await bInvalid.waitForStatus('fatal', 60_000)).sub_code).toBe('meeting_link_invalid');
     expect((await bWalled.waitForStatus('fatal', 60_000)).sub_code).toBe('zoom_web_disallowed');
     await bHostless.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
-    expect((await client.get(hostless.id)).bot.status).toBe('waiting_for_host');
+    expect((await client.get(hostless.id)).events.map((e) => e.type)).toContain('bot_waiting_for_host');
     const notStarted = await bHostless.waitForStatus('fatal', 30_000);
     expect(notStarted.sub_code).toBe('meeting_not_started');
     for (const b of [bInvalid, bWalled, bHostless]) expect((await b.exited).code).toBe(1);

@@ -15,9 +15,13 @@ afterEach(async () => {
 
 const JOIN = 'button.preview-join-button';
 
-async function open(spec: Omit<MeetingSpec, 'platform'> = {}, url?: (joinUrl: string) => string): Promise<{ id: string; page: Page }> {
+async function open(
+  spec: Omit<MeetingSpec, 'platform'> = {},
+  url?: (joinUrl: string) => string,
+  permissions: string[] = [],
+): Promise<{ id: string; page: Page }> {
   const meeting = await client.createMeeting({ platform: 'zoom', ...spec });
-  const ctx = await newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' });
+  const ctx = await newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US', permissions });
   contexts.push(ctx);
   const page = await ctx.newPage();
   await page.goto(url ? url(meeting.join_url) : meeting.join_url);
@@ -49,8 +53,9 @@ describe('Zoom web client mock', () => {
     expect(await page.locator('input[type="password"]').count()).toBe(1);
   });
 
-  it('puts cookie banner, terms and the permission dialog twice over the preview; Join needs a typed name and a trusted click', async () => {
-    const { id, page } = await open({ waiting_room: false });
+  it('as scenarios, puts cookie banner, terms and the permission dialog twice over the preview, and trusted-input gates want a typed name and a trusted click', async () => {
+    const gates = { name: 'trusted', join_button: 'trusted' } as const;
+    const { id, page } = await open({ waiting_room: false, ui_variant: { zoom_cookie_banner: 'always', zoom_terms: true, input_gates: gates } });
     await page.locator('#onetrust-reject-all-handler').click();
     // The terms dialog covers the form.
     await expect(page.locator('#input-for-name').click({ timeout: 500 })).rejects.toThrow(/intercepts pointer events/);
@@ -86,9 +91,32 @@ describe('Zoom web client mock', () => {
     expect(await eventTypes(id)).toEqual(expect.arrayContaining(['cookies', 'terms', 'permission_dialog', 'untrusted_input', 'join_clicked']));
   });
 
+  it('by default is no stricter than the peers found Zoom: no banner, terms or permission dialog on the React client with granted devices; an in-page Join click works', async () => {
+    const { id, page } = await open({ waiting_room: false }, undefined, ['camera', 'microphone']);
+    await page.locator('#input-for-name').waitFor();
+    await page.waitForTimeout(500);
+    expect(await page.locator('#onetrust-banner-sdk, #wc_agree1, .permission-allow').count()).toBe(0);
+    // Granted devices start live: the bot has to mute them.
+    expect(await page.locator('#preview-audio-control-button').getAttribute('aria-label')).toBe('Mute');
+    await page.locator('#input-for-name').evaluate((el: HTMLInputElement) => {
+      el.value = 'Script Bot';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await page.locator(JOIN).evaluate((el: HTMLButtonElement) => el.click());
+    const view = await client.waitFor(id, (m) => m.bot.status === 'admitted', 5000, 'admitted');
+    expect(view.joined_names).toEqual(['Script Bot']);
+    expect(await eventTypes(id)).not.toEqual(expect.arrayContaining(['untrusted_input']));
+
+    // The classic client has the OneTrust banner (Vexa); `fromPWA=1` on the top page gets the PWA shell (meetingbot).
+    const classic = await open({}, (u) => u.replace(/\/j\/(\d+)/, '/wc/join/$1'));
+    await classic.page.locator('#onetrust-accept-btn-handler').waitFor();
+    const pwa = await open({}, (u) => `${u}${u.includes('?') ? '&' : '?'}fromPWA=1`);
+    await pwa.page.locator('iframe.pwa-webclient__iframe').waitFor();
+    await pwa.page.frameLocator('iframe.pwa-webclient__iframe').locator('#input-for-name').waitFor();
+  });
+
   it('renders the waiting room inside .meeting-app without a footer, then the meeting with a footer that hides but stays', async () => {
-    const { id, page } = await open({ waiting_room: true, ui_variant: { device_modal: false, toolbar_autohide_ms: 1000 } });
-    await page.locator('#wc_agree1').click();
+    const { id, page } = await open({ waiting_room: true, ui_variant: { device_modal: 'never', toolbar_autohide_ms: 1000 } });
     await page.locator('#input-for-name').fill('Lobby Bot');
     await page.locator(JOIN).click();
     await page.locator('.meeting-app').getByText('Please wait, the meeting host will let you in soon.').waitFor();
@@ -109,9 +137,8 @@ describe('Zoom web client mock', () => {
     expect(await leave.isVisible()).toBe(true);
   });
 
-  it('sends chat on trusted input only, receives it into message containers, leaves through the confirm button', async () => {
-    const { id, page } = await open({ waiting_room: false, ui_variant: { device_modal: false, chat: 'contenteditable' } });
-    await page.locator('#wc_agree1').click();
+  it('sends chat on trusted input only (a chat gate), receives it into message containers, leaves through the confirm button', async () => {
+    const { id, page } = await open({ waiting_room: false, ui_variant: { device_modal: 'never', chat: 'contenteditable', input_gates: { chat: 'trusted' } } });
     await page.locator('#input-for-name').fill('Chat Bot');
     await page.locator(JOIN).click();
     await page.getByRole('button', { name: 'Join Audio by Computer' }).click();
