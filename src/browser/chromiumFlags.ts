@@ -6,8 +6,6 @@ export interface ChromiumFlagOptions {
   /** Viewport = recording size. */
   width: number;
   height: number;
-  /** New headless (no X display at all): audio_only / none. */
-  headless: boolean;
   userDataDir: string;
   /** Chromium refuses to start its sandbox as root; in the container it runs as a user with its sandbox. */
   runningAsRoot: boolean;
@@ -34,7 +32,9 @@ export function chromiumFlags(o: ChromiumFlagOptions): string[] {
     '--disable-extensions',
     // AudioContexts start 'running' and remote <audio> plays without a click; otherwise the meeting is silent.
     '--autoplay-policy=no-user-gesture-required',
-    // Accept getUserMedia prompts and give the bot synthetic camera/mic devices (it has no real ones).
+    // Accept getUserMedia prompts and give the bot synthetic camera/mic devices (it has no real ones). The
+    // fake UI also makes `permissions.query` answer 'granted' for camera and microphone (measured), so Meet and
+    // Zoom skip their device prompts, as they do for the peers that grant both up front (Vexa, Attendee).
     '--use-fake-ui-for-media-stream',
     '--use-fake-device-for-media-stream',
     // ... that carry silence and black: a microphone a meeting will not let the bot turn off sends nothing.
@@ -70,9 +70,6 @@ export function chromiumFlags(o: ChromiumFlagOptions): string[] {
     // A fresh profile per bot: no cookies, cache or state shared between bots.
     `--user-data-dir=${o.userDataDir}`,
   ];
-  // New headless: the real browser without windows, no Xvfb needed when nothing is filmed. Its virtual screen
-  // is 800x600 unless told otherwise, and the kiosk window fills the screen: give it the recording size.
-  if (o.headless) flags.push('--headless', `--screen-info={${o.width}x${o.height}}`);
   // Root has no usable sandbox here; never disabled otherwise.
   if (o.runningAsRoot) flags.push('--no-sandbox');
   // WebRTC normally ignores loopback candidates; tests run both peers on 127.0.0.1.

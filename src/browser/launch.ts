@@ -57,9 +57,8 @@ export function resolveChromiumBinary(path: string): string {
 
 /**
  * Starts Chromium under the supervisor (its own process group, pdeathsig) on this bot's display and audio
- * server, then attaches Playwright over CDP. Headful on the bot's Xvfb when video is recorded; new headless
- * when there is no display. `headful: false` forces headless; with `media.display` being the user's own display
- * the browser shows up there (debugging).
+ * server, then attaches Playwright over CDP. Always headful (see startMediaEnvironment); with `media.display`
+ * being the user's own display the browser shows up there (debugging).
  *
  * The profile directory is emptied first (a fresh profile per bot) and removed by close().
  */
@@ -70,14 +69,12 @@ export async function launchBrowser(opts: {
   userDataDir: string;
   log: Logger;
   allowLoopback?: boolean;
-  headful?: boolean;
   /** Time allowed for Chromium to print its DevTools address and accept the CDP connection (default 30 s). */
   timeoutMs?: number;
   /** App-link schemes the meeting's pages fire, allowed for their origin so no native dialog blocks the page. */
   externalProtocols?: ExternalProtocols;
 }): Promise<LaunchedBrowser> {
   const log = opts.log.child('browser');
-  const headless = opts.media.display === null || opts.headful === false;
   await rm(opts.userDataDir, { recursive: true, force: true });
   await mkdir(opts.userDataDir, { recursive: true });
   await writeInitialPreferences(opts.userDataDir, initialPreferences(opts.externalProtocols ?? null));
@@ -86,7 +83,6 @@ export async function launchBrowser(opts: {
     fakeMedia,
     width: opts.media.size.width,
     height: opts.media.size.height,
-    headless,
     userDataDir: opts.userDataDir,
     runningAsRoot: process.getuid?.() === 0,
     allowLoopback: opts.allowLoopback ?? false,
@@ -94,7 +90,6 @@ export async function launchBrowser(opts: {
   // 60 ms of output buffering: with Chromium's default ~25 ms the playback stream underran under load (2 cores:
   // Chromium + x264 + Xvfb), leaving clicks in the recording. Chromium counts this latency in its A/V sync.
   const env: NodeJS.ProcessEnv = { ...opts.media.env, PULSE_LATENCY_MSEC: '60' };
-  if (headless) delete env.DISPLAY;
   const started = performance.now();
   const proc = SupervisedProcess.start({
     name: 'chromium',
@@ -113,7 +108,7 @@ export async function launchBrowser(opts: {
     if (!context) throw new StartError(proc, 'no default browser context over CDP');
     if (opts.recording.mode !== 'video_and_audio') await context.addInitScript(DISABLE_INCOMING_VIDEO_SCRIPT);
     const page = context.pages()[0] ?? (await context.newPage());
-    log.info('browser: ready', { pid: proc.pid, headless, ms: Math.round(performance.now() - started) });
+    log.info('browser: ready', { pid: proc.pid, display: opts.media.display, ms: Math.round(performance.now() - started) });
     const connected = browser;
     let closing: Promise<void> | null = null;
     const close = () =>

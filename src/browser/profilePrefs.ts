@@ -6,7 +6,7 @@ import { join } from 'node:path';
  *
  * Meeting pages such as Webex's "Join from this browser" chooser also fire an app link (`webex://...`).
  * Chromium answers with a native "Open xdg-open?" dialog that swallows every click on the page and that no
- * page or CDP input can close (headless: nothing can). Allowing the scheme for the meeting's origin up front
+ * page or CDP input can close (only an OS-level Escape can). Allowing the scheme for the meeting's origin up front
  * means no dialog at all: Chromium hands the link to the OS, which has no handler, and the page goes on.
  */
 export interface ExternalProtocols {

@@ -27,7 +27,7 @@ const PULSE_FRAGMENT_BYTES = (CAPTURE_RATE * CAPTURE_CHANNELS * 2 * 20) / 1000;
 
 export interface CaptureInputs {
   /** ":N" to grab (video_and_audio only). */
-  display: string | null;
+  display: string;
   /** Pulse source (the bot sink's monitor); PULSE_SERVER comes from the environment. */
   audioSource: string;
   size: { width: number; height: number };
@@ -77,7 +77,6 @@ function negativeSeconds(ms: number): string {
 }
 
 function videoInput(inputs: CaptureInputs, fps: number): string[] {
-  if (!inputs.display) throw new Error('ffmpegArgs: video_and_audio needs a display to grab');
   const { width, height } = inputs.size;
   return [
     '-itsoffset', negativeSeconds(inputs.timeOriginMs),

@@ -6,8 +6,8 @@ import { sinkNameFor, startPulse } from './pulse.js';
 import { startXvfb } from './xvfb.js';
 
 export interface MediaEnvironment {
-  /** ":N" of this bot's own Xvfb (or the visible display when debugging), or null when Chromium runs headless. */
-  display: string | null;
+  /** ":N" of this bot's own Xvfb (or the visible display when debugging). */
+  display: string;
   /** What Chromium and ffmpeg need: DISPLAY, PULSE_SERVER, PULSE_SINK, HOME, XDG_RUNTIME_DIR. */
   env: NodeJS.ProcessEnv;
   /** The pulse source carrying the meeting audio (this bot's sink monitor). */
@@ -20,9 +20,10 @@ export interface MediaEnvironment {
 }
 
 /**
- * Starts this bot's private display and audio server. A display is started only when video is recorded
- * (Chromium runs headless otherwise); `visibleDisplay` (e.g. ":0") replaces the private Xvfb, for watching a
- * bot while debugging. Everything lives under `<workDir>/media`, which dispose() removes.
+ * Starts this bot's private display and audio server. Every bot has a display, audio-only ones included:
+ * Chromium runs headful everywhere, because new headless says `HeadlessChrome` in its user agent and no peer
+ * joins Meet headless (issue 15; Xvfb costs ~8 MB). `visibleDisplay` (e.g. ":0") replaces the private Xvfb,
+ * for watching a bot while debugging. Everything lives under `<workDir>/media`, which dispose() removes.
  */
 export async function startMediaEnvironment(opts: {
   recording: RecordingSpec;
@@ -53,10 +54,9 @@ export async function startMediaEnvironment(opts: {
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
 
     const started = performance.now();
-    const wantsDisplay = opts.recording.mode === 'video_and_audio' || opts.visibleDisplay !== undefined;
     // Both start at once; whichever succeeded is cleaned up if the other failed.
     const [xvfbResult, pulseResult] = await Promise.allSettled([
-      wantsDisplay && opts.visibleDisplay === undefined ? startXvfb({ ...size, log: log.child('xvfb') }) : null,
+      opts.visibleDisplay === undefined ? startXvfb({ ...size, log: log.child('xvfb') }) : null,
       startPulse({ dir: join(dir, 'pulse'), sinkName: sinkNameFor(opts.name ?? basename(opts.workDir)), log: log.child('pulse') }),
     ]);
     if (xvfbResult.status === 'fulfilled' && xvfbResult.value) cleanups.push(xvfbResult.value.stop);
@@ -66,7 +66,7 @@ export async function startMediaEnvironment(opts: {
     const xvfb = xvfbResult.value;
     const pulse = pulseResult.value;
 
-    const display = opts.visibleDisplay ?? xvfb?.display ?? null;
+    const display = opts.visibleDisplay ?? xvfb!.display;
     const home = join(dir, 'home');
     await mkdir(home, { recursive: true, mode: 0o700 });
     const env: NodeJS.ProcessEnv = {
@@ -79,7 +79,7 @@ export async function startMediaEnvironment(opts: {
       // Streams bind to this bot's server and sink at creation: no default-sink race.
       PULSE_SERVER: pulse.server,
       PULSE_SINK: pulse.sink,
-      ...(display ? { DISPLAY: display } : {}),
+      DISPLAY: display,
       ...(process.env.LANG ? { LANG: process.env.LANG } : {}),
       ...(process.env.TZ ? { TZ: process.env.TZ } : {}),
     };

@@ -16,9 +16,8 @@ export interface LaunchOwner {
 }
 
 /**
- * The launching phase: the bot's work folder, its display and audio server, then Chromium on them. Headful or
- * headless follows the media environment: a display exists only when video is filmed (or, with --headful, the
- * user's own display is used). Each start is bounded by its own timeout.
+ * The launching phase: the bot's work folder, its display and audio server, then Chromium on them (with
+ * --headful, the user's own display instead of a private Xvfb). Each start is bounded by its own timeout.
  */
 export async function launchSession(p: {
   deps: SessionDeps;

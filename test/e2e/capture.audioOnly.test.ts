@@ -9,7 +9,7 @@ import { startFixtureServer, type FixtureServer } from '../../fixtures/capture/s
 import { decodeAudio, meanToneAmplitude, pcmFromS16, slicePcm } from '../../fixtures/media/audio.js';
 import { FFMPEG, recordingSpec, startMediaBot, testLogger, type MediaBot } from '../helpers/mediaBot.js';
 
-// Audio-only bots: no display, headless Chromium with incoming video switched off, ffmpeg with no video at all.
+// Audio-only bots: headful Chromium on their own Xvfb like every bot, incoming video switched off, ffmpeg with no video at all.
 const HZ = 600;
 const recording = recordingSpec({ mode: 'audio_only' });
 let server: FixtureServer;
@@ -28,11 +28,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-test('no Xvfb; Chromium runs headless with a viewport of the recording size', async () => {
-  expect(bot.media.display).toBeNull();
-  expect(bot.media.env.DISPLAY).toBeUndefined();
-  expect(liveProcesses().filter((p) => p.name === 'xvfb')).toEqual([]);
-  expect(await cmdline(bot.browser.process)).toContain('--headless');
+test('headful on its own Xvfb (new headless would say HeadlessChrome), with a viewport of the recording size', async () => {
+  expect(bot.media.display).toMatch(/^:\d+$/);
+  expect(bot.media.env.DISPLAY).toBe(bot.media.display);
+  expect(liveProcesses().filter((p) => p.name === 'xvfb')).toHaveLength(1);
+  expect((await cmdline(bot.browser.process)).join(' ')).not.toContain('--headless');
+  expect(await bot.browser.page.evaluate(() => navigator.userAgent)).not.toContain('Headless');
   expect(await bot.browser.page.evaluate(() => [innerWidth, innerHeight])).toEqual([1280, 720]);
 });
 

@@ -63,7 +63,7 @@ test('two bots recording at once: each file holds only its own tone and its own 
 });
 
 test('closing the bots leaves nothing behind: no process, no X lock or socket, no media directory', async () => {
-  const displays = bots.map((b) => b.media.display!.slice(1));
+  const displays = bots.map((b) => b.media.display.slice(1));
   const mediaDirs = bots.map((b) => join(b.workDir, 'media'));
   const pids = bots.flatMap((b) => [b.browser.process.pid]);
   await Promise.all(bots.map((b) => b.close()));

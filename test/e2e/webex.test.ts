@@ -39,8 +39,8 @@ function expectChooserPassed(view: MeetingView): void {
 }
 
 describe('webex adapter against the Webex mock', () => {
-  it('passes the chooser, clears the pre-filled name, mutes, waits in the lobby, records the participants, chats both ways, ends with the host', async () => {
-    const m = await meeting({ ui_variant: { webex_prefilled_name: 'Previous Guest' } });
+  it('passes the chooser, clears the pre-filled name, mutes, waits in the lobby, records the participants, chats both ways (trusted input only), ends with the host', async () => {
+    const m = await meeting({ ui_variant: { webex_prefilled_name: 'Previous Guest', input_gates: { join_button: 'trusted', chat: 'trusted' } } });
     const message = 'Hello from the notetaker: this meeting is recorded. <b>not bold</b> & "quoted"';
     const b = bot(m.join_url, { chat: { on_bot_join: { send_to: 'everyone', message } } });
 
@@ -115,7 +115,7 @@ describe('webex adapter against the Webex mock', () => {
     expect(details(view, 'leave')).toEqual([{ from: 'admitted' }]);
   });
 
-  it('records audio only (headless Chromium, no display to press Escape on): the app link opens no dialog, the chooser passes', async () => {
+  it('records audio only (mp3, headful like every bot): the chooser passes and the recording holds the tone', async () => {
     const m = await meeting({ waiting_room: false });
     const b = bot(m.join_url, { recording_settings: { format: 'mp3' } });
     await b.waitForStatus('in_call_recording', 60_000);

@@ -151,7 +151,7 @@ export function fakeWorld(adapter: FakeAdapter, opts: { recordingStart?: () => P
   const recordings: FakeRecording[] = [];
   const media = { started: 0, disposed: 0 };
   const env: MediaEnvironment = {
-    display: null,
+    display: ':99',
     env: {},
     audioSource: 'fake.monitor',
     applyCaptureLatency: async () => true,

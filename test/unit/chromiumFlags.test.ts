@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chromiumFlags, type ChromiumFlagOptions } from '../../src/browser/chromiumFlags.js';
 
-const base: ChromiumFlagOptions = { width: 1280, height: 720, headless: false, userDataDir: '/w/profile', runningAsRoot: false, allowLoopback: false };
+const base: ChromiumFlagOptions = { width: 1280, height: 720, userDataDir: '/w/profile', runningAsRoot: false, allowLoopback: false };
 
 describe('chromiumFlags', () => {
   const flags = chromiumFlags(base);
@@ -50,12 +50,8 @@ describe('chromiumFlags', () => {
     expect(chromiumFlags({ ...base, runningAsRoot: true })).toContain('--no-sandbox');
   });
 
-  it('adds --headless only when asked, with a virtual screen of the recording size', () => {
-    expect(flags).not.toContain('--headless');
-    expect(flags.join(' ')).not.toContain('--screen-info');
-    const headless = chromiumFlags({ ...base, headless: true });
-    expect(headless).toContain('--headless');
-    expect(headless).toContain('--screen-info={1280x720}');
+  it('never runs headless: new headless says HeadlessChrome in its user agent', () => {
+    expect(flags.join(' ')).not.toMatch(/--headless|--screen-info/);
   });
 
   it('allows loopback WebRTC only for the operator test switch', () => {

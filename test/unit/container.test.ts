@@ -65,7 +65,7 @@ describe('Dockerfile', () => {
     expect(text).toContain('BOT_CONFIG');
     // As that user Chromium gets no --no-sandbox; only root does.
     const flags = (runningAsRoot: boolean) =>
-      chromiumFlags({ width: 1280, height: 720, headless: false, userDataDir: '/tmp/p', runningAsRoot, allowLoopback: false });
+      chromiumFlags({ width: 1280, height: 720, userDataDir: '/tmp/p', runningAsRoot, allowLoopback: false });
     expect(flags(false)).not.toContain('--no-sandbox');
     expect(flags(true)).toContain('--no-sandbox');
   });
