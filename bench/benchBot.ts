@@ -40,14 +40,14 @@ export class BenchBot {
   readonly exited: Promise<number | null>;
   private stderrTail = '';
 
-  constructor(url: string, body: Record<string, unknown>, opts: { outRoot?: string; node?: NodeRuntime } = {}) {
+  constructor(url: string, body: Record<string, unknown>, opts: { outRoot?: string; node?: NodeRuntime; env?: NodeJS.ProcessEnv } = {}) {
     this.outDir = mkdtempSync(join(opts.outRoot ?? tmpdir(), 'bot-'));
     this.spawnedAt = performance.now();
     const node = opts.node ?? { path: process.execPath, flags: BOT_NODE_FLAGS };
     this.proc = spawn(
       node.path,
       [...node.flags, CLI, 'join', '--config', '-', '--out', this.outDir, '--platform', 'google_meet', '--allow-loopback', '--log-level', 'warn'],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
+      { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
     );
     this.proc.stdin!.end(JSON.stringify({ bot_name: 'Bench Notetaker', ...body, meeting_url: url }));
     let buf = '';

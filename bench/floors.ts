@@ -8,7 +8,7 @@ import { recordingArgs } from '../src/capture/ffmpegArgs.js';
 import { startMediaEnvironment } from '../src/capture/mediaEnvironment.js';
 import { launchBrowser } from '../src/browser/launch.js';
 import { createAdapter } from '../src/platform/registry.js';
-import { osKeyPresser } from '../src/browser/osInput.js';
+import { sessionInput } from '../src/session/sessionInput.js';
 import { sleep } from '../src/util/async.js';
 import { silentLogger } from '../src/util/log.js';
 import { TreeSampler, type TreeUsage } from './procTree.js';
@@ -95,6 +95,7 @@ export async function startRenderOnly(url: string, chromiumPath = '/usr/bin/chro
       allowLoopback: true,
     });
     const adapter = createAdapter('google_meet');
+    const input = sessionInput({ adapter, setting: 'auto', page: browser.page, media, stepTimeoutMs: 15_000, log: silentLogger });
     const ctx = {
       page: browser.page,
       meeting: spec.meeting,
@@ -102,7 +103,8 @@ export async function startRenderOnly(url: string, chromiumPath = '/usr/bin/chro
       log: silentLogger,
       stepTimeoutMs: 15_000,
       signal: new AbortController().signal,
-      osKey: osKeyPresser(media.display),
+      input: input.ui,
+      osKey: input.osKey,
       onScreen: () => undefined,
     };
     await adapter.join(ctx);

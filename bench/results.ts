@@ -53,7 +53,10 @@ export interface BenchResults {
 
   join_ms_median: number;
   join_parts_ms_median: Omit<JoinSample, 'join_ms'>;
+  /** Joins with Meet's default input (OS-level, XTEST); the same run's joins with CDP input (MEETBOT_UI_INPUT=cdp). */
   joins: JoinSample[];
+  joins_cdp_input: JoinSample[];
+  join_input: { os_join_ms: number; cdp_join_ms: number; os_join_steps_ms: number; cdp_join_steps_ms: number; join_ms_ratio: number };
 
   cpu_cores_per_bot_720p30: number;
   cpu_cores_per_bot_720p30_mean: number;

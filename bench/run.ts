@@ -9,7 +9,7 @@ import { recordingSpecFor, measureEncodeFloor } from './floors.js';
 import { markdownReport } from './report.js';
 import { runtimeVariants, cliStartupMs } from './nodeRuntimes.js';
 import { TARGETS, type BenchResults, type DensityStep, type Machine, type NodeRuntimeResult } from './results.js';
-import { BODIES, joinSummary, measureJoins, renderFloor, steadyBots, syncMeeting, type Env, type SteadyResult } from './scenarios.js';
+import { BODIES, joinSummary, measureJoins, type JoinSample, renderFloor, steadyBots, syncMeeting, type Env, type SteadyResult } from './scenarios.js';
 import { median, round } from './stats.js';
 import { densityChart } from './svgChart.js';
 
@@ -136,7 +136,8 @@ async function main(): Promise<void> {
   try {
     const encode = has('encode') ? await measureEncodeFloor(spec, opts.windowSec) : null;
     if (encode) log(`encode floor: ${round(encode.cores, 3)} cores`);
-    const joins = has('joins') ? await measureJoins(env, opts.joins) : [];
+    const joinRuns = has('joins') ? await measureJoins(env, opts.joins) : { os: [], cdp: [] };
+    const joins = joinRuns.os;
     const video = has('video') || has('density') ? await steadyBots(env, 1, BODIES.video720p30, { ...steady, video: true }) : null;
     if (video) log(`720p30 bot: ${round(video.bots[0]!.usage.cores, 3)} cores, ${round(video.bots[0]!.usage.pssMb, 1)} MB, ok=${video.bots[0]!.ok}`);
     // WebRTC's lip sync takes several seconds to settle after the call starts (measured: ~200 ms → ~25 ms over
@@ -186,6 +187,8 @@ async function main(): Promise<void> {
       join_ms_median: joinMs,
       join_parts_ms_median: joinParts,
       joins,
+      joins_cdp_input: joinRuns.cdp,
+      join_input: joinInputComparison(joinRuns.os, joinRuns.cdp),
       cpu_cores_per_bot_720p30: round(vCpu, 3),
       cpu_cores_per_bot_720p30_mean: round(botMedian(video, (b) => b.usage.cores), 3),
       pss_mb_per_bot_720p30: round(botMedian(video, (b) => b.usage.pssMb), 1),
@@ -231,6 +234,18 @@ async function main(): Promise<void> {
     if (opts.keep) log(`bot output folders kept in ${outRoot}`);
     else rmSync(outRoot, { recursive: true, force: true });
   }
+}
+
+/** Meet's join with its default OS-level input against CDP input, medians of the same run. */
+function joinInputComparison(os: readonly JoinSample[], cdp: readonly JoinSample[]): BenchResults['join_input'] {
+  const med = (samples: readonly JoinSample[], k: keyof JoinSample) => Math.round(median(samples.map((s) => s[k])));
+  return {
+    os_join_ms: med(os, 'join_ms'),
+    cdp_join_ms: med(cdp, 'join_ms'),
+    os_join_steps_ms: med(os, 'join_steps_ms'),
+    cdp_join_steps_ms: med(cdp, 'join_steps_ms'),
+    join_ms_ratio: round(med(os, 'join_ms') / med(cdp, 'join_ms'), 2),
+  };
 }
 
 /** An audio-only bot on each Node variant (runtimeVariants), and `meetbot schema`'s start-up on it. */

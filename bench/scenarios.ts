@@ -82,38 +82,51 @@ export interface JoinSample {
   other_ms: number;
 }
 
-export async function measureJoins(env: Env, count: number): Promise<JoinSample[]> {
-  const samples: JoinSample[] = [];
+/** The joins of one run: Meet's default OS-level input (XTEST) and CDP input (MEETBOT_UI_INPUT=cdp), alternating. */
+export interface JoinRuns {
+  os: JoinSample[];
+  cdp: JoinSample[];
+}
+
+export async function measureJoins(env: Env, count: number): Promise<JoinRuns> {
+  const runs: JoinRuns = { os: [], cdp: [] };
   for (let i = 0; i < count; i++) {
-    const m = await readyMeeting(env);
-    const bot = new BenchBot(m.join_url, BODIES.video720p30, { outRoot: env.outRoot });
-    try {
-      const at = await bot.waitFor('bot.in_call_recording', 90_000);
-      const startup = (await bot.waitFor('bot.joining_call', 0)) - bot.spawnedAt;
-      await bot.stop();
-      const { durations = {}, process_uptime: uptime = {} } = bot.manifest().timings_ms ?? {};
-      const took = (k: keyof ManifestTimings['durations']) => durations[k] ?? NaN;
-      const at_ = (k: keyof ManifestTimings['process_uptime']) => uptime[k] ?? NaN;
-      const before = startup + took('media_environment') + took('browser_launch') + took('join_steps');
-      const s: JoinSample = {
-        join_ms: Math.round(at - bot.spawnedAt),
-        startup_ms: Math.round(startup),
-        media_environment_ms: took('media_environment'),
-        browser_launch_ms: took('browser_launch'),
-        join_steps_ms: took('join_steps'),
-        admission_seen_ms: Math.round(at_('admitted') - before),
-        admitted_to_recording_ms: at_('recording_started') - at_('admitted'),
-        other_ms: 0,
-      };
-      s.other_ms = Math.round(at - bot.spawnedAt - at_('recording_started'));
-      samples.push(s);
-      env.log(`join ${i + 1}/${count}: ${JSON.stringify(s)}`);
-    } finally {
-      await bot.stop();
-      await dropParticipants(env, m);
+    for (const input of ['os', 'cdp'] as const) {
+      const sample = await measureJoin(env, input);
+      runs[input].push(sample);
+      env.log(`join ${i + 1}/${count} (${input} input): ${JSON.stringify(sample)}`);
     }
   }
-  return samples;
+  return runs;
+}
+
+async function measureJoin(env: Env, input: 'os' | 'cdp'): Promise<JoinSample> {
+  const m = await readyMeeting(env);
+  const bot = new BenchBot(m.join_url, BODIES.video720p30, { outRoot: env.outRoot, env: { MEETBOT_UI_INPUT: input } });
+  try {
+    const at = await bot.waitFor('bot.in_call_recording', 90_000);
+    const startup = (await bot.waitFor('bot.joining_call', 0)) - bot.spawnedAt;
+    await bot.stop();
+    const { durations = {}, process_uptime: uptime = {} } = bot.manifest().timings_ms ?? {};
+    const took = (k: keyof ManifestTimings['durations']) => durations[k] ?? NaN;
+    const at_ = (k: keyof ManifestTimings['process_uptime']) => uptime[k] ?? NaN;
+    const before = startup + took('media_environment') + took('browser_launch') + took('join_steps');
+    const s: JoinSample = {
+      join_ms: Math.round(at - bot.spawnedAt),
+      startup_ms: Math.round(startup),
+      media_environment_ms: took('media_environment'),
+      browser_launch_ms: took('browser_launch'),
+      join_steps_ms: took('join_steps'),
+      admission_seen_ms: Math.round(at_('admitted') - before),
+      admitted_to_recording_ms: at_('recording_started') - at_('admitted'),
+      other_ms: 0,
+    };
+    s.other_ms = Math.round(at - bot.spawnedAt - at_('recording_started'));
+    return s;
+  } finally {
+    await bot.stop();
+    await dropParticipants(env, m);
+  }
 }
 
 export function joinSummary(samples: readonly JoinSample[]): JoinSample & { joins: number } {

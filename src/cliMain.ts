@@ -8,6 +8,7 @@ import { formatConfigErrors, parseBotConfigText } from './config/normalize.js';
 import { botConfigJsonSchema } from './config/reference.js';
 import { runBot } from './session/botSession.js';
 import { RUNTIME_DEFAULTS, type RuntimeOptions } from './session/runtimeOptions.js';
+import type { UiInputSetting } from './session/sessionInput.js';
 import { redactorFor } from './config/secrets.js';
 
 /** Exit codes, documented in the README. */
@@ -41,6 +42,7 @@ interface JoinFlags {
   platform?: Platform;
   allowLoopback?: boolean;
   headful?: boolean;
+  uiInput?: UiInputSetting;
   trace?: boolean;
   chromium?: string;
   ffmpeg?: string;
@@ -117,6 +119,15 @@ function envFlag(env: NodeJS.ProcessEnv, name: string): boolean {
   return ['1', 'true', 'yes'].includes((env[name] ?? '').toLowerCase());
 }
 
+const UI_INPUTS: readonly UiInputSetting[] = ['auto', 'os', 'cdp'];
+
+function uiInputFromEnv(env: NodeJS.ProcessEnv): UiInputSetting {
+  const raw = env.MEETBOT_UI_INPUT;
+  if (raw === undefined || raw === '') return 'auto';
+  if (!(UI_INPUTS as readonly string[]).includes(raw)) throw new UsageError(`MEETBOT_UI_INPUT must be one of ${UI_INPUTS.join(', ')} (got ${JSON.stringify(raw.slice(0, 40))})`);
+  return raw as UiInputSetting;
+}
+
 /** A positive number of seconds from the environment; a typo must not become "end at once" (NaN). */
 function envSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -144,6 +155,7 @@ async function join(url: string | undefined, flags: JoinFlags, env: NodeJS.Proce
     chromiumPath: flags.chromium ?? env.CHROMIUM_PATH ?? RUNTIME_DEFAULTS.chromiumPath,
     ffmpegPath: flags.ffmpeg ?? env.FFMPEG_PATH ?? RUNTIME_DEFAULTS.ffmpegPath,
     headful: flags.headful === true,
+    uiInput: flags.uiInput ?? uiInputFromEnv(env),
     trace: flags.trace === true,
     allowLoopback,
     stepTimeoutMs: RUNTIME_DEFAULTS.stepTimeoutMs,
@@ -189,6 +201,9 @@ function program(env: NodeJS.ProcessEnv, io: CliIo, deps: CliDeps, setExit: (cod
     .addOption(platformOption())
     .option('--allow-loopback', 'operator switch for tests: allow http://127.0.0.1 meeting URLs (also MEETBOT_ALLOW_LOOPBACK=1)')
     .option('--headful', 'show Chromium on your own display instead of a private Xvfb (debugging)')
+    .addOption(
+      new Option('--ui-input <mode>', 'how the join steps click and type: the platform\'s choice, OS-level (XTEST) or CDP input (also MEETBOT_UI_INPUT)').choices(UI_INPUTS),
+    )
     .option('--trace', 'record a Playwright trace of the page into <out>/trace.zip (debugging; it holds the page, passcode included)')
     .option('--chromium <path>', 'Chromium binary (default $CHROMIUM_PATH or /usr/bin/chromium)')
     .option('--ffmpeg <path>', 'ffmpeg binary (default $FFMPEG_PATH or ffmpeg)')

@@ -1,6 +1,6 @@
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, pageStep, requireFirst, JOIN_POLL_MS, typeReplacing, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
+import { clickFirst, findFirst, openChatPanel, pageStep, requireFirst, JOIN_POLL_MS, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
 import { sleep, withTimeout } from '../../src/util/async.js';
 import { probeMeet, type MeetProbeMemory } from './probe.js';
 import { receiveAudioOnly } from './receiveAudioOnly.js';
@@ -26,6 +26,9 @@ export function createGoogleMeetAdapter(): PlatformAdapter {
     platform: 'google_meet',
     chatLimit: MEET_CHAT_LIMIT,
     externalProtocols: [],
+    // Vexa's join code (2026-06) records real Meet refusing CDP-driven input ("no real pointer movement");
+    // Vexa and Attendee both default to XTEST for Meet's name, toggles and join button.
+    joinInput: 'os',
 
     async join(ctx) {
       await pageStep(ctx, 'open the meeting page', () =>
@@ -37,7 +40,7 @@ export function createGoogleMeetAdapter(): PlatformAdapter {
       );
       const nameInput = await pageStep(ctx, 'reach the pre-join form', () => waitForPreJoinForm(ctx));
       if (!nameInput) return; // an error, lobby or in-call screen: the runtime's probe reports it
-      await pageStep(ctx, 'type the name', () => typeReplacing(ctx, nameInput, ctx.botName));
+      await pageStep(ctx, 'type the name', () => ctx.input.fill(nameInput, ctx.botName));
       await pageStep(ctx, 'turn the microphone off', () => switchOff(ctx, 'turn the microphone off', S.MIC_ON, S.MIC_OFF));
       await pageStep(ctx, 'turn the camera off', () => switchOff(ctx, 'turn the camera off', S.CAMERA_ON, S.CAMERA_OFF));
       await pageStep(ctx, 'click the join button', () => clickJoin(ctx));
@@ -118,7 +121,9 @@ async function waitForPreJoinForm(ctx: AdapterContext) {
 async function switchOff(ctx: AdapterContext, step: string, live: readonly string[], off: readonly string[]) {
   for (let attempt = 1; attempt <= TOGGLE_ATTEMPTS; attempt++) {
     if (await findFirst(ctx.page, off, { timeoutMs: 0, state: 'attached', log: ctx.log, what: step })) return;
-    if (!(await clickFirst(ctx.page, live, { timeoutMs: 1000, log: ctx.log, what: step }).catch(() => null))) return;
+    const toggle = await findFirst(ctx.page, live, { timeoutMs: 1000, log: ctx.log, what: step });
+    if (!toggle) return;
+    await ctx.input.click(toggle.locator, { timeoutMs: 2000 }).catch((err: unknown) => ctx.log.debug(`${step}: click failed`, { error: String(err).split('\n')[0] }));
     if (await findFirst(ctx.page, off, { timeoutMs: TOGGLE_FLIP_MS, state: 'attached', pollMs: JOIN_POLL_MS })) return;
   }
   ctx.log.warn(`${step}: the toggle did not switch off; joining anyway (the device carries silence)`, { tried: [...live, ...off] });
@@ -130,7 +135,7 @@ async function clickJoin(ctx: AdapterContext) {
     const snap = await probeMeet(ctx);
     if (snap.state.phase !== 'pre_join' && snap.state.phase !== 'unknown') return;
     const cta = await requireFirst(ctx.page, 'click the join button', S.JOIN_CTA, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
-    await cta.locator.click({ timeout: ctx.stepTimeoutMs });
+    await ctx.input.click(cta.locator);
     const left = await waitUntil(ctx, async () => (await probeMeet(ctx)).state.phase !== 'pre_join', 5000);
     if (left) return;
   }

@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, pageStep, requireFirst, JOIN_POLL_MS, typeReplacing, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
+import { clickFirst, findFirst, openChatPanel, pageStep, requireFirst, JOIN_POLL_MS, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
 import { sleep, withTimeout } from '../../src/util/async.js';
 import { probeWebex, webexFrame } from './probe.js';
 import * as S from './selectors.js';
@@ -30,6 +30,8 @@ export function createWebexAdapter(): PlatformAdapter {
     chatLimit: WEBEX_CHAT_LIMIT,
     // The chooser's "Join from this browser" also fires webex:// (platforms.md 3.2).
     externalProtocols: ['webex'],
+    // No peer reports Webex refusing CDP input (LMA even falls back to DOM clicks).
+    joinInput: 'cdp',
 
     async join(ctx) {
       await pageStep(ctx, 'open the Webex link', () =>
@@ -166,7 +168,7 @@ async function passPasswordPage(ctx: AdapterContext): Promise<void> {
   if (!ctx.meeting.password) {
     throw new JoinStepError('enter the meeting password', S.PASSWORD_INPUT, 'meeting_password_incorrect', 'the meeting asks for a password and none was given');
   }
-  await typeReplacing(ctx, field.locator, ctx.meeting.password);
+  await ctx.input.fill(field.locator, ctx.meeting.password);
   await requireFirst(frame, 'submit the meeting password', S.PASSWORD_NEXT, { timeoutMs: ctx.stepTimeoutMs }).then((f) =>
     f.locator.click({ timeout: ctx.stepTimeoutMs }),
   );
@@ -186,11 +188,11 @@ async function passPasswordPage(ctx: AdapterContext): Promise<void> {
 async function fillPreJoinForm(ctx: AdapterContext): Promise<void> {
   await dismissDialogs(ctx);
   const frame = await webexFrame(ctx);
-  // The name field keeps the previous session's value: typeReplacing clears it with trusted keys.
+  // The name field keeps the previous session's value: fill clears it with trusted keys.
   const name = await requireFirst(frame, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs });
-  await typeReplacing(ctx, name.locator, ctx.botName);
+  await ctx.input.fill(name.locator, ctx.botName);
   const email = await findFirst(frame, S.EMAIL_INPUT, { timeoutMs: 0 });
-  if (email) await typeReplacing(ctx, email.locator, GUEST_EMAIL);
+  if (email) await ctx.input.fill(email.locator, GUEST_EMAIL);
   if (await clickFirst(frame, S.GUEST_NEXT, { timeoutMs: 0 }).catch(() => null)) await passPasswordPage(ctx);
   await switchOffIfLive(ctx, S.MIC_BUTTONS, S.MIC_LIVE_LABELS);
   await switchOffIfLive(ctx, S.CAMERA_BUTTONS, S.CAMERA_LIVE_LABELS);

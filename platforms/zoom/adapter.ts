@@ -20,6 +20,8 @@ export function createZoomAdapter(): PlatformAdapter {
     chatLimit: ZOOM_CHAT_LIMIT,
     // The /j/ and /my/ landing pages launch the desktop app (ScreenApp allows zoommtg by policy for the same reason).
     externalProtocols: ['zoommtg', 'zoomus'],
+    // Vexa's production Zoom join clicks in-page and records it working on the live client: CDP input suffices.
+    joinInput: 'cdp',
     join: joinZoom,
     probe: (ctx) => probeZoom(ctx, seen),
     maintain: dismissNotices,

@@ -91,17 +91,13 @@ async function waitForPreJoinForm(ctx: AdapterContext): Promise<boolean> {
 async function typeName(ctx: AdapterContext): Promise<void> {
   const frame = await zoomFrame(ctx);
   const name = await requireFirst(frame, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs, log: ctx.log });
-  await replaceText(ctx, name.locator, (text) => ctx.page.keyboard.insertText(text));
+  await ctx.input.fill(name.locator, ctx.botName);
   if (await enabledJoin(ctx, JOIN_ENABLE_MS)) return;
   ctx.log.debug('Join stayed disabled after the inserted name: typing it with key events');
-  await replaceText(ctx, name.locator, (text) => ctx.page.keyboard.type(text));
-}
-
-async function replaceText(ctx: AdapterContext, field: Locator, write: (text: string) => Promise<void>): Promise<void> {
-  await field.click({ timeout: ctx.stepTimeoutMs });
+  await name.locator.click({ timeout: ctx.stepTimeoutMs });
   await ctx.page.keyboard.press('Control+A');
   await ctx.page.keyboard.press('Backspace');
-  await write(ctx.botName);
+  await ctx.page.keyboard.type(ctx.botName);
 }
 
 const ENABLED_JOIN = S.JOIN_BUTTON.map((s) => `${s}:not([disabled]):not(.disabled):not([aria-disabled="true"])`);
@@ -117,7 +113,7 @@ async function fillPasscodeIfAsked(ctx: AdapterContext): Promise<void> {
   if (!ctx.meeting.password) {
     throw new JoinStepError('enter the passcode', S.PASSCODE_INPUT, 'meeting_password_incorrect', 'the meeting asks for a passcode and the link has none');
   }
-  await replaceText(ctx, field.locator, () => ctx.page.keyboard.insertText(ctx.meeting.password!));
+  await ctx.input.fill(field.locator, ctx.meeting.password);
 }
 
 /** The preview toggles name the action they perform: "Mute" means the mic is live. */
@@ -152,8 +148,8 @@ async function clickJoin(ctx: AdapterContext): Promise<void> {
  */
 async function pressJoin(ctx: AdapterContext, join: Locator): Promise<string> {
   try {
-    await join.click({ timeout: JOIN_CLICK_MS });
-    return 'click';
+    await ctx.input.click(join, { timeoutMs: JOIN_CLICK_MS });
+    return `${ctx.input.mode} click`;
   } catch (err) {
     ctx.log.debug('Join click did not land', { error: String(err).split('\n')[0] });
   }

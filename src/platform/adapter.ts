@@ -2,6 +2,7 @@ import type { Frame, Page } from 'playwright-core';
 import type { MeetingTarget, Platform } from '../config/botSpec.js';
 import type { EndOutcome, FatalSubCode } from '../lifecycle/codes.js';
 import type { Logger } from '../util/log.js';
+import type { InputMode, UiInput } from './uiInput.js';
 
 /**
  * The small interface every platform adapter implements (platforms/<name>/). Adapters drive the page and
@@ -15,6 +16,11 @@ export interface PlatformAdapter {
   readonly chatLimit: number;
   /** App-link schemes the platform's pages fire at a browser (they must not open a native dialog). */
   readonly externalProtocols: readonly string[];
+  /**
+   * How the join steps click and type by default (uiInput.ts): `os` where a peer reports the real platform
+   * refusing CDP-driven input, else `cdp`. The operator can force either (MEETBOT_UI_INPUT).
+   */
+  readonly joinInput: InputMode;
   /** Opens the meeting and passes every pre-join screen up to and including the join click. */
   join(ctx: AdapterContext): Promise<void>;
   /** Reads the meeting state in one consistent look at the DOM. Never throws for an unknown page. */
@@ -45,9 +51,11 @@ export interface AdapterContext {
   stepTimeoutMs: number;
   /** Set when the runtime wants the adapter to give up (leave requested, SIGTERM). */
   signal: AbortSignal;
+  /** The join steps' clicks and typing, in the mode the session chose (uiInput.ts). */
+  input: UiInput;
   /**
    * Presses a key at the OS level on the bot's display (XTEST), for browser chrome the page cannot reach,
-   * such as Chromium's native "Open app?" dialog. Resolves false where there is no display (headless).
+   * such as Chromium's native "Open app?" dialog. Resolves false when xdotool fails.
    */
   osKey(key: string): Promise<boolean>;
   /**

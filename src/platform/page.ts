@@ -109,17 +109,6 @@ export async function clickFirst(scope: LocatorScope, selectors: readonly string
   return found.selector;
 }
 
-/**
- * Replaces the text of an input the way a person would: focus, select all, then trusted key input. Platforms
- * check `isTrusted` and some keep an old value in the field, so script-set values are never used.
- */
-export async function typeReplacing(ctx: AdapterContext, locator: Locator, text: string): Promise<void> {
-  await locator.click({ timeout: ctx.stepTimeoutMs });
-  await ctx.page.keyboard.press('Control+A');
-  await ctx.page.keyboard.press('Backspace');
-  await ctx.page.keyboard.insertText(text);
-}
-
 /** Toolbars auto-hide after a few seconds without pointer movement; a move brings them back. */
 export async function wakeToolbar(ctx: AdapterContext): Promise<void> {
   const size = ctx.page.viewportSize() ?? { width: 1280, height: 720 };

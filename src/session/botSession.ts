@@ -7,7 +7,6 @@ import type { FatalSubCode } from '../lifecycle/codes.js';
 import { BotLifecycle, type StatusEvent } from '../lifecycle/machine.js';
 import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
 import { FRAME_MS } from '../capture/audioTap.js';
-import { osKeyPresser } from '../browser/osInput.js';
 import type { AdapterContext, MeetingState, PlatformAdapter } from '../platform/adapter.js';
 import { describeExit } from '../process/exitReason.js';
 import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
@@ -24,6 +23,7 @@ import { watchMeeting } from './meetingWatch.js';
 import { OutputGuard } from './outputGuard.js';
 import { nextPhase, SESSION_PHASES, type SessionPhase } from './phases.js';
 import type { RuntimeOptions } from './runtimeOptions.js';
+import { sessionInput, type SessionInput } from './sessionInput.js';
 import { launchSession } from './sessionLaunch.js';
 import { PRODUCTION_DEPS, type SessionBrowser, type SessionDeps, type SessionRecording } from './sessionDeps.js';
 import { SessionTimings } from './timings.js';
@@ -77,6 +77,7 @@ export class BotSession {
   private media: MediaEnvironment | null = null;
   private browser: SessionBrowser | null = null;
   private recording: SessionRecording | null = null;
+  private input: SessionInput | null = null;
   /** The start-up of the display, audio server and browser: never abandoned, so nothing it starts is orphaned. */
   private launching: Promise<void> | null = null;
   /** The join and the poll loop: abandoned (after a grace) once the bot ends. */
@@ -217,6 +218,8 @@ export class BotSession {
       owner: { workDir: (d) => (this.workDir = d), media: (m) => (this.media = m), browser: (b) => (this.browser = b) },
     });
     const browser = this.browser!;
+    const input = { adapter: this.adapter, setting: this.opts.uiInput, page: browser.page, media: this.media!, stepTimeoutMs: this.opts.stepTimeoutMs };
+    this.input = sessionInput({ ...input, log: this.log });
     browser.page.on('crash', () => this.end(endFor('browser_crashed', { reason: 'the page crashed' })));
     void browser.exited.then((r) => this.end(endFor('browser_crashed', { reason: `chromium ${describeExit(r)}` })));
     if (this.opts.trace) await startTrace(browser.context, this.log);
@@ -231,7 +234,8 @@ export class BotSession {
       needsIncomingVideo: this.spec.recording.mode === 'video_and_audio',
       stepTimeoutMs: this.opts.stepTimeoutMs,
       signal: this.ending.signal,
-      osKey: osKeyPresser(this.media?.display ?? null),
+      input: this.input!.ui,
+      osKey: (key) => this.input!.osKey(key),
       onScreen: (state) => this.joinScreen(state),
     };
   }

@@ -1,3 +1,5 @@
+import type { UiInputSetting } from './sessionInput.js';
+
 /**
  * Settings of the runtime itself, as opposed to the Create Bot body: where things are on this machine and
  * what the operator allows. They come from CLI flags and environment variables (see docs/configuration.md, "Runtime
@@ -15,6 +17,8 @@ export interface RuntimeOptions {
   trace: boolean;
   /** Operator switch for tests and local debugging: loopback meeting URLs and loopback WebRTC. */
   allowLoopback: boolean;
+  /** How the join steps click and type: the adapter's choice (`auto`), or OS-level / CDP input for every platform. */
+  uiInput: UiInputSetting;
   /** Upper bound of any single page operation. */
   stepTimeoutMs: number;
   /** How often the page is read while waiting and in the call. */

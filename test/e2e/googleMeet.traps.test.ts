@@ -72,6 +72,31 @@ describe('google_meet adapter against real-Meet traps', () => {
     }
   });
 
+  it('passes a Join that wants a real pointer path with its default OS input (XTEST); forced to CDP input it is refused, as Vexa saw on real Meet', async () => {
+    // Trusted-only name and chat too, and the device modal although the bot granted its devices.
+    const ui = { device_modal: 'always', input_gates: { name: 'trusted', join_button: 'pointer_path', chat: 'trusted' } } as const;
+    const [viaOs, viaCdp] = await Promise.all([meeting({ ui_variant: ui }), meeting({ ui_variant: ui })]);
+    const name = 'Zoë Notetaker ✓';
+    const message = 'Recording for the notes';
+    const os = bot(viaOs.join_url, { bot_name: name, chat: { on_bot_join: { send_to: 'everyone', message } }, recording_config: { video_mixed_layout: 'audio_only' } });
+    const cdp = startBot({ url: viaCdp.join_url, platform: 'google_meet', body: { recording_config: { video_mixed_layout: 'audio_only' } }, env: { MEETBOT_UI_INPUT: 'cdp' } });
+
+    await os.waitForStatus('in_call_recording', 60_000);
+    const joined = await client.waitFor(viaOs.id, (v) => v.chat_received.length > 0, 20_000, 'the join message');
+    expect(joined.joined_names).toEqual([name]);
+    expect(joined.chat_received.map((c) => c.text)).toEqual([message]);
+    expect(joined.events.filter((e) => ['no_pointer_path', 'untrusted_input', 'name_rejected'].includes(e.type))).toEqual([]);
+    expect(readFileSync(join(os.outDir, 'bot.log'), 'utf8')).toContain('join steps use OS-level input (XTEST)');
+
+    const fatal = await cdp.waitForStatus('fatal', 60_000);
+    expect(fatal.sub_code).toBe('ui_element_not_found');
+    const refused = await client.get(viaCdp.id);
+    expect(refused.events.filter((e) => e.type === 'no_pointer_path').length).toBeGreaterThan(0);
+    expect(refused.joined_names).toEqual([]);
+    await os.stop('SIGTERM');
+    expect((await os.exited).code).toBe(0);
+  });
+
   it('ends call_ended when the page bounces off Meet mid-call: not a block', async () => {
     const m = await meeting({ ui_variant: { meet_end: 'bounce' } });
     const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/platform/registry.js';
-import type { AdapterContext } from '../../src/platform/adapter.js';
 import { createLogger } from '../../src/util/log.js';
 import { launchTestBrowser } from '../../fixtures/mock/client.js';
+import { testAdapterContext } from '../helpers/adapterContext.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 
 const googleMeetAdapter = createAdapter('google_meet');
@@ -38,17 +38,11 @@ describe('google_meet adapter: receive audio only', () => {
       });
     });
     const logFile = join(mkdtempSync(join(tmpdir(), 'meet-audio-only-')), 'bot.log');
-    const ctx: AdapterContext = {
+    const ctx = testAdapterContext(
       page,
-      meeting: { platform: 'google_meet', join_url: `${m.join_url}?hl=en`, original_url: m.join_url, meeting_id: m.id, password: null, recall_shape: {} },
-      botName: 'Fallback Notetaker',
-      log: createLogger({ minLevel: 'info', stderr: false, file: logFile }),
-      needsIncomingVideo: false,
-      stepTimeoutMs: 3000,
-      signal: new AbortController().signal,
-      osKey: async () => false,
-      onScreen: () => undefined,
-    };
+      { platform: 'google_meet', joinUrl: `${m.join_url}?hl=en`, id: m.id },
+      { botName: 'Fallback Notetaker', log: createLogger({ minLevel: 'info', stderr: false, file: logFile }), needsIncomingVideo: false, stepTimeoutMs: 3000 },
+    );
 
     await googleMeetAdapter.join(ctx);
     await client.waitFor(m.id, (v) => v.bot.status === 'admitted', 20_000, 'admission');

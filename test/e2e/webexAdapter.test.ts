@@ -1,10 +1,11 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/platform/registry.js';
-import { osKeyPresser } from '../../src/browser/osInput.js';
+import { OsInput } from '../../src/browser/osInput.js';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { createLogger } from '../../src/util/log.js';
+import { testAdapterContext } from '../helpers/adapterContext.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import { startXDisplay, type XDisplay } from '../helpers/xDisplay.js';
 
@@ -37,18 +38,16 @@ afterAll(async () => {
   await x?.close();
 });
 
-async function adapterContext(joinUrl: string, password: string | null, osKey = osKeyPresser(x.display)): Promise<{ ctx: AdapterContext; page: Page }> {
+const LOG = createLogger({ minLevel: 'error', stderr: false, file: null });
+/** OS-level key presses on the test's display, as the session hands them to the adapter. */
+function osKeys(): (key: string) => Promise<boolean> {
+  const os = new OsInput(x.display, { width: 1280, height: 720 }, LOG);
+  return (key) => os.keys(key);
+}
+
+async function adapterContext(joinUrl: string, password: string | null, osKey = osKeys()): Promise<{ ctx: AdapterContext; page: Page }> {
   const page = await (await browser.newContext({ viewport: null, locale: 'en-US' })).newPage();
-  const ctx: AdapterContext = {
-    page,
-    meeting: { platform: 'webex', join_url: joinUrl, meeting_id: 'mock', password, recall_shape: null } as unknown as AdapterContext['meeting'],
-    botName: 'Acme Notetaker',
-    log: createLogger({ minLevel: 'error', stderr: false, file: null }),
-    stepTimeoutMs: 10_000,
-    signal: new AbortController().signal,
-    osKey,
-    onScreen: () => undefined,
-  };
+  const ctx = testAdapterContext(page, { platform: 'webex', joinUrl, id: 'mock', password }, { botName: 'Acme Notetaker', stepTimeoutMs: 10_000, osKey });
   return { ctx, page };
 }
 
@@ -84,7 +83,7 @@ describe('webex adapter in-process', () => {
 
   it('recovers when the first Escape misses Chromium’s dialog (it opened later): the next round closes it and the popup', async () => {
     const m = await client.createMeeting({ platform: 'webex', waiting_room: false, participants: [] });
-    const press = osKeyPresser(x.display);
+    const press = osKeys();
     let presses = 0;
     const { ctx, page } = await adapterContext(m.join_url, null, async (key) => (++presses === 1 ? true : press(key)));
     try {

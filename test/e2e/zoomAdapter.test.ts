@@ -1,9 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchTestBrowser } from '../../fixtures/mock/client.js';
-import type { AdapterContext } from '../../src/platform/adapter.js';
 import { createAdapter } from '../../src/platform/registry.js';
-import { silentLogger } from '../../src/util/log.js';
+import { testAdapterContext } from '../helpers/adapterContext.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 
 // The Zoom adapter in-process, for a race the bot process cannot be made to lose on demand: Zoom's end modal is a
@@ -26,16 +25,7 @@ describe('zoom adapter: in-call notices', () => {
     const m = await client.createMeeting({ platform: 'zoom', waiting_room: false, participants: [{ name: 'Alice', tone_hz: 440 }] });
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'en-US' })).newPage();
     const zoom = createAdapter('zoom');
-    const ctx: AdapterContext = {
-      page,
-      meeting: { platform: 'zoom', join_url: m.join_url, original_url: m.join_url, meeting_id: m.id, password: null, recall_shape: {} },
-      botName: 'Notice Notetaker',
-      log: silentLogger,
-      stepTimeoutMs: 5000,
-      signal: new AbortController().signal,
-      osKey: async () => false,
-      onScreen: () => undefined,
-    };
+    const ctx = testAdapterContext(page, { platform: 'zoom', joinUrl: m.join_url, id: m.id }, { botName: 'Notice Notetaker' });
     await zoom.join(ctx);
     await client.waitFor(m.id, (v) => v.bot.status === 'admitted', 20_000, 'admission');
     await expect.poll(async () => (await zoom.probe(ctx)).state.phase, { timeout: 10_000 }).toBe('in_call');

@@ -22,6 +22,7 @@ export class FakeAdapter implements PlatformAdapter {
   readonly platform = 'google_meet' as const;
   readonly chatLimit = 500;
   readonly externalProtocols: readonly string[] = [];
+  readonly joinInput = 'cdp' as const;
   readonly calls: string[] = [];
   readonly chatSent: string[] = [];
   private readonly script: MeetingState[];
@@ -201,6 +202,7 @@ export function fakeOptions(overrides: Partial<RuntimeOptions> = {}): RuntimeOpt
     chromiumPath: '/nonexistent/chromium',
     ffmpegPath: '/nonexistent/ffmpeg',
     headful: false,
+    uiInput: 'auto',
     trace: false,
     allowLoopback: true,
     stepTimeoutMs: 1000,
