@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # Idempotent set-up: installs the Debian packages and npm dependencies that are missing, and nothing else.
 # Runs before `npm test`, `npm run demo` and `npm run bench`; the Dockerfile runs the same package list.
+# With --tests (npm test) it also installs scripts/debian-packages-test.txt, which the bot's image never needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+lists=(scripts/debian-packages.txt)
+case "${1:-}" in
+  '') ;;
+  --tests) lists+=(scripts/debian-packages-test.txt) ;;
+  *) echo "usage: scripts/setup.sh [--tests]" >&2; exit 2 ;;
+esac
 
 missing=()
 while read -r pkg bin; do
@@ -12,7 +20,7 @@ while read -r pkg bin; do
   else
     command -v "$bin" >/dev/null 2>&1 || missing+=("$pkg")
   fi
-done < scripts/debian-packages.txt
+done < <(cat "${lists[@]}")
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}" >&2

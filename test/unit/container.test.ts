@@ -40,6 +40,14 @@ describe('Dockerfile', () => {
     expect(read('scripts/setup.sh')).toContain('scripts/debian-packages.txt');
   });
 
+  it('leaves the test-only packages (Postgres for the service tests) out of the image; npm test installs them', () => {
+    expect(copies.flat()).not.toContain('scripts/debian-packages-test.txt');
+    expect(runs.filter((r) => r.includes('setup.sh')).join(' ')).not.toContain('--tests');
+    expect(read('scripts/debian-packages-test.txt')).toMatch(/^postgresql\s/m);
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.pretest).toMatch(/^bash scripts\/setup\.sh --tests && /);
+  });
+
   it('copies only paths the repository has (an optional folder such as bench/ would break the build)', () => {
     const sources = copies.flatMap((c) => c.slice(0, -1)).filter((s) => !s.startsWith('--'));
     for (const source of sources) expect(existsSync(new URL(source, root)), source).toBe(true);
