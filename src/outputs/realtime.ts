@@ -14,7 +14,7 @@ import {
   wantsAudio,
   wantsParticipantEvent,
 } from './realtimePayloads.js';
-import { redactUrl } from './redactUrl.js';
+import { redactUrl } from '../util/redactUrl.js';
 import { delaySec, resamplePcm16, type ResampleState } from './resample.js';
 
 /** Recall: up to 30 reconnect attempts, 3 s apart, then the endpoint is failed (bot-api.md 6.1). */

@@ -1,21 +1,17 @@
-import { randomUUID } from 'node:crypto';
 import type { WebhookEndpoint } from '../config/botSpec.js';
 import { isStatusEvent, nowIso, type BotEvent, type DeliveryStatus } from '../events/botEvents.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../util/log.js';
-import { redactUrl } from './redactUrl.js';
-import { parseWebhookSecret, signWebhook } from './webhookSignature.js';
-
-/**
- * Delay before each attempt, in ms: Recall's (Svix) schedule, bot-api.md 8.1: immediately, 5 s, 5 min, 30 min,
- * 2 h, 5 h, 10 h, 10 h. One attempt per entry; after the last one fails the message is given up. A bot rarely
- * lives that long: `flush` bounds the tail of the schedule by the bot's life.
- */
-export const RECALL_BACKOFF_MS: readonly number[] = [
-  0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
-];
-/** Recall asks receivers to answer within 15 s. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+import { redactUrl } from '../util/redactUrl.js';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  newWebhookId,
+  parseWebhookSecret,
+  postWebhook,
+  RECALL_BACKOFF_MS,
+  statusWebhookBody,
+  type AttemptOutcome,
+} from '../events/statusWebhook.js';
 
 export interface WebhookDispatcherOptions {
   endpoints: WebhookEndpoint[];
@@ -91,15 +87,8 @@ export class WebhookDispatcher {
   /** Queues a status event for every subscribed endpoint; other events are not webhooks here. Never throws. */
   handle(event: BotEvent): void {
     if (!isStatusEvent(event) || this.queues.length === 0) return;
-    const body = JSON.stringify({
-      event: event.event,
-      data: {
-        data: { code: event.code, sub_code: event.sub_code, updated_at: event.created_at },
-        bot: { id: this.opts.botId, metadata: this.opts.metadata },
-      },
-    });
-    // One id per message, shared by its endpoints and its retries: the receiver's idempotency key.
-    const id = `msg_${randomUUID().replace(/-/g, '')}`;
+    const body = statusWebhookBody(event, { id: this.opts.botId, metadata: this.opts.metadata });
+    const id = newWebhookId();
     for (const q of this.queues) {
       const m: Message = { id, event: event.event, body, attempts: 0, lastChance: false };
       if (this.closed) {
@@ -224,31 +213,9 @@ export class WebhookDispatcher {
     }
   }
 
-  private async attempt(q: Queue, m: Message): Promise<{ ok: boolean; http_status?: number; error?: string }> {
+  private attempt(q: Queue, m: Message): Promise<AttemptOutcome> {
     m.attempts++;
-    const timestamp = Math.floor(Date.now() / 1000);
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'meetbot',
-      'webhook-id': m.id,
-      // Signed again on every attempt: receivers reject stale timestamps (5 min tolerance in Svix libraries).
-      'webhook-timestamp': String(timestamp),
-    };
-    if (this.key) headers['webhook-signature'] = signWebhook(this.key, m.id, timestamp, m.body);
-    try {
-      const res = await this.fetchImpl(q.url, {
-        method: 'POST',
-        headers,
-        body: m.body,
-        // A redirect is not a delivery, and following one could send the payload somewhere unintended.
-        redirect: 'manual',
-        signal: AbortSignal.any([q.abort.signal, AbortSignal.timeout(this.timeoutMs)]),
-      });
-      await res.body?.cancel().catch(() => {});
-      return { ok: res.status >= 200 && res.status < 300, http_status: res.status };
-    } catch (err) {
-      return { ok: false, error: describeFetchError(err) };
-    }
+    return postWebhook({ url: q.url, id: m.id, body: m.body, key: this.key, timeoutMs: this.timeoutMs, signal: q.abort.signal, fetchImpl: this.fetchImpl });
   }
 
   private record(q: Queue, m: Message, status: DeliveryStatus, http_status?: number, error?: string): void {
@@ -264,16 +231,4 @@ export class WebhookDispatcher {
       ...(error ? { error } : {}),
     });
   }
-}
-
-/** A short cause (`ECONNREFUSED`, `timeout`): error messages can quote the URL, query included. */
-function describeFetchError(err: unknown): string {
-  if (err instanceof Error) {
-    if (err.name === 'TimeoutError') return 'timeout';
-    if (err.name === 'AbortError') return 'aborted';
-    const cause = (err as { cause?: { code?: unknown } }).cause;
-    if (cause && typeof cause.code === 'string') return cause.code;
-    return err.name;
-  }
-  return 'error';
 }

@@ -5,7 +5,8 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../../src/events/eventLog.js';
 import type { StatusEvent } from '../../src/lifecycle/machine.js';
-import { WebhookDispatcher, RECALL_BACKOFF_MS } from '../../src/outputs/webhooks.js';
+import { WebhookDispatcher } from '../../src/outputs/webhooks.js';
+import { RECALL_BACKOFF_MS } from '../../src/events/statusWebhook.js';
 import { createLogger, type Logger } from '../../src/util/log.js';
 import { WebhookReceiver, waitFor } from '../helpers/receivers.js';
 
