@@ -47,7 +47,7 @@ import {
   type UnsupportedField,
 } from './errors.js';
 import { hostileInputIssues } from './hostileInput.js';
-import { botConfigSchema, type BotConfig } from './schema.js';
+import { ATTENDEE_FIELDS, botConfigSchema, RECALL_FIELDS, type BotConfig } from './schema.js';
 import { isProducedRealtimeEvent, isProducedWebhookTrigger, unsupportedFields } from './unsupported.js';
 import { MeetingUrlError, parseMeetingUrl } from '../meetingUrl/parseMeetingUrl.js';
 
@@ -61,6 +61,11 @@ export interface ParseOptions {
   platform?: Platform;
   /** "Now", for deciding whether join_at is in the future. */
   now?: Date;
+  /**
+   * The API the body was sent to (the service's `/api/v1/bot/` or `/api/v1/bots`): its defaults apply and the
+   * other API's own fields are refused. Unset, the body's fields decide (any Attendee-only field: Attendee).
+   */
+  api?: SourceApi;
 }
 
 export type ParseResult =
@@ -220,8 +225,9 @@ export function normalizeBotConfig(
   body: BotConfig,
   meeting: MeetingTarget,
   now: Date = new Date(),
+  api?: SourceApi,
 ): { spec: BotSpec; warnings: UnsupportedField[] } {
-  const source: SourceApi = isAttendeeBody(body) ? 'attendee' : 'recall';
+  const source: SourceApi = api ?? (isAttendeeBody(body) ? 'attendee' : 'recall');
   const warnings = unsupportedFields(body, now);
   const spec: BotSpec = {
     source_api: source,
@@ -254,6 +260,12 @@ function meetingIssue(body: Record<string, unknown>, opts: ParseOptions): [Meeti
   }
 }
 
+/** Top-level fields of the other API's body, refused when the caller says which API the body was sent to. */
+function otherApiFields(body: Record<string, unknown>, api: SourceApi): ConfigIssue[] {
+  const [others, name] = api === 'recall' ? [ATTENDEE_FIELDS, 'an Attendee'] : [RECALL_FIELDS, 'a Recall.ai'];
+  return others.filter((f) => body[f] !== undefined).map((f) => ({ path: f, message: `is ${name} field; this API takes ${api === 'recall' ? 'Recall.ai' : 'Attendee'} bodies` }));
+}
+
 function parseUnchecked(body: unknown, opts: ParseOptions): ParseResult {
   const parsed = botConfigSchema.safeParse(body, { error: zodMessage });
   const issues = parsed.success ? [] : issuesFromZod(parsed.error.issues);
@@ -265,6 +277,7 @@ function parseUnchecked(body: unknown, opts: ParseOptions): ParseResult {
     // A field zod already refused needs no second opinion (e.g. an http:// websocket URL).
     const refused = new Set(issues.map((i) => i.path));
     issues.push(...crossFieldIssues(raw, opts).filter((i) => !refused.has(i.path)));
+    if (opts.api) issues.push(...otherApiFields(raw, opts.api));
     if (typeof raw.meeting_url === 'string' && !issues.some((i) => i.path === 'meeting_url')) {
       const [target, issue] = meetingIssue(raw, opts);
       meeting = target;
@@ -279,7 +292,7 @@ function parseUnchecked(body: unknown, opts: ParseOptions): ParseResult {
       ),
     };
   }
-  return { ok: true, ...normalizeBotConfig(parsed.data, meeting, opts.now) };
+  return { ok: true, ...normalizeBotConfig(parsed.data, meeting, opts.now, opts.api) };
 }
 
 /** Validate a Create Bot body (already parsed JSON) and normalise it. Never throws. */

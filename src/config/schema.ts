@@ -61,3 +61,6 @@ export type BotConfig = z.output<typeof botConfigSchema>;
 
 /** Top-level fields only Attendee has: any of them present makes the body an Attendee body. */
 export const ATTENDEE_FIELDS: readonly string[] = Object.keys(attendeeShape);
+
+/** Top-level fields only Recall has. */
+export const RECALL_FIELDS: readonly string[] = Object.keys(recallShape);
