@@ -32,6 +32,12 @@ describe('layering', () => {
     ['src/cliMain.ts', '../fixtures/mock/server.js', 'production code never imports'],
     ['src/session/botSession.ts', '../../test/helpers/fakeSession.js', 'production code never imports'],
     ['src/service/api.ts', '../session/botSession.js', 'src/service sits below'],
+    ['src/control/channel.ts', '../session/botSession.js', 'src/control sits below'],
+    ['src/control/channel.ts', '../service/api.js', 'src/control sits below'],
+    ['src/control/channel.ts', '../outputs/webhooks.js', 'src/control sits below'],
+    ['src/events/eventLog.ts', '../control/channel.js', 'src/events sits below'],
+    ['src/outputs/webhooks.ts', '../control/channel.js', 'src/outputs sits below'],
+    ['platforms/zoom/join.ts', '../../src/control/protocol.js', 'adapters know pages only'],
     ['bench/run.ts', '../test/helpers/botProcess.js', 'never import tests'],
   ])('%s may not import %s', async (file, target, why) => {
     expect((await problems(file, target)).join('\n')).toContain(why);
@@ -44,6 +50,10 @@ describe('layering', () => {
     ['src/platform/registry.ts', '../../platforms/zoom/adapter.js'],
     ['src/session/botSession.ts', '../capture/recorder.js'],
     ['src/outputs/webhooks.ts', '../events/botEvents.js'],
+    ['src/control/channel.ts', '../events/botEvents.js'],
+    ['src/control/channel.ts', '../util/log.js'],
+    ['src/session/botCommands.ts', '../control/channel.js'],
+    ['src/service/channels.ts', '../control/protocol.js'],
     ['bench/run.ts', '../fixtures/mock/server.js'],
   ])('%s may import %s', async (file, target) => {
     expect(await problems(file, target)).toEqual([]);
