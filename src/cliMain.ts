@@ -9,7 +9,7 @@ import { botConfigJsonSchema } from './config/reference.js';
 import { runBot } from './session/botSession.js';
 import { RUNTIME_DEFAULTS, type RuntimeOptions } from './session/runtimeOptions.js';
 import type { UiInputSetting } from './session/sessionInput.js';
-import { redactorFor } from './config/secrets.js';
+import { NO_RUNTIME_SECRETS, redactorFor } from './config/secrets.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { done: 0, fatal: 1, invalidConfig: 2 } as const;
@@ -48,6 +48,7 @@ interface JoinFlags {
   ffmpeg?: string;
   botId?: string;
   webhookUrl?: string;
+  controlUrl?: string;
   logLevel?: RuntimeOptions['logLevel'];
 }
 
@@ -137,6 +138,24 @@ function envSeconds(env: NodeJS.ProcessEnv, name: string, fallback: number): num
   return n;
 }
 
+/**
+ * The command channel to the service that started the bot: a ws(s) URL (--control-url or MEETBOT_CONTROL_URL)
+ * and the bot's token, from MEETBOT_CONTROL_TOKEN only (on the command line it would show in `ps`). Both or
+ * neither.
+ */
+function controlChannel(flags: JoinFlags, env: NodeJS.ProcessEnv): Pick<RuntimeOptions, 'controlUrl' | 'controlToken'> {
+  const urlName = flags.controlUrl !== undefined ? '--control-url' : 'MEETBOT_CONTROL_URL';
+  const url = flags.controlUrl ?? (env.MEETBOT_CONTROL_URL || undefined);
+  const token = env.MEETBOT_CONTROL_TOKEN || undefined;
+  if (url === undefined) {
+    if (token !== undefined) throw new UsageError('MEETBOT_CONTROL_TOKEN is set without a control URL: give --control-url or MEETBOT_CONTROL_URL too');
+    return { controlUrl: null, controlToken: null };
+  }
+  if (!/^wss?:$/.test(URL.parse(url)?.protocol ?? '')) throw new UsageError(`${urlName} must be a ws:// or wss:// URL (got ${JSON.stringify(url.slice(0, 100))})`);
+  if (token === undefined) throw new UsageError(`${urlName} needs the bot's token in MEETBOT_CONTROL_TOKEN (never on the command line)`);
+  return { controlUrl: url, controlToken: token };
+}
+
 function invalid(io: CliIo, errors: Parameters<typeof formatConfigErrors>[0]): number {
   io.stderr.write(`invalid bot config:\n${formatConfigErrors(errors)}\n`);
   return EXIT.invalidConfig;
@@ -162,6 +181,7 @@ async function join(url: string | undefined, flags: JoinFlags, env: NodeJS.Proce
     pollIntervalMs: RUNTIME_DEFAULTS.pollIntervalMs,
     webhookUrl: flags.webhookUrl ?? env.MEETBOT_WEBHOOK_URL ?? null,
     webhookSecret: env.MEETBOT_WEBHOOK_SECRET ?? null,
+    ...controlChannel(flags, env),
     maxRuntimeSec: envSeconds(env, 'MEETBOT_MAX_RUNTIME_SEC', RUNTIME_DEFAULTS.maxRuntimeSec),
     watchdogSec: envSeconds(env, 'MEETBOT_WATCHDOG_SEC', RUNTIME_DEFAULTS.watchdogSec),
     logLevel: flags.logLevel ?? 'info',
@@ -178,7 +198,7 @@ async function validate(file: string, flags: { platform?: Platform; allowLoopbac
   const parsed = parseBotConfigText(text, { allowLoopback: flags.allowLoopback === true, ...(flags.platform ? { platform: flags.platform } : {}) });
   if (!parsed.ok) return invalid(io, parsed.errors);
   // The links carry the passcode too (pwd=...): the printed spec shows neither.
-  const redact = redactorFor(parsed.spec, null);
+  const redact = redactorFor(parsed.spec, NO_RUNTIME_SECRETS);
   io.stdout.write(redact(JSON.stringify({ valid: true, spec: parsed.spec }, null, 2)) + '\n');
   return EXIT.done;
 }
@@ -209,6 +229,7 @@ function program(env: NodeJS.ProcessEnv, io: CliIo, deps: CliDeps, setExit: (cod
     .option('--ffmpeg <path>', 'ffmpeg binary (default $FFMPEG_PATH or ffmpeg)')
     .option('--bot-id <id>', 'bot id used in events and webhooks (default $BOT_ID or a new UUID)')
     .option('--webhook-url <url>', 'extra status webhook endpoint (also MEETBOT_WEBHOOK_URL)')
+    .option('--control-url <url>', 'ws(s) URL of the command channel to the service that started this bot (also MEETBOT_CONTROL_URL; its token only from MEETBOT_CONTROL_TOKEN)')
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error']))
     .addHelpText(
       'after',

@@ -4,12 +4,22 @@ import type { BotSpec } from './botSpec.js';
 /** Query parameters of a join link that are credentials (Zoom passcode, registration token, ZAK). */
 const SECRET_PARAMS = ['pwd', 'tk', 'zak'];
 
+/** Secrets of the runtime settings rather than of the body. */
+export interface RuntimeSecrets {
+  /** Standard Webhooks secret (`whsec_...`). */
+  webhookSecret: string | null;
+  /** The bot's token on its command channel to the service. */
+  controlToken: string | null;
+}
+
+export const NO_RUNTIME_SECRETS: RuntimeSecrets = { webhookSecret: null, controlToken: null };
+
 /**
  * Every string the bot must never write to a log, an event or an artifact: the meeting passcode (also as it
- * appears URL-encoded in the join link), the link's tokens and the webhook secret (also without its
- * `whsec_` prefix, the form that is actually the key).
+ * appears URL-encoded in the join link), the link's tokens, the webhook secret (also without its `whsec_`
+ * prefix, the form that is actually the key) and the control token.
  */
-export function secretsOf(spec: Pick<BotSpec, 'meeting'>, webhookSecret: string | null): string[] {
+export function secretsOf(spec: Pick<BotSpec, 'meeting'>, runtime: RuntimeSecrets): string[] {
   const out = new Set<string>();
   const add = (s: string | null | undefined) => {
     if (s) out.add(s);
@@ -25,12 +35,13 @@ export function secretsOf(spec: Pick<BotSpec, 'meeting'>, webhookSecret: string 
       /* a loopback test link without a query: nothing to add */
     }
   }
-  add(webhookSecret);
-  add(webhookSecret?.replace(/^whsec_/, ''));
+  add(runtime.webhookSecret);
+  add(runtime.webhookSecret?.replace(/^whsec_/, ''));
+  add(runtime.controlToken);
   return [...out];
 }
 
-/** The one redaction of a bot: its log, events, evidence and the CLI's printed spec all use it. */
-export function redactorFor(spec: Pick<BotSpec, 'meeting'>, webhookSecret: string | null): Redact {
-  return redactorOf(secretsOf(spec, webhookSecret));
+/** The one redaction of a bot: its log, events, evidence, its command channel and the CLI's printed spec all use it. */
+export function redactorFor(spec: Pick<BotSpec, 'meeting'>, runtime: RuntimeSecrets): Redact {
+  return redactorOf(secretsOf(spec, runtime));
 }

@@ -93,7 +93,7 @@ export class BotSession {
   ) {
     this.deps = { ...PRODUCTION_DEPS, ...deps };
     this.lifecycle = new BotLifecycle(this.deps.clock);
-    this.redact = redactorFor(spec, opts.webhookSecret);
+    this.redact = redactorFor(spec, opts);
     this.log = createLogger({ minLevel: opts.logLevel, stderr: opts.logsToStderr, file: join(opts.outDir, 'bot.log'), redact: this.redact });
     this.guard = new OutputGuard({ dir: opts.outDir, log: this.log.child('output'), onFault: (f) => this.end(endFor(f.sub_code, f.detail)) });
     this.watchdog = new ProgressWatchdog(

@@ -26,6 +26,12 @@ export interface RuntimeOptions {
   /** Extra webhook endpoint and the Standard Webhooks secret (whsec_...) that signs every delivery. */
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /**
+   * The command channel to the service that started this bot (src/control): its ws(s) URL and this bot's token.
+   * Both or neither.
+   */
+  controlUrl: string | null;
+  controlToken: string | null;
   /** Global cap on the bot's whole life, whatever the rules say (seconds). */
   maxRuntimeSec: number;
   /** Ends a bot whose page stops answering, or whose current step makes no progress, for this long (seconds). */

@@ -209,6 +209,8 @@ export function fakeOptions(overrides: Partial<RuntimeOptions> = {}): RuntimeOpt
     pollIntervalMs: 5,
     webhookUrl: null,
     webhookSecret: null,
+    controlUrl: null,
+    controlToken: null,
     maxRuntimeSec: 60,
     watchdogSec: 30,
     logLevel: 'debug',

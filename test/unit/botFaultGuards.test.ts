@@ -80,20 +80,20 @@ describe('OutputGuard', () => {
 });
 
 describe('secretsOf', () => {
-  it('lists the passcode (plain and URL-encoded), the link tokens and the webhook secret with and without its prefix', () => {
+  it('lists the passcode (plain and URL-encoded), the link tokens, the webhook secret with and without its prefix and the control token', () => {
     const meeting = {
       password: 'p@ss word',
       join_url: 'https://zoom.us/wc/85551234567/join?pwd=p%40ss+word&tk=TOKEN123',
       original_url: 'https://zoom.us/j/85551234567?pwd=p%40ss+word&tk=TOKEN123',
     };
-    const secrets = secretsOf({ meeting } as never, 'whsec_c2VjcmV0');
-    expect(secrets).toEqual(expect.arrayContaining(['p@ss word', 'p%40ss%20word', 'TOKEN123', 'whsec_c2VjcmV0', 'c2VjcmV0']));
+    const secrets = secretsOf({ meeting } as never, { webhookSecret: 'whsec_c2VjcmV0', controlToken: 'ctl-token-42' });
+    expect(secrets).toEqual(expect.arrayContaining(['p@ss word', 'p%40ss%20word', 'TOKEN123', 'whsec_c2VjcmV0', 'c2VjcmV0', 'ctl-token-42']));
   });
 });
 
 describe('redactorFor', () => {
   const meeting = { password: 'a"b\\c', join_url: 'https://zoom.us/wc/85551234567/join', original_url: 'https://zoom.us/j/85551234567' };
-  const redact = redactorFor({ meeting } as never, 'whsec_c2VjcmV0');
+  const redact = redactorFor({ meeting } as never, { webhookSecret: 'whsec_c2VjcmV0', controlToken: null });
 
   it('replaces a secret that contains another whole (longest first)', () => {
     expect(redact('key whsec_c2VjcmV0 and c2VjcmV0')).toBe('key [redacted] and [redacted]');
