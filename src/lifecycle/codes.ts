@@ -101,7 +101,7 @@ export const SUB_CODE_DOCS: Record<SubCode, string> = {
   bot_kicked_from_call: 'a participant removed the bot from the call',
   bot_kicked_from_waiting_room: 'the bot was denied entry from the waiting room (or the lobby went away without admitting it)',
   bot_removed_or_call_ended: 'the meeting went away (its controls gone, the page sent off the platform) and no known screen said whether the host ended it or removed the bot',
-  bot_received_leave_call: 'the bot was told to leave (SIGTERM / stop)',
+  bot_received_leave_call: 'the bot was told to leave (SIGTERM / stop, or a leave command from the service)',
   bot_errored: 'an unexpected error; the event detail and bot.log say more',
   meeting_not_found: 'the meeting does not exist (Meet startup code 217, "Check your meeting code")',
   meeting_not_started: 'the host did not start the meeting within wait_for_host_timeout',

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { BotSpec } from '../config/botSpec.js';
+import type { ControlChannel } from '../control/channel.js';
 import type { ParticipantRef } from '../events/botEvents.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { StatusEvent } from '../lifecycle/machine.js';
@@ -21,13 +22,17 @@ import type { Logger } from '../util/log.js';
 import type { ParticipantChange } from './meetingTracker.js';
 import type { RuntimeOptions } from './runtimeOptions.js';
 
-/** How long the end of a bot waits for webhook deliveries in flight (SIGTERM leaves 10 s in all). */
-const WEBHOOK_FLUSH_MS = 3000;
+/**
+ * How long the end of a bot waits for webhook deliveries in flight and for the service to acknowledge the
+ * last events and the manifest, both at once (SIGTERM leaves 10 s in all).
+ */
+const REPORT_FLUSH_MS = 3000;
 
 /**
  * Everything the bot reports beyond its status events: participant and chat events, the realtime
- * endpoints, status webhooks, and the summary files of the output folder. A fault in any of them is
- * logged and never stops the bot.
+ * endpoints, status webhooks, the command channel to the service that started it (every event, then the
+ * manifest), and the summary files of the output folder. A fault in any of them is logged and never stops
+ * the bot.
  */
 export class BotOutputs {
   private webhooks: WebhookDispatcher | null = null;
@@ -42,7 +47,11 @@ export class BotOutputs {
     private readonly opts: RuntimeOptions,
     private readonly events: EventLog,
     private readonly log: Logger,
-  ) {}
+    private readonly control: ControlChannel | null,
+  ) {
+    // From the first event on, whatever happens to the output folder: the service hears of every end.
+    if (control) events.onEvent((e) => control.report(e));
+  }
 
   start(): void {
     const endpoints = [...this.spec.webhooks, ...(this.opts.webhookUrl ? [{ url: this.opts.webhookUrl, triggers: ['*'] }] : [])];
@@ -113,7 +122,7 @@ export class BotOutputs {
     this.writeChat({ at: new Date().toISOString(), sender: this.spec.bot_name, text, from_bot: true });
   }
 
-  /** After the final status: participants.json, manifest.json, then a bounded wait for webhook deliveries. */
+  /** After the final status: participants.json, manifest.json, then a bounded wait for webhooks and the service. */
   async finalize(
     statusEvents: readonly StatusEvent[],
     recording: RecordingResult | null,
@@ -134,13 +143,15 @@ export class BotOutputs {
         realtime: this.realtime?.stats() ?? null,
       });
       writeManifest(this.opts.outDir, manifest);
+      this.control?.reportManifest(manifest);
     } catch (err) {
       this.log.error('could not write the summary files', { error: String(err) });
     }
-    await this.webhooks?.flush(WEBHOOK_FLUSH_MS);
+    await Promise.all([this.webhooks?.flush(REPORT_FLUSH_MS), this.control?.flush(REPORT_FLUSH_MS)]);
   }
 
   async close(): Promise<void> {
+    this.control?.close();
     await this.realtime?.close().catch(() => undefined);
   }
 

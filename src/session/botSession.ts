@@ -13,6 +13,7 @@ import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { sleep } from '../util/async.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { Redact } from '../util/redact.js';
+import { openControlChannel } from './botCommands.js';
 import { BotOutputs } from './botOutputs.js';
 import { endFor, failedWith, UnexpectedFault, type EndReason, type FatalEnd } from './endReason.js';
 import { saveFailureEvidence } from './evidence.js';
@@ -106,7 +107,8 @@ export class BotSession {
     this.adapter = this.deps.createAdapter(spec.meeting.platform);
     this.rules = new LeaveRuleEngine(spec.automatic_leave, this.deps.clock);
     this.lifecycle.onTransition((e) => this.rules.onStatus(e.code));
-    this.outputs = new BotOutputs(spec, opts, this.events, this.log.child('outputs'));
+    const control = openControlChannel(opts, this.log.child('control'), this.redact, { end: (r) => this.end(r), inCallSteps: () => this.inCallSteps });
+    this.outputs = new BotOutputs(spec, opts, this.events, this.log.child('outputs'), control);
     this.observer = new MeetingObserver({
       lifecycle: this.lifecycle,
       rules: this.rules,

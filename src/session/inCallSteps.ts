@@ -24,12 +24,14 @@ export interface InCallStepsParts {
  * What follows admission, beside the session's poll loop: the recorder and the adapter's in-call steps start
  * together (the meeting is recorded from admission, however long a dialog or a loading chat panel takes), and
  * the join message follows both. Running beside the loop, none of it delays acting on a kick, a meeting end or
- * a leave rule.
+ * a leave rule. Chat messages asked for later (a `send_chat_message` command) queue behind the join message:
+ * one piece of page work at a time.
  */
 export class InCallSteps {
   readonly recorderStart: Promise<void>;
-  readonly settled: Promise<void>;
-  private done = false;
+  /** The page work queued so far, settled (each item's failure is its caller's). */
+  private queue: Promise<void> = Promise.resolve();
+  private queued = 0;
 
   constructor(private readonly p: InCallStepsParts) {
     this.recorderStart = p.startRecording();
@@ -37,37 +39,61 @@ export class InCallSteps {
     const adapterSteps = withTimeout(p.adapter.afterAdmitted(p.ctx), stepMs, 'after-admission steps').catch((err: unknown) => {
       if (!this.ending) p.log.warn('after-admission steps failed', { error: String(err) });
     });
-    this.settled = Promise.all([this.recorderStart, adapterSteps])
-      .then(() => this.sendJoinMessage())
-      .catch(p.fail)
-      .finally(() => {
-        this.done = true;
-      });
+    void this.enqueue(() =>
+      Promise.all([this.recorderStart, adapterSteps])
+        // A join message that cannot be sent is a warning (chat_not_sent), not an end.
+        .then(() => (p.joinMessage ? this.sendMessage(p.joinMessage).catch(() => undefined) : undefined))
+        .catch(p.fail),
+    );
+  }
+
+  /** Settles once the page work queued so far is over. */
+  get settled(): Promise<void> {
+    return this.queue;
   }
 
   /** While true the loop neither dismisses dialogs (two clickers trip over each other) nor reads chat. */
   get running(): boolean {
-    return !this.done;
+    return this.queued > 0;
+  }
+
+  /** Sends a message after the page work already queued; rejects with why it was not sent. */
+  sendChat(message: string): Promise<void> {
+    return this.enqueue(() => this.sendMessage(message));
   }
 
   private get ending(): boolean {
     return this.p.ctx.signal.aborted;
   }
 
-  /** Longer messages go out in parts of the platform's limit; a part that fails is a warning, not an end. */
-  private async sendJoinMessage(): Promise<void> {
-    const { adapter, ctx, joinMessage, outputs, events } = this.p;
-    if (!joinMessage) return;
-    for (const part of splitChatMessage(joinMessage, adapter.chatLimit)) {
-      if (this.ending) return;
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    this.queued++;
+    const done = this.queue.then(work).finally(() => this.queued--);
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  /**
+   * Longer messages go out in parts of the platform's limit. A part that fails is reported (chat_not_sent) and
+   * the rest is not sent; the bot carries on.
+   */
+  private async sendMessage(message: string): Promise<void> {
+    const { adapter, ctx, outputs, events } = this.p;
+    for (const part of splitChatMessage(message, adapter.chatLimit)) {
+      if (this.ending) throw leaving();
       try {
         await withTimeout(adapter.sendChat(ctx, part), ctx.stepTimeoutMs * 2, 'send the chat message');
-        outputs.chatSent(part);
       } catch (err) {
-        if (this.ending) return; // it failed because the bot is leaving, which is reported on its own
+        if (this.ending) throw leaving(); // it failed because the bot is leaving, which is reported on its own
         events.emit({ event: 'bot.warning', created_at: nowIso(), kind: 'chat_not_sent', message: String(err) });
-        return;
+        throw err;
       }
+      outputs.chatSent(part);
     }
   }
+}
+
+/** Why page work was given up: the bot is ending. */
+function leaving(): Error {
+  return new Error('the bot is leaving the call');
 }

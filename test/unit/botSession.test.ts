@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isStatusEvent } from '../../src/events/botEvents.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { BotSession } from '../../src/session/botSession.js';
@@ -9,6 +9,7 @@ import { IllegalPhaseChange, nextPhase, SESSION_PHASES, type SessionPhase } from
 import type { RuntimeOptions } from '../../src/session/runtimeOptions.js';
 import type { BotSpec } from '../../src/config/botSpec.js';
 import { FakeClock } from '../helpers/fakeClock.js';
+import { FakeControlService } from '../helpers/fakeControlService.js';
 import { eventsIn, FakeAdapter, fakeOptions, fakeSpec, fakeWorld, phasesIn, type FakeWorld } from '../helpers/fakeSession.js';
 
 // The session's phase changes and end paths, with fakes for the browser, the display, the recorder and the
@@ -238,5 +239,104 @@ describe('BotSession: every end goes through one EndReason', () => {
     expect(r.final).toMatchObject({ code: 'fatal', sub_code: 'meeting_link_invalid', detail: { rule: 'wait_for_host_timeout' } });
     expect(eventsIn(r.outDir).filter((e) => e.event === 'bot.waiting_for_host')).toHaveLength(1);
     expect(r.codes).toEqual(['joining_call', 'fatal']);
+  });
+});
+
+describe('BotSession: commands from the service (--control-url)', () => {
+  const TOKEN = 'unit-control-token';
+  let service: FakeControlService;
+  beforeEach(async () => {
+    service = await FakeControlService.start();
+  });
+  afterEach(() => service.stop());
+
+  const control = () => ({ controlUrl: service.url, controlToken: TOKEN });
+  const reported = (event: string) => () => service.storedEvents.some((e) => e.event === event);
+  const answered = (id: string) => () => service.results.some((r) => r.command_id === id);
+
+  it('leave: the end of a stop (call_ended / bot_received_leave_call, done), answered ok; every event and then the manifest reach the service', async () => {
+    const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
+    // The service drops the connection as the bot leaves: the last events and the manifest wait for the reconnect.
+    world.adapter.leave = async () => {
+      world.adapter.calls.push('leave');
+      await service.waitFor(answered('c-leave'), 5000, 'the answer');
+      service.dropConnections();
+    };
+    const r = await run(world, {
+      options: control(),
+      during: () =>
+        void service.waitFor(reported('bot.in_call_recording'), 5000, 'in_call_recording').then(() => service.command('c-leave', { kind: 'leave' })),
+    });
+    expect(service.connections).toBe(2);
+    expect(r.codes.slice(-2)).toEqual(['call_ended', 'done']);
+    expect(r.statuses.at(-2)).toMatchObject({ sub_code: 'bot_received_leave_call', detail: { reason: 'leave command' } });
+    expect(world.adapter.calls.at(-1)).toBe('leave');
+    expect(service.results.map(({ command_id, ok }) => ({ command_id, ok }))).toEqual([{ command_id: 'c-leave', ok: true }]);
+    // The service has what events.jsonl has, in order, then the manifest; all of it acknowledged before the end.
+    const items = [...service.stored.values()].sort((a, b) => a.seq - b.seq);
+    expect(items.map((f) => f.seq)).toEqual(items.map((_, i) => i + 1));
+    expect(service.storedEvents.map((e) => e.event)).toEqual(eventsIn(r.outDir).filter((e) => e.event !== 'webhook.delivery').map((e) => e.event));
+    expect(items.at(-1)).toMatchObject({ type: 'manifest', manifest: { bot_id: 'unit-bot-0001', final: { code: 'done' } } });
+    expect(readFileSync(join(r.outDir, 'bot.log'), 'utf8')).not.toContain(TOKEN);
+  });
+
+  it('send_chat_message in the call: sent by the adapter after the in-call steps, answered ok, in chat.jsonl', async () => {
+    const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
+    // The in-call steps are still busy (a dialog, the chat panel) when the command comes: it waits its turn.
+    world.adapter.afterAdmittedImpl = async () => {
+      await new Promise((r) => setTimeout(r, 300));
+      world.adapter.calls.push('afterAdmitted done');
+    };
+    const text = 'Hello from the service';
+    const r = await run(world, {
+      options: control(),
+      during: () =>
+        void (async () => {
+          await service.waitFor(reported('bot.in_call_not_recording'), 5000, 'admission');
+          service.command('c-chat', { kind: 'send_chat_message', text });
+          await service.waitFor(answered('c-chat'), 5000, 'the chat answer');
+          service.command('c-leave', { kind: 'leave' });
+        })(),
+    });
+    expect(world.adapter.chatSent).toEqual([text]);
+    expect(world.adapter.calls.indexOf('sendChat')).toBeGreaterThan(world.adapter.calls.indexOf('afterAdmitted done'));
+    expect(service.results.find((c) => c.command_id === 'c-chat')).toMatchObject({ ok: true });
+    expect(readFileSync(join(r.outDir, 'chat.jsonl'), 'utf8')).toContain(text);
+    expect(r.statuses.at(-2)).toMatchObject({ sub_code: 'bot_received_leave_call' });
+  });
+
+  it('send_chat_message before admission: answered ok: false, nothing typed', async () => {
+    const lobby = fakeWorld(new FakeAdapter({ phase: 'waiting_room' }));
+    const r = await run(lobby, {
+      options: control(),
+      during: () =>
+        void (async () => {
+          await service.waitFor(reported('bot.in_waiting_room'), 5000, 'the lobby');
+          service.command('c-early', { kind: 'send_chat_message', text: 'too early' });
+          await service.waitFor(answered('c-early'), 5000, 'the answer');
+          service.command('c-leave', { kind: 'leave' });
+        })(),
+    });
+    expect(service.results.find((c) => c.command_id === 'c-early')).toMatchObject({ ok: false, error: 'the bot is not in the call yet' });
+    expect(lobby.adapter.calls).not.toContain('sendChat');
+    expect(r.codes).toEqual(['joining_call', 'in_waiting_room', 'call_ended', 'done']);
+  });
+
+  it('send_chat_message the page refuses: answered ok: false with the reason, and the chat_not_sent warning', async () => {
+    const refused = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
+    refused.adapter.sendChat = () => Promise.reject(new Error('the chat box is disabled'));
+    const r = await run(refused, {
+      options: control(),
+      during: () =>
+        void (async () => {
+          await service.waitFor(reported('bot.in_call_recording'), 5000, 'the call');
+          service.command('c-refused', { kind: 'send_chat_message', text: 'hello' });
+          await service.waitFor(answered('c-refused'), 5000, 'the answer');
+          service.command('c-leave', { kind: 'leave' });
+        })(),
+    });
+    expect(service.results.find((c) => c.command_id === 'c-refused')).toMatchObject({ ok: false, error: 'the chat box is disabled' });
+    expect(eventsIn(r.outDir)).toContainEqual(expect.objectContaining({ event: 'bot.warning', kind: 'chat_not_sent', message: 'Error: the chat box is disabled' }));
+    expect(r.final).toMatchObject({ code: 'done' });
   });
 });
