@@ -3,7 +3,7 @@ import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, inject } from 'vitest';
+import { afterAll, inject, onTestFinished, TestRunner } from 'vitest';
 import type { Db } from '../../src/service/db/db.js';
 import { openDb, type OpenDbOptions } from '../../src/service/db/open.js';
 import { openPglite } from '../../src/service/db/pglite.js';
@@ -33,60 +33,68 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
+async function newestFirst(cleanups: (() => Promise<void>)[]): Promise<void> {
+  // A Db closes before its database is dropped or its folder removed.
+  for (const cleanup of cleanups.reverse()) await cleanup();
+}
+
 /**
  * Both databases the service runs on, for `describe.each(testDatabases())('$kind', (database) => ...)`: one
  * test body, run on PGlite and on the run's Postgres server. Every database, folder and connection one hands
- * out is gone after the file (or after the `describe` that called this).
+ * out is gone after the test that asked for it (a PGlite holds about 160 MB), or when asked from a hook, after
+ * the file (or the `describe` that called this).
  */
 export function testDatabases(): TestDatabase[] {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    // Newest first: a Db closes before its database is dropped or its folder removed.
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  const fileCleanups: (() => Promise<void>)[] = [];
+  afterAll(() => newestFirst(fileCleanups));
+  const testCleanups = new WeakMap<object, (() => Promise<void>)[]>();
+  const later = (cleanup: () => Promise<void>) => {
+    const test = TestRunner.getCurrentTest();
+    if (!test) return void fileCleanups.push(cleanup);
+    let list = testCleanups.get(test);
+    if (!list) {
+      const mine: (() => Promise<void>)[] = (list = []);
+      testCleanups.set(test, mine);
+      onTestFinished(() => newestFirst(mine));
+    }
+    list.push(cleanup);
+  };
   const tempDir = (what: string) => {
     const dir = mkdtempSync(join(tmpdir(), `meetbot-${what}-`));
-    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    later(async () => rmSync(dir, { recursive: true, force: true }));
     return dir;
   };
   const tracked = (db: Db) => {
-    cleanups.push(() => db.close());
+    later(() => db.close());
     return db;
+  };
+
+  const newPglite = async (): Promise<DbPlace> => {
+    const dataDir = tempDir('pglite');
+    cpSync(inject('pgliteTemplate'), join(dataDir, 'pgdata'), { recursive: true });
+    return { databaseUrl: null, dataDir };
+  };
+  const newPostgres = async (): Promise<DbPlace> => {
+    const name = `meetbot_test_${randomBytes(6).toString('hex')}`;
+    await admin(`CREATE DATABASE ${name}`);
+    // FORCE: a connection a test left open must not keep the database alive.
+    later(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    const url = new URL(inject('postgresUrl'));
+    url.pathname = `/${name}`;
+    return { databaseUrl: url.href, dataDir: tempDir('postgres') };
   };
 
   const pglite: TestDatabase = {
     kind: 'pglite',
-    async place() {
-      const dataDir = tempDir('pglite');
-      cpSync(inject('pgliteTemplate'), join(dataDir, 'pgdata'), { recursive: true });
-      return { databaseUrl: null, dataDir };
-    },
-    async open(place) {
-      return tracked(await openDb(place ?? (await this.place())));
-    },
-    async openBare(place) {
-      return tracked(await openPglite(join((place ?? (await this.place())).dataDir, 'pgdata')));
-    },
+    place: newPglite,
+    open: async (place) => tracked(await openDb(place ?? (await newPglite()))),
+    openBare: async (place) => tracked(await openPglite(join((place ?? (await newPglite())).dataDir, 'pgdata'))),
   };
-
   const postgres: TestDatabase = {
     kind: 'postgres',
-    async place() {
-      const name = `meetbot_test_${randomBytes(6).toString('hex')}`;
-      await admin(`CREATE DATABASE ${name}`);
-      // FORCE: a connection a test left open must not keep the database alive.
-      cleanups.push(() => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-      const url = new URL(inject('postgresUrl'));
-      url.pathname = `/${name}`;
-      return { databaseUrl: url.href, dataDir: tempDir('postgres') };
-    },
-    async open(place) {
-      return tracked(await openDb(place ?? (await this.place())));
-    },
-    async openBare(place) {
-      return tracked(await openPostgres((place ?? (await this.place())).databaseUrl!));
-    },
+    place: newPostgres,
+    open: async (place) => tracked(await openDb(place ?? (await newPostgres()))),
+    openBare: async (place) => tracked(await openPostgres((place ?? (await newPostgres())).databaseUrl!)),
   };
-
   return [pglite, postgres];
 }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/service/db/db.js';
@@ -196,6 +197,26 @@ describe('database layer on the Postgres server', () => {
     expect(message).toMatch(/^cannot connect to the Postgres server of DATABASE_URL \(postgresql:\/\/meetbot:\*\*\*@127\.0\.0\.1:1\/meetbot\): .*ECONNREFUSED/);
     expect(message).not.toContain('s3cret');
     expect(message).not.toContain('\n');
+  });
+});
+
+describe('testDatabases', () => {
+  const [pglite, postgres] = testDatabases();
+  let handedOut: { folder: string; database: string } | undefined;
+
+  it('hands out databases that are gone after the test that asked for them', async () => {
+    const folder = await pglite!.place();
+    await pglite!.open(folder);
+    const server = await postgres!.place();
+    await postgres!.open(server);
+    handedOut = { folder: folder.dataDir, database: new URL(server.databaseUrl!).pathname.slice(1) };
+    expect(existsSync(folder.dataDir)).toBe(true);
+  });
+
+  it('(the databases of the test before are gone)', async () => {
+    expect(existsSync(handedOut!.folder)).toBe(false);
+    const server = await postgres!.openBare();
+    expect(await server.query('SELECT datname FROM pg_database WHERE datname = $1', [handedOut!.database])).toEqual([]);
   });
 });
 
