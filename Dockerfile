@@ -13,8 +13,9 @@
 FROM node:24-bookworm-slim
 
 WORKDIR /app
-# The very same install step as `npm test` / `npm run demo` on a developer machine: scripts/setup.sh reads
-# scripts/debian-packages.txt (Chromium, ffmpeg, Xvfb, PulseAudio, fonts, ...) and runs `npm ci`.
+# The very same install step as `npm run demo` on a developer machine: scripts/setup.sh reads
+# scripts/debian-packages.txt (Chromium, ffmpeg, Xvfb, PulseAudio, fonts, ...) and runs `npm ci`. (`npm test` adds
+# --tests for the test-only list, Postgres for the service's tests, which the image never needs.)
 COPY package.json package-lock.json ./
 COPY scripts/setup.sh scripts/debian-packages.txt scripts/
 RUN bash scripts/setup.sh && rm -rf /var/lib/apt/lists/*
