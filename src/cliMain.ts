@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Platform } from './config/botSpec.js';
+import type { Platform, SourceApi } from './config/botSpec.js';
 import { BODY_PATH } from './config/errors.js';
 import { formatConfigErrors, parseBotConfigText } from './config/normalize.js';
 import { botConfigJsonSchema } from './config/reference.js';
@@ -10,6 +10,7 @@ import { runBot } from './session/botSession.js';
 import { RUNTIME_DEFAULTS, type RuntimeOptions } from './session/runtimeOptions.js';
 import type { UiInputSetting } from './session/sessionInput.js';
 import { NO_RUNTIME_SECRETS, redactorFor } from './config/secrets.js';
+import { addServiceCommands } from './cliService.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { done: 0, fatal: 1, invalidConfig: 2 } as const;
@@ -43,6 +44,7 @@ interface JoinFlags {
   allowLoopback?: boolean;
   headful?: boolean;
   uiInput?: UiInputSetting;
+  api?: SourceApi;
   trace?: boolean;
   chromium?: string;
   ffmpeg?: string;
@@ -164,7 +166,7 @@ function invalid(io: CliIo, errors: Parameters<typeof formatConfigErrors>[0]): n
 async function join(url: string | undefined, flags: JoinFlags, env: NodeJS.ProcessEnv, io: CliIo, deps: CliDeps): Promise<number> {
   const allowLoopback = flags.allowLoopback === true || envFlag(env, 'MEETBOT_ALLOW_LOOPBACK');
   const text = await readBody(url, flags, env, io);
-  const parsed = parseBotConfigText(text, { allowLoopback, ...(flags.platform ? { platform: flags.platform } : {}) });
+  const parsed = parseBotConfigText(text, { allowLoopback, ...(flags.platform ? { platform: flags.platform } : {}), ...(flags.api ? { api: flags.api } : {}) });
   if (!parsed.ok) return invalid(io, parsed.errors);
   if (flags.name !== undefined && url === undefined) parsed.spec.bot_name = flags.name;
   const botId = flags.botId ?? env.BOT_ID ?? randomUUID();
@@ -224,6 +226,7 @@ function program(env: NodeJS.ProcessEnv, io: CliIo, deps: CliDeps, setExit: (cod
     .addOption(
       new Option('--ui-input <mode>', 'how the join steps click and type: the platform\'s choice, OS-level (XTEST) or CDP input (also MEETBOT_UI_INPUT)').choices(UI_INPUTS),
     )
+    .addOption(new Option('--api <api>', "the API the body was written for: its defaults apply and the other API's fields are refused (default: the body's fields decide)").choices(['recall', 'attendee']))
     .option('--trace', 'record a Playwright trace of the page into <out>/trace.zip (debugging; it holds the page, passcode included)')
     .option('--chromium <path>', 'Chromium binary (default $CHROMIUM_PATH or /usr/bin/chromium)')
     .option('--ffmpeg <path>', 'ffmpeg binary (default $FFMPEG_PATH or ffmpeg)')
@@ -243,6 +246,8 @@ Examples:
 Exit codes: 0 done, 1 fatal (sub_code in the last event), 2 invalid config.`,
     )
     .action(async (url: string | undefined, flags: JoinFlags) => setExit(await join(url, flags, env, io, deps)));
+
+  addServiceCommands(cli, { env, io, setExit, usage: (message) => new UsageError(message) });
 
   cli
     .command('validate <file>')

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { ExitReason } from './exitReason.js';
 import { liveGroupMembers, waitForGroupGone } from './processGroup.js';
@@ -35,6 +35,12 @@ export interface StartOptions {
   /** Keep stdin open as a pipe (e.g. to send ffmpeg "q"). */
   stdin?: boolean;
   logger?: Logger;
+  /**
+   * The program outlives meetbot: a bot the API service launched, found again after the service restarts. It gets
+   * no pdeathsig, is not killed when this process exits, and writes stdout and stderr to this file (a pipe to a
+   * dead parent would break it).
+   */
+  outlivesParent?: { outputFile: string };
 }
 
 const live = new Set<SupervisedProcess>();
@@ -65,17 +71,22 @@ export class SupervisedProcess {
 
   private constructor(opts: StartOptions) {
     this.name = opts.name;
-    const usePdeathsig = existsSync(SETPRIV);
+    const usePdeathsig = existsSync(SETPRIV) && !opts.outlivesParent;
     const command = usePdeathsig ? SETPRIV : opts.command;
     const args = usePdeathsig ? ['--pdeathsig', 'SIGKILL', '--', opts.command, ...opts.args] : [...opts.args];
-    const stdio: StdioOptions = [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'];
+    const output = opts.outlivesParent ? openSync(opts.outlivesParent.outputFile, 'a') : 'pipe';
+    const stdio: StdioOptions = [opts.stdin ? 'pipe' : 'ignore', output, output];
     for (let i = 0; i < (opts.extraPipes ?? 0); i++) stdio.push('pipe');
-    this.child = spawn(command, args, {
-      env: opts.env ?? process.env,
-      cwd: opts.cwd,
-      stdio,
-      detached: true,
-    });
+    try {
+      this.child = spawn(command, args, {
+        env: opts.env ?? process.env,
+        cwd: opts.cwd,
+        stdio,
+        detached: true,
+      });
+    } finally {
+      if (typeof output === 'number') closeSync(output);
+    }
     opts.logger?.debug(`${this.name}: started`, { pid: this.child.pid, command: opts.command, args: opts.args });
     if (!opts.rawStdout && this.child.stdout) this.readLines(this.child.stdout, 'stdout');
     if (this.child.stderr) this.readLines(this.child.stderr, 'stderr');
@@ -111,7 +122,7 @@ export class SupervisedProcess {
         });
       });
     });
-    if (this.child.pid !== undefined) {
+    if (this.child.pid !== undefined && !opts.outlivesParent) {
       live.add(this);
       installExitHook();
     }

@@ -24,7 +24,7 @@ describe('documentation', () => {
   });
 
   it('links only to documents that exist', () => {
-    for (const file of ['README.md', 'CONTRIBUTING.md', 'docs/operations.md', 'docs/events.md', 'docs/outputs.md', 'docs/configuration.md', 'docs/architecture.md']) {
+    for (const file of ['README.md', 'CONTRIBUTING.md', 'docs/operations.md', 'docs/events.md', 'docs/outputs.md', 'docs/configuration.md', 'docs/architecture.md', 'docs/api.md']) {
       const base = new URL(`../../${file}`, import.meta.url);
       for (const [, target] of read(file).matchAll(/\]\(([^)#\s]+\.md)(?:#[^)]*)?\)/g)) {
         expect(() => readFileSync(new URL(target!, base)), `${file} links to ${target}`).not.toThrow();

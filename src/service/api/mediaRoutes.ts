@@ -1,0 +1,25 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import type { ServiceContext } from '../botActions.js';
+import { artifactsOf } from '../store/artifacts.js';
+import { ApiError } from './errors.js';
+
+/** The short-lived download links (mediaLinks.ts): the signature is the permission, no API key. */
+export function mediaRoutes(ctx: ServiceContext) {
+  return function routes(app: FastifyInstance, _opts: unknown, done: () => void): void {
+    app.get<{ Params: { botId: string; kind: string }; Querystring: { expires?: string; signature?: string } }>(
+      '/media/:botId/:kind',
+      { schema: { hide: true } },
+      async (req, reply) => {
+        const { botId, kind } = req.params;
+        if (!ctx.media.verify(botId, kind, req.query.expires ?? '', req.query.signature ?? '')) throw new ApiError(403, 'this link is not valid or has expired');
+        const artifact = (await artifactsOf(ctx.db, botId)).find((a) => a.kind === kind && !a.deleted_at);
+        const size = artifact ? await stat(artifact.location).then((s) => s.size, () => null) : null;
+        if (!artifact || size === null) throw new ApiError(404, 'Not found.');
+        return reply.header('content-type', artifact.content_type).header('content-length', size).send(createReadStream(artifact.location));
+      },
+    );
+    done();
+  };
+}

@@ -1,0 +1,188 @@
+import { stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { channelPath } from '../control/protocol.js';
+import type { Logger } from '../util/log.js';
+import type { BotRecords } from './botRecords.js';
+import type { ChannelServer } from './channelServer.js';
+import type { Db } from './db/db.js';
+import { newControlToken } from './ids.js';
+import type { BotExit, LaunchedBot, Launcher } from './launcher/launcher.js';
+import { putArtifact, type ArtifactKind } from './store/artifacts.js';
+import { botById, botsToLaunch, claimLaunch, launchedLiveBots, markLaunched, type BotRow } from './store/bots.js';
+import { failOpenCommands } from './store/commands.js';
+
+export interface BotRunnerOptions {
+  /** Bots this service runs at once; more wait in `ready`. */
+  maxConcurrentBots: number;
+  /** The ws(s) base URL bots reach the service's channel at (`<base>/internal/bots/<id>/channel`), once listening. */
+  channelBaseUrl: () => string;
+  /** How long a bot that exited gets for its last reports to arrive before the service speaks for it. */
+  exitGraceMs?: number;
+  pollMs?: number;
+}
+
+/** sub_codes the service gives when a bot could not speak for itself (docs/events.md, "Service sub_codes"). */
+export const SERVICE_SUB_CODES = { notLaunched: 'bot_not_launched', processTerminated: 'process_terminated' } as const;
+
+/**
+ * Starts ready bots through the launcher, up to the concurrency limit, and follows each until it is gone. After
+ * a restart it finds the bots that were running (they outlive the service and reconnect); a bot that is gone
+ * without a final status is ended `fatal` with a service sub_code. It never talks to a bot: that is the channel's.
+ */
+export class BotRunner {
+  private readonly running = new Map<string, LaunchedBot>();
+  private timer: NodeJS.Timeout | null = null;
+  private pass: Promise<void> | null = null;
+  private again = false;
+  private stopped = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly launcher: Launcher,
+    private readonly records: BotRecords,
+    private readonly channel: ChannelServer,
+    private readonly log: Logger,
+    private readonly opts: BotRunnerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    for (const bot of await launchedLiveBots(this.db)) await this.findAgain(bot);
+    this.wake();
+  }
+
+  /** A bot was created or a place freed: launch what can be launched now. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pass) {
+      this.again = true;
+      return;
+    }
+    if (this.timer) clearTimeout(this.timer);
+    this.pass = this.launchReady()
+      .catch((err: unknown) => this.log.error('launch pass failed', { error: String(err) }))
+      .finally(() => {
+        this.pass = null;
+        if (this.stopped) return;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else this.timer = setTimeout(() => this.wake(), this.opts.pollMs ?? 2000);
+      });
+  }
+
+  get runningCount(): number {
+    return this.running.size;
+  }
+
+  /** Stops launching. Running bots are left running: they reconnect to the next service. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.pass;
+  }
+
+  /** Asks a running bot's process to stop, the operator's way (its leave command could not be delivered). */
+  async stopBot(botId: string, graceMs: number): Promise<void> {
+    const bot = this.running.get(botId);
+    if (!bot) return;
+    try {
+      await this.launcher.stop(bot.ref, graceMs);
+    } catch (err) {
+      this.log.error('could not stop a bot', { bot_id: botId, error: String(err) });
+    }
+  }
+
+  /** The run's manifest from the bot: its files become the bot's artifacts. */
+  async manifest(botId: string, manifest: Record<string, unknown>): Promise<void> {
+    const bot = await botById(this.db, botId);
+    if (!bot?.out_dir) return;
+    const recording = manifest.recording as { file?: unknown } | null | undefined;
+    const files: [ArtifactKind, string | null][] = [
+      ['recording', typeof recording?.file === 'string' ? basename(recording.file) : null],
+      ['manifest', 'manifest.json'],
+      ['participants', 'participants.json'],
+      ['chat', 'chat.jsonl'],
+      ['events', 'events.jsonl'],
+    ];
+    for (const [kind, file] of files) {
+      if (!file) continue;
+      const location = join(bot.out_dir, file);
+      const size = await stat(location).then((s) => s.size, () => null);
+      if (size !== null) await putArtifact(this.db, { bot_id: botId, kind, location, content_type: contentType(file), size_bytes: size });
+    }
+  }
+
+  private async launchReady(): Promise<void> {
+    const free = this.opts.maxConcurrentBots - this.running.size;
+    if (free <= 0) return;
+    for (const bot of await botsToLaunch(this.db, free)) await this.launch(bot);
+  }
+
+  private async launch(bot: BotRow): Promise<void> {
+    const token = newControlToken();
+    if (!(await claimLaunch(this.db, bot.id, token.hash, this.launcher.name))) return;
+    let launched: LaunchedBot;
+    try {
+      launched = await this.launcher.launch({
+        botId: bot.id,
+        body: JSON.stringify(botBody(bot)),
+        api: bot.api,
+        controlUrl: `${this.opts.channelBaseUrl()}${channelPath(bot.id)}`,
+        controlToken: token.token,
+      });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error('bot could not be launched', { bot_id: bot.id, error: message });
+      await this.records.status(bot.id, 'fatal', SERVICE_SUB_CODES.notLaunched, { message });
+      return;
+    }
+    await markLaunched(this.db, bot.id, launched.ref, launched.outDir);
+    this.follow(bot.id, launched);
+  }
+
+  private async findAgain(bot: BotRow): Promise<void> {
+    const found = bot.launch_ref && bot.out_dir ? await this.launcher.find(bot.id, bot.launch_ref, bot.out_dir) : null;
+    if (found) {
+      this.log.info('found a running bot again', { bot_id: bot.id, ref: bot.launch_ref });
+      this.follow(bot.id, found);
+    } else await this.ended(bot.id, { code: null, signal: null, message: 'the bot was gone when the service restarted' });
+  }
+
+  private follow(botId: string, launched: LaunchedBot): void {
+    this.running.set(botId, launched);
+    void launched.exited
+      .then((exit) => this.ended(botId, exit))
+      .catch((err: unknown) => this.log.error('bot exit handling failed', { bot_id: botId, error: String(err) }))
+      .finally(() => {
+        this.running.delete(botId);
+        this.wake();
+      });
+  }
+
+  /** After a bot's process is gone: its last reports get a moment to land, then the service speaks for it. */
+  private async ended(botId: string, exit: BotExit): Promise<void> {
+    const deadline = Date.now() + (this.opts.exitGraceMs ?? 3000);
+    let bot = await botById(this.db, botId);
+    while (bot?.live && Date.now() < deadline && this.channel.isConnected(botId)) {
+      await new Promise((r) => setTimeout(r, 100));
+      bot = await botById(this.db, botId);
+    }
+    this.channel.disconnect(botId);
+    await failOpenCommands(this.db, botId, 'the bot has ended');
+    if (!bot?.live) return;
+    const message = exit.message ?? `the bot process ended (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'}) without a final status`;
+    this.log.warn('bot ended without a final status', { bot_id: botId, message });
+    await this.records.status(botId, 'fatal', SERVICE_SUB_CODES.processTerminated, { message });
+  }
+}
+
+/** The body the bot runs with: the service delivers webhooks and deduplicates itself. */
+function botBody(bot: BotRow): Record<string, unknown> {
+  const { webhooks: _webhooks, deduplication_key: _key, ...body } = bot.body;
+  return body;
+}
+
+function contentType(file: string): string {
+  const types: Record<string, string> = { '.mp4': 'video/mp4', '.m4a': 'audio/mp4', '.mp3': 'audio/mpeg', '.json': 'application/json', '.jsonl': 'application/jsonl' };
+  return types[extname(file)] ?? 'application/octet-stream';
+}

@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Platform } from '../config/botSpec.js';
+import type { Logger } from '../util/log.js';
+import { buildApp } from './api/app.js';
+import type { ServiceContext } from './botActions.js';
+import { BotRecords } from './botRecords.js';
+import { BotRunner } from './botRunner.js';
+import { ChannelServer } from './channelServer.js';
+import type { Db } from './db/db.js';
+import { openDb } from './db/open.js';
+import type { Launcher } from './launcher/launcher.js';
+import { ProcessLauncher } from './launcher/processLauncher.js';
+import { MediaLinks } from './mediaLinks.js';
+import { WebhookSender, type WebhookSenderOptions } from './webhookSender.js';
+
+export interface ServiceOptions {
+  host: string;
+  /** 0 picks a free port (tests). */
+  port: number;
+  /** Service data: PGlite's folder (without DATABASE_URL), the bots' output folders, the media signing key. */
+  dataDir: string;
+  databaseUrl: string | null;
+  /** Base of the download links given to clients; defaults to the listening address. */
+  publicUrl: string | null;
+  /** Base URL bots reach the channel at (ws://...); defaults to the listening address. */
+  channelUrl: string | null;
+  maxConcurrentBots: number;
+  /** Operator switch for tests and local debugging: loopback meeting URLs are this platform's mock. */
+  loopbackPlatform: Platform | null;
+  /** How a bot is started: `node bin/meetbot.js` of this installation. */
+  meetbotCommand: { command: string; args: readonly string[] };
+  /** Key of the download links; without one a key is made once and kept in the data folder. */
+  signingKey: Buffer | null;
+  webhooks?: WebhookSenderOptions;
+  /** A launcher other than this machine's processes (tests, the Kubernetes launcher). */
+  launcher?: Launcher;
+}
+
+export interface RunningService {
+  url: string;
+  db: Db;
+  /** Stops answering, stops launching and sending; running bots are left to reconnect to the next service. */
+  close(): Promise<void>;
+}
+
+/** `meetbot serve`: the database, the HTTP API, the bots' channel, the launcher and the webhook sender, wired. */
+export async function startService(opts: ServiceOptions, log: Logger): Promise<RunningService> {
+  await mkdir(opts.dataDir, { recursive: true });
+  const db = await openDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, logger: log.child('db') });
+  let listening: string | null = null;
+  const webhooks = new WebhookSender(db, log.child('webhooks'), opts.webhooks);
+  const records = new BotRecords(db, webhooks);
+  const launcher =
+    opts.launcher ??
+    new ProcessLauncher({ botsDir: join(opts.dataDir, 'bots'), command: opts.meetbotCommand.command, commandArgs: opts.meetbotCommand.args, loopbackPlatform: opts.loopbackPlatform, log: log.child('launcher') });
+  const channel: ChannelServer = new ChannelServer(
+    db,
+    {
+      event: async (botId, seq, event) => void (await records.record(botId, seq, event)),
+      manifest: (botId, _seq, manifest): Promise<void> => runner.manifest(botId, manifest),
+    },
+    log.child('channel'),
+  );
+  const runner: BotRunner = new BotRunner(db, launcher, records, channel, log.child('runner'), {
+    maxConcurrentBots: opts.maxConcurrentBots,
+    channelBaseUrl: () => opts.channelUrl ?? `ws://${listening}`,
+  });
+  const ctx: ServiceContext = {
+    db,
+    records,
+    runner,
+    channel,
+    media: new MediaLinks(opts.signingKey ?? (await signingKey(opts.dataDir))),
+    publicUrl: opts.publicUrl,
+    loopbackPlatform: opts.loopbackPlatform,
+    log: log.child('api'),
+    commandWaitMs: 15_000,
+  };
+  const app = await buildApp(ctx);
+  app.server.on('upgrade', (req, socket, head) => {
+    if (!channel.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  try {
+    await app.listen({ host: opts.host, port: opts.port });
+  } catch (err) {
+    await db.close();
+    throw new Error(`cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`, { cause: err });
+  }
+  const { port } = app.server.address() as AddressInfo;
+  listening = `${opts.host.includes(':') ? `[${opts.host}]` : opts.host === '0.0.0.0' ? '127.0.0.1' : opts.host}:${port}`;
+  const local = listening;
+  webhooks.start();
+  await runner.start();
+  log.info('serving', { url: `http://${local}`, database: db.kind });
+  return {
+    url: `http://${local}`,
+    db,
+    async close() {
+      await runner.stop();
+      await channel.close();
+      await app.close();
+      await webhooks.stop();
+      await db.close();
+    },
+  };
+}
+
+/** The download links' key: made once, kept in the data folder so links survive a restart. */
+async function signingKey(dataDir: string): Promise<Buffer> {
+  const file = join(dataDir, 'media-signing.key');
+  const existing = await readFile(file).catch(() => null);
+  if (existing && existing.length >= 32) return existing;
+  const key = randomBytes(32);
+  await writeFile(file, key, { mode: 0o600 });
+  return key;
+}

@@ -1,0 +1,185 @@
+import type { Db } from '../db/db.js';
+
+export type ApiShape = 'recall' | 'attendee';
+
+export interface BotRow {
+  id: string;
+  public_id: string;
+  project_id: string;
+  api: ApiShape;
+  body: Record<string, unknown>;
+  meeting_url: string;
+  /** Recall's object form of the meeting URL (platform, meeting id; never the password). */
+  meeting: Record<string, string | null>;
+  bot_name: string;
+  metadata: Record<string, string>;
+  deduplication_key: string | null;
+  status: string;
+  sub_code: string | null;
+  live: boolean;
+  join_at: Date | null;
+  launcher: string | null;
+  launch_ref: string | null;
+  out_dir: string | null;
+  launched_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  media_deleted_at: Date | null;
+  data_deleted_at: Date | null;
+}
+
+export interface NewBot {
+  id: string;
+  publicId: string;
+  projectId: string;
+  api: ApiShape;
+  body: Record<string, unknown>;
+  meetingUrl: string;
+  meeting: Record<string, string | null>;
+  botName: string;
+  metadata: Record<string, string>;
+  deduplicationKey: string | null;
+  joinAt: Date | null;
+}
+
+/** Why a bot was not created: a live bot already holds the key, or the project is at its limit of live bots. */
+export type CreateRefusal = { refused: 'deduplication_key_in_use' } | { refused: 'live_bot_limit'; limit: number };
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Inserts a bot in `ready`, unless the project already has `maxLive` live bots or a live bot holds the
+ * deduplication key. The count and the insert share a transaction holding the project's row lock, so two
+ * concurrent creates cannot both take the last place.
+ */
+export async function insertBot(db: Db, bot: NewBot, maxLive: number): Promise<BotRow | CreateRefusal> {
+  try {
+    return await db.tx(async (tx) => {
+      await tx.query('SELECT id FROM projects WHERE id = $1 FOR UPDATE', [bot.projectId]);
+      const [{ n }] = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM bots WHERE project_id = $1 AND live', [bot.projectId])) as [{ n: number }];
+      if (n >= maxLive) return { refused: 'live_bot_limit', limit: maxLive } as const;
+      const [row] = await tx.query<BotRow>(
+        `INSERT INTO bots (id, public_id, project_id, api, body, meeting_url, meeting, bot_name, metadata, deduplication_key, join_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+        [bot.id, bot.publicId, bot.projectId, bot.api, bot.body, bot.meetingUrl, bot.meeting, bot.botName, bot.metadata, bot.deduplicationKey, bot.joinAt],
+      );
+      return row!;
+    });
+  } catch (err) {
+    if ((err as { code?: string }).code === UNIQUE_VIOLATION) return { refused: 'deduplication_key_in_use' };
+    throw err;
+  }
+}
+
+/** A bot of the project by either of its ids; another project's bot is not found. */
+export async function findBot(db: Db, projectId: string, id: string): Promise<BotRow | null> {
+  const column = id.startsWith('bot_') ? 'public_id' : 'id';
+  if (column === 'id' && !/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const [row] = await db.query<BotRow>(`SELECT * FROM bots WHERE ${column} = $1 AND project_id = $2`, [id, projectId]);
+  return row ?? null;
+}
+
+export async function botById(db: Db, id: string): Promise<BotRow | null> {
+  const [row] = await db.query<BotRow>('SELECT * FROM bots WHERE id = $1', [id]);
+  return row ?? null;
+}
+
+export interface BotFilter {
+  status?: string[];
+  meetingUrl?: string;
+  createdAfter?: Date;
+  createdBefore?: Date;
+}
+
+export interface Page {
+  rows: BotRow[];
+  /** Cursor of the next page, or null on the last one. */
+  next: string | null;
+}
+
+/** Newest first, keyset pagination on (created_at, id): stable while bots are being created. */
+export async function listBots(db: Db, projectId: string, filter: BotFilter, cursor: string | null, limit: number): Promise<Page> {
+  const where = ['project_id = $1'];
+  const params: unknown[] = [projectId];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.status?.length) add('status = ANY(?)', filter.status);
+  if (filter.meetingUrl) add('meeting_url = ?', filter.meetingUrl);
+  if (filter.createdAfter) add('created_at >= ?', filter.createdAfter);
+  if (filter.createdBefore) add('created_at < ?', filter.createdBefore);
+  const after = cursor ? decodeCursor(cursor) : null;
+  if (after) {
+    params.push(after.createdAt, after.id);
+    where.push(`(created_at, id) < ($${params.length - 1}, $${params.length})`);
+  }
+  params.push(limit + 1);
+  const rows = await db.query<BotRow>(`SELECT * FROM bots WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`, params);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { rows: page, next: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+function encodeCursor(row: BotRow): string {
+  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.id])).toString('base64url');
+}
+
+/** A cursor the service made, or null for anything else (a tampered cursor is a bad request, not a crash). */
+export function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof at !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/i.test(id)) return null;
+    return { createdAt: new Date(at), id };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Takes a ready bot for launching, with the hash of its channel token (stored before the bot can connect).
+ * false when another service instance took it first, or it was deleted or ended meanwhile.
+ */
+export async function claimLaunch(db: Db, botId: string, tokenHash: string, launcher: string): Promise<boolean> {
+  const rows = await db.query(
+    "UPDATE bots SET launched_at = now(), control_token_hash = $2, launcher = $3, updated_at = now() WHERE id = $1 AND launched_at IS NULL AND live RETURNING id",
+    [botId, tokenHash, launcher],
+  );
+  return rows.length > 0;
+}
+
+export async function markLaunched(db: Db, botId: string, ref: string, outDir: string): Promise<void> {
+  await db.query('UPDATE bots SET launch_ref = $2, out_dir = $3, updated_at = now() WHERE id = $1', [botId, ref, outDir]);
+}
+
+/** Bots waiting for a launch, oldest first. */
+export async function botsToLaunch(db: Db, limit: number): Promise<BotRow[]> {
+  return db.query<BotRow>(
+    "SELECT * FROM bots WHERE live AND launched_at IS NULL AND status = 'ready' AND (join_at IS NULL OR join_at <= now()) ORDER BY created_at LIMIT $1",
+    [limit],
+  );
+}
+
+/** Bots a launcher started that have not ended: the ones to find again after a restart. */
+export async function launchedLiveBots(db: Db): Promise<BotRow[]> {
+  return db.query<BotRow>('SELECT * FROM bots WHERE live AND launched_at IS NOT NULL ORDER BY created_at');
+}
+
+export async function controlTokenHash(db: Db, botId: string): Promise<string | null> {
+  const [row] = await db.query<{ control_token_hash: string | null }>('SELECT control_token_hash FROM bots WHERE id = $1', [botId]);
+  return row?.control_token_hash ?? null;
+}
+
+/** Deletes a bot that never started (Recall's DELETE); false when it has started or is gone. */
+export async function deleteUnstartedBot(db: Db, botId: string): Promise<boolean> {
+  const rows = await db.query("DELETE FROM bots WHERE id = $1 AND launched_at IS NULL AND status = 'ready' RETURNING id", [botId]);
+  return rows.length > 0;
+}
+
+export async function markMediaDeleted(db: Db, botId: string, allData: boolean): Promise<void> {
+  await db.query(
+    `UPDATE bots SET media_deleted_at = COALESCE(media_deleted_at, now()),
+       data_deleted_at = CASE WHEN $2 THEN COALESCE(data_deleted_at, now()) ELSE data_deleted_at END, updated_at = now() WHERE id = $1`,
+    [botId, allData],
+  );
+}
