@@ -280,6 +280,18 @@ describe('BotSession: commands from the service (--control-url)', () => {
     expect(readFileSync(join(r.outDir, 'bot.log'), 'utf8')).not.toContain(TOKEN);
   });
 
+  it('a service that cannot be reached delays nothing but the end, by at most the 3 s the bot waits for acks', async () => {
+    await service.stop();
+    const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
+    const started = Date.now();
+    const r = await run(world, { options: control(), spec: fakeSpec({ in_call_recording_timeout: 0.2 }) });
+    const at = (code: string) => Date.parse(r.statuses.find((e) => e.code === code)!.created_at);
+    expect(r.codes).toEqual(['joining_call', 'in_call_not_recording', 'in_call_recording', 'call_ended', 'done']);
+    expect(at('in_call_recording') - at('joining_call')).toBeLessThan(500);
+    expect(Date.now() - started).toBeLessThan(3000 + 1500);
+    expect(readFileSync(join(r.outDir, 'bot.log'), 'utf8')).toContain('the service did not acknowledge everything in time');
+  });
+
   it('send_chat_message in the call: sent by the adapter after the in-call steps, answered ok, in chat.jsonl', async () => {
     const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
     // The in-call steps are still busy (a dialog, the chat panel) when the command comes: it waits its turn.
