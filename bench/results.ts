@@ -1,3 +1,4 @@
+import type { ApiCreateResult } from './apiLoad.js';
 import type { JoinSample, SteadyResult } from './scenarios.js';
 
 /** The targets of issue 9, written next to every result. */
@@ -90,6 +91,8 @@ export interface BenchResults {
   mock_cores_one_meeting: number | null;
   /** The bot on each Node the bench compares, with and without its V8 flags (an audio-only bot each). */
   node_runtimes: NodeRuntimeResult[];
+  /** The seed's create request against `meetbot serve` (no bots started): latency and throughput. */
+  api_creates: ApiCreateResult | null;
 }
 
 export interface NodeRuntimeResult {

@@ -1,3 +1,4 @@
+import { measureApiCreates } from './apiLoad.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -19,12 +20,12 @@ import { densityChart } from './svgChart.js';
  *
  *   node dist/bench/run.js            full run (~12-15 min)
  *   node dist/bench/run.js --smoke    every phase, short windows (~2 min); writes smoke.*
- *   --only encode,joins,video,sync,audio,render,density,node   some phases (development); writes partial.*
+ *   --only encode,joins,video,sync,audio,render,density,node,api   some phases (development); writes partial.*
  *   --window <s> --joins <n> --max-bots <n> --keep (keep the bots' output folders)
  *   --wait-quiet <min>: first wait (5-minute steps) up to <min> minutes for a load average below 1.5
  */
 
-const PHASES = ['encode', 'joins', 'video', 'sync', 'audio', 'render', 'density', 'node'] as const;
+const PHASES = ['encode', 'joins', 'video', 'sync', 'audio', 'render', 'density', 'node', 'api'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -161,6 +162,8 @@ async function main(): Promise<void> {
     }
     const maxConcurrent = holds(density, (d) => d.ok);
     const nodeRuntimes = has('node') ? await compareNodes(env, steady, opts.mode === 'smoke' ? 2 : 7) : [];
+    const api = has('api') ? await measureApiCreates(opts.mode === 'smoke' ? { sequential: 50, concurrency: 8, seconds: 3 } : { sequential: 500, concurrency: 16, seconds: 15 }) : null;
+    if (api) log(`api creates: ${JSON.stringify(api)}`);
 
     const v = video?.bots[0];
     const a = audio?.bots[0];
@@ -226,6 +229,7 @@ async function main(): Promise<void> {
       density,
       mock_cores_one_meeting: video?.mock ? round(video.mock.cores, 3) : null,
       node_runtimes: nodeRuntimes,
+      api_creates: api,
     };
     write(resultsDir, opts, results, root);
     log(`done in ${results.duration_sec} s: ${join(resultsDir, opts.stem)}.{json,md,svg}; load average after ${results.loadavg_after.join(' ')}`);
