@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { channelPath } from '../control/protocol.js';
 import type { Logger } from '../util/log.js';
+import { PollingPass } from '../util/pollingPass.js';
 import type { BotRecords } from './botRecords.js';
 import type { ChannelServer } from './channelServer.js';
 import type { Db } from './db/db.js';
@@ -31,10 +32,7 @@ export const SERVICE_SUB_CODES = { notLaunched: 'bot_not_launched', processTermi
  */
 export class BotRunner {
   private readonly running = new Map<string, LaunchedBot>();
-  private timer: NodeJS.Timeout | null = null;
-  private pass: Promise<void> | null = null;
-  private again = false;
-  private stopped = false;
+  private readonly passes: PollingPass;
 
   constructor(
     private readonly db: Db,
@@ -43,7 +41,9 @@ export class BotRunner {
     private readonly channel: ChannelServer,
     private readonly log: Logger,
     private readonly opts: BotRunnerOptions,
-  ) {}
+  ) {
+    this.passes = new PollingPass(() => this.launchReady(), opts.pollMs ?? 2000, log, 'launch pass');
+  }
 
   async start(): Promise<void> {
     for (const bot of await launchedLiveBots(this.db)) await this.findAgain(bot);
@@ -52,22 +52,7 @@ export class BotRunner {
 
   /** A bot was created or a place freed: launch what can be launched now. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.pass) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.pass = this.launchReady()
-      .catch((err: unknown) => this.log.error('launch pass failed', { error: String(err) }))
-      .finally(() => {
-        this.pass = null;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else this.timer = setTimeout(() => this.wake(), this.opts.pollMs ?? 2000);
-      });
+    this.passes.wake();
   }
 
   get runningCount(): number {
@@ -75,10 +60,8 @@ export class BotRunner {
   }
 
   /** Stops launching. Running bots are left running: they reconnect to the next service. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.pass;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
   /** Asks a running bot's process to stop, the operator's way (its leave command could not be delivered). */

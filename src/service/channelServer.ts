@@ -29,6 +29,11 @@ export class ChannelServer {
   private readonly sockets = new Map<string, WebSocket>();
   /** Reports of one bot are handled one after another: the ack must follow the store, in seq order. */
   private readonly queues = new Map<string, Promise<void>>();
+  /**
+   * Connections whose report could not be stored: what they sent after it is dropped, so a later seq is never
+   * stored past a gap (the welcome's last_seq would then skip the lost one). The bot resends from the gap.
+   */
+  private readonly failed = new WeakSet<WebSocket>();
 
   constructor(
     private readonly db: Db,
@@ -41,6 +46,8 @@ export class ChannelServer {
     const match = CHANNEL_PATH.exec(new URL(req.url ?? '/', 'http://x').pathname);
     if (!match) return false;
     const botId = match[1]!.toLowerCase();
+    // The bot may hang up while its token is checked: a write to a closed socket must not become an uncaught error.
+    socket.on('error', () => undefined);
     void this.authorize(botId, req.headers.authorization).then(
       (ok) => {
         if (!ok) return refuse(socket, 401);
@@ -109,11 +116,14 @@ export class ChannelServer {
       return;
     }
     const previous = this.queues.get(botId) ?? Promise.resolve();
-    const next = previous.then(() => this.handle(botId, ws, msg)).catch((err: unknown) => {
-      // Not acknowledged: the bot keeps the item and sends it again on its next connect.
-      this.log.error('could not store a bot report', { bot_id: botId, error: String(err) });
-      ws.terminate();
-    });
+    const next = previous
+      .then(() => (this.failed.has(ws) ? undefined : this.handle(botId, ws, msg)))
+      .catch((err: unknown) => {
+        // Not acknowledged: the bot keeps the item and sends it again on its next connect.
+        this.log.error('could not store a bot report', { bot_id: botId, error: String(err) });
+        this.failed.add(ws);
+        ws.terminate();
+      });
     this.queues.set(botId, next);
   }
 

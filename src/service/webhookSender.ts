@@ -1,6 +1,7 @@
 import { DEFAULT_REQUEST_TIMEOUT_MS, parseWebhookSecret, postWebhook, RECALL_BACKOFF_MS } from '../events/statusWebhook.js';
 import { redactUrl } from '../util/redactUrl.js';
 import type { Logger } from '../util/log.js';
+import { PollingPass } from '../util/pollingPass.js';
 import type { Db } from './db/db.js';
 
 interface Due {
@@ -28,9 +29,7 @@ export interface WebhookSenderOptions {
 export class WebhookSender {
   private readonly backoff: readonly number[];
   private readonly timeoutMs: number;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly passes: PollingPass;
   private stopped = false;
   private readonly abort = new AbortController();
 
@@ -41,6 +40,7 @@ export class WebhookSender {
   ) {
     this.backoff = opts.backoffMs ?? RECALL_BACKOFF_MS;
     this.timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.passes = new PollingPass(() => this.sendDue(), opts.pollMs ?? 1000, log, 'webhook sender round');
   }
 
   start(): void {
@@ -49,29 +49,13 @@ export class WebhookSender {
 
   /** Something was queued: look now rather than at the next poll. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    if (this.timer) clearTimeout(this.timer);
-    this.running = this.sendDue()
-      .catch((err: unknown) => this.log.error('webhook sender failed a round', { error: String(err) }))
-      .finally(() => {
-        this.running = null;
-        if (this.stopped) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else this.timer = setTimeout(() => this.wake(), this.opts.pollMs ?? 1000);
-      });
+    this.passes.wake();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
     this.abort.abort();
-    await this.running;
+    await this.passes.stop();
   }
 
   private async sendDue(): Promise<void> {

@@ -50,6 +50,18 @@ export class FakeBot {
     this.channel!.report({ created_at: new Date().toISOString(), ...event } as unknown as BotEvent);
   }
 
+  /** Answers a leave command the way a bot does: it reports its end (`bot_received_leave_call`) and exits. */
+  leavesOnCommand(): void {
+    this.answer = (c) => {
+      if (c.kind === 'leave') {
+        this.status('call_ended', 'bot_received_leave_call');
+        this.status('done', 'bot_received_leave_call');
+        void this.end();
+      }
+      return { ok: true };
+    };
+  }
+
   async end(code = 0): Promise<void> {
     await this.channel?.flush(5000);
     this.channel?.close();
@@ -102,6 +114,17 @@ export class FakeLauncher implements Launcher {
         resolve(b);
       });
     });
+  }
+}
+
+/** Polls `read` until `ok` says yes; the error names what was awaited and shows the last value. */
+export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 

@@ -1,22 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/databases.js';
-import { startHarness, WebhookReceiver } from '../helpers/serviceHarness.js';
+import { startHarness, until, WebhookReceiver } from '../helpers/serviceHarness.js';
 
 // The API against a fake launcher whose bots speak the real command channel: every state a bot reports reaches
 // GET and the webhooks, commands reach the bot, and each API answers in its own shape. Each test runs on the
 // embedded PGlite and on a real Postgres server.
 
 const MEET = 'https://meet.google.com/abc-defg-hij';
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(testDatabases())('the API on $kind', (database) => {
   it("runs the seed's Recall body: states through GET and signed webhooks, leave_call, send_chat_message", async () => {
@@ -46,14 +36,7 @@ describe.each(testDatabases())('the API on $kind', (database) => {
     expect(chat.status).toBe(200);
     expect(bot.commands).toContainEqual({ kind: 'send_chat_message', text: 'Hello from the API' });
 
-    bot.answer = (c) => {
-      if (c.kind === 'leave') {
-        bot.status('call_ended', 'bot_received_leave_call');
-        bot.status('done', 'bot_received_leave_call');
-        void bot.end();
-      }
-      return { ok: true };
-    };
+    bot.leavesOnCommand();
     const left = await h.api(key, 'POST', `/api/v1/bot/${id}/leave_call/`);
     expect(left.status).toBe(200);
     const done = await until(() => h.api(key, 'GET', `/api/v1/bot/${id}/`), (r) => r.body.status_changes.at(-1).code === 'done', 'done');
@@ -97,14 +80,7 @@ describe.each(testDatabases())('the API on $kind', (database) => {
     const pe = await h.api(key, 'GET', `/api/v1/bots/${id}/participant_events`);
     expect(pe.body.results).toEqual([expect.objectContaining({ participant_name: 'Alice', event_type: 'join' })]);
 
-    bot.answer = (c) => {
-      if (c.kind === 'leave') {
-        bot.status('call_ended', 'bot_received_leave_call');
-        bot.status('done', 'bot_received_leave_call');
-        void bot.end();
-      }
-      return { ok: true };
-    };
+    bot.leavesOnCommand();
     expect((await h.api(key, 'POST', `/api/v1/bots/${id}/leave`)).status).toBe(200);
     const ended = await until(() => h.api(key, 'GET', `/api/v1/bots/${id}`), (r) => r.body.state === 'ended', 'ended');
     expect(ended.body.events.map((e: any) => [e.type, e.sub_type])).toEqual([

@@ -2,22 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/databases.js';
-import { startHarness, WebhookReceiver } from '../helpers/serviceHarness.js';
+import { startHarness, until, WebhookReceiver } from '../helpers/serviceHarness.js';
 
 // A restart of the service while a bot runs loses nothing and sends nothing twice; the recording downloads
 // through a short-lived link that cannot be forged; deleting it deletes the file.
 
 const MEET = 'https://meet.google.com/abc-defg-hij';
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.each(testDatabases())('the service on $kind', (database) => {
   it('restarts under a recording bot: its events while the service was down arrive once, webhooks once each', async () => {
@@ -70,6 +60,42 @@ describe.each(testDatabases())('the service on $kind', (database) => {
     running.status('in_call_recording');
     const found = await until(() => h.api(key, 'GET', `/api/v1/bot/${stays}/`), (r) => r.body.status_changes.length === 3, 'in_call_recording');
     expect(found.body.status_changes.at(-1).code).toBe('in_call_recording');
+  });
+
+  it('stores nothing past a report it could not store: the bot sends it again and the order holds', async () => {
+    const h = await startHarness(await database.place());
+    const key = await h.key('acme');
+    const id = (await h.api(key, 'POST', '/api/v1/bot/', { meeting_url: MEET })).body.id as string;
+    const bot = await h.launcher.next(id);
+    // The store of the bot's second report fails once (a full disk, a lost connection): the third, already on its
+    // way on the same connection, must not be stored before it.
+    const db = h.service.db as { tx: (fn: (tx: any) => Promise<unknown>) => Promise<unknown> };
+    const tx = db.tx.bind(db);
+    let failed = false;
+    db.tx = (fn) =>
+      tx((inner) =>
+        fn({
+          ...inner,
+          query: (sql: string, params?: unknown[]) => {
+            if (!failed && sql.includes('INSERT INTO bot_events') && params?.[1] === 2) {
+              failed = true;
+              return Promise.reject(new Error('could not write'));
+            }
+            return inner.query(sql, params);
+          },
+        }),
+      );
+    bot.connect();
+    bot.status('joining_call');
+    bot.status('in_waiting_room');
+    bot.status('in_call_recording');
+    const stored = await until(
+      () => h.service.db.query<{ bot_seq: number | null }>('SELECT bot_seq FROM bot_events WHERE bot_id = $1 ORDER BY id', [id]),
+      (rows) => rows.length === 4,
+      'four events',
+    );
+    expect(failed).toBe(true);
+    expect(stored.map((r) => r.bot_seq)).toEqual([null, 1, 2, 3]);
   });
 
   it('downloads the recording through a signed, expiring link; a forged link is refused; delete_data removes it', async () => {

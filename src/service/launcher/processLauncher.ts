@@ -41,7 +41,7 @@ export class ProcessLauncher implements Launcher {
       name: `bot ${req.botId}`,
       command: this.opts.command,
       args: [...this.opts.commandArgs, 'join', '--config', '-', '--api', req.api, '--out', outDir, '--bot-id', req.botId, '--control-url', req.controlUrl, ...loopback],
-      env: { ...process.env, MEETBOT_CONTROL_TOKEN: req.controlToken },
+      env: { ...botEnvironment(process.env), MEETBOT_CONTROL_TOKEN: req.controlToken },
       stdin: true,
       outlivesParent: { outputFile: join(outDir, OUTPUT_FILE) },
       logger: this.opts.log,
@@ -85,6 +85,13 @@ export class ProcessLauncher implements Launcher {
       message: failed ? ((await lastLine(join(outDir, OUTPUT_FILE))) ?? describeExit(r)) : null,
     };
   }
+}
+
+/** The service's own secrets never reach a bot (a browser process): its database, its keys, Postgres's variables. */
+const SERVICE_ONLY = /^(DATABASE_URL|MEETBOT_SIGNING_KEY|MEETBOT_WEBHOOK_SECRET|MEETBOT_CONTROL_TOKEN|PG[A-Z_]*)$/;
+
+export function botEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !SERVICE_ONLY.test(k)));
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { botEnvironment, ProcessLauncher } from '../../src/service/launcher/processLauncher.js';
+import { silentLogger } from '../../src/util/log.js';
+
+// The process launcher with a stand-in for `meetbot join`: a Node script that writes down what it was given.
+
+const dir = mkdtempSync(join(tmpdir(), 'meetbot-launcher-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const STAND_IN = `
+const fs = require('node:fs');
+const out = process.argv[process.argv.indexOf('--out') + 1];
+let body = '';
+process.stdin.on('data', (c) => (body += c)).on('end', () => {
+  fs.writeFileSync(out + '/given.json', JSON.stringify({ body, argv: process.argv.slice(1), token: process.env.MEETBOT_CONTROL_TOKEN, db: process.env.DATABASE_URL ?? null }));
+  if (process.argv.includes('fail')) { console.error('meetbot: could not start Chromium'); process.exit(1); }
+});
+process.on('SIGTERM', () => process.exit(0));
+setInterval(() => {}, 1000);
+`;
+
+function launcher(extra: string[] = []): ProcessLauncher {
+  return new ProcessLauncher({ botsDir: dir, command: process.execPath, commandArgs: ['-e', STAND_IN, '--', ...extra], loopbackPlatform: 'google_meet', log: silentLogger });
+}
+
+const request = (botId: string) => ({ botId, body: '{"meeting_url":"x"}', api: 'attendee' as const, controlUrl: 'ws://127.0.0.1:1/c', controlToken: 'tok-123' });
+
+async function given(outDir: string): Promise<any> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      return JSON.parse(readFileSync(join(outDir, 'given.json'), 'utf8'));
+    } catch {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  throw new Error('the stand-in wrote nothing');
+}
+
+describe('ProcessLauncher', () => {
+  it('gives the bot its body on stdin and its token in the environment, never the service secrets; finds and stops it', async () => {
+    process.env.DATABASE_URL = 'postgresql://u:secret@db/x';
+    const l = launcher();
+    const bot = await l.launch(request('11111111-1111-4111-8111-111111111111'));
+    delete process.env.DATABASE_URL;
+    const g = await given(bot.outDir);
+    expect(g.body).toBe('{"meeting_url":"x"}');
+    expect(g.token).toBe('tok-123');
+    expect(g.db).toBeNull();
+    expect(g.argv).toEqual(expect.arrayContaining(['join', '--api', 'attendee', '--control-url', 'ws://127.0.0.1:1/c', '--allow-loopback', '--platform', 'google_meet']));
+    expect(g.argv).not.toContain('tok-123');
+
+    // After a restart: the same pid is found again only for its own bot id.
+    expect(await l.find('11111111-1111-4111-8111-111111111111', bot.ref, bot.outDir)).not.toBeNull();
+    expect(await l.find('22222222-2222-4222-8222-222222222222', bot.ref, bot.outDir)).toBeNull();
+    await l.stop(bot.ref, 5000);
+    expect(await bot.exited).toMatchObject({ code: 0 });
+    expect(await l.find('11111111-1111-4111-8111-111111111111', bot.ref, bot.outDir)).toBeNull();
+  });
+
+  it("reports a bot that fails at once with its last words", async () => {
+    const bot = await launcher(['fail']).launch(request('33333333-3333-4333-8333-333333333333'));
+    expect(await bot.exited).toEqual({ code: 1, signal: null, message: 'meetbot: could not start Chromium' });
+  });
+
+  it('keeps the rest of the environment', () => {
+    expect(botEnvironment({ PATH: '/bin', CHROMIUM_PATH: '/c', PGPASSWORD: 'p', MEETBOT_SIGNING_KEY: 'k', MEETBOT_LOG: 'x' })).toEqual({ PATH: '/bin', CHROMIUM_PATH: '/c', MEETBOT_LOG: 'x' });
+  });
+});
