@@ -28,6 +28,26 @@ describe.each(testDatabases())('requests on $kind', (database) => {
     expect((await h.api(acme, 'GET', `/api/v1/bots/${recall}`)).status).toBe(404);
   });
 
+  it("takes the seeds' own curl requests as written, and a body whatever its content type says", async () => {
+    const h = await startHarness(await database.place());
+    const key = await h.key('acme');
+    // Attendee's example request (seeds: "Request Example for post/api/v1/bots"), byte for byte apart from host and key.
+    const seed = await fetch(`${h.service.url}/api/v1/bots`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${key}`, 'Content-Type': 'application/json' },
+      body: '{\n  "meeting_url": "https://zoom.us/j/123?pwd=456",\n  "bot_name": "My Bot"\n}',
+    });
+    expect(seed.status).toBe(201);
+    expect(await seed.json()).toMatchObject({ id: expect.stringMatching(/^bot_/), meeting_url: 'https://zoom.us/j/123?pwd=456', state: 'ready', transcription_state: 'not_started', recording_state: 'not_started' });
+    // `curl -d` without a content type labels JSON as a form: it is still the body.
+    const form = await fetch(`${h.service.url}/api/v1/bot/`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${key}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: '{"meeting_url": "https://meet.google.com/abc-defg-hij", "bot_name": "My Bot"}',
+    });
+    expect(form.status).toBe(201);
+  });
+
   it('answers every hostile body with its field, and a huge body with 413, launching nothing', async () => {
     const h = await startHarness(await database.place(), { maxConcurrentBots: 1000 });
     const key = await h.key('acme');

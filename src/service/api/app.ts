@@ -25,8 +25,10 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false, return503OnClosing: true });
   app.decorateRequest('project', null);
-  // Bodies stay text: the config parser reports malformed JSON, hostile keys and every field error itself.
-  app.addContentTypeParser(['application/json', 'text/plain'], { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+  // Bodies stay text, whatever their label (`curl -d` says form-urlencoded): the config parser reports malformed
+  // JSON, hostile keys and every field error itself.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
     try {
       done(null, new TextDecoder('utf-8', { fatal: true }).decode(body));
     } catch {
@@ -76,7 +78,6 @@ async function authenticate(ctx: ServiceContext, req: FastifyRequest): Promise<P
 /** Fastify's own refusals (body too large, wrong content type, ...) as API errors; null for real faults. */
 function fromFastify(err: FastifyError): ApiError | null {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(413, `request body is too large (at most ${MAX_BODY_BYTES} bytes)`);
-  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError(415, 'request body must be application/json');
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return new ApiError(err.statusCode, err.message.split('\n')[0]!.slice(0, 300));
   return null;
 }
