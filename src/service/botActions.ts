@@ -64,7 +64,8 @@ export async function createBot(ctx: ServiceContext, project: Project, api: ApiS
   );
   if ('refused' in row) {
     if (row.refused === 'live_bot_limit') throw new ApiError(429, `the project already has ${row.limit} live bots, its limit; retry when one has ended`);
-    throw new ApiError(api === 'attendee' ? 400 : 409, 'Deduplication key already in use by a live bot of this project.');
+    // Only Attendee's body has the key (Recall's endpoint refuses the field), and Attendee answers 400.
+    throw new ApiError(400, 'Deduplication key already in use by a live bot of this project.');
   }
   await ctx.records.status(row.id, 'ready', null);
   ctx.runner.wake();
