@@ -25,6 +25,12 @@ import {
   wsUrl,
 } from './fields.js';
 
+/** S3's bucket naming rules (virtual-host safe): the name goes into the store's hostname or path. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** A file's key: no path segment that climbs (`..`) or vanishes (`.`, `//`, a leading or trailing `/`) in a path-style URL, no controls. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const OBJECT_KEY = /^(?!\/)(?!.*\/$)(?!.*(?:^|\/)\.{1,2}(?:\/|$))(?!.*\/\/)[^\u0000-\u001f\u007f]+$/;
+
 export const ATTENDEE_WEBHOOK_TRIGGERS = [
   'bot.state_change',
   'transcript.update',
@@ -238,10 +244,16 @@ export const attendeeShape = {
   ),
   external_media_storage_settings: doc(
     z.strictObject({
-      bucket_name: doc(z.string().min(1).max(MAX_SHORT_TEXT), 'S3-compatible bucket.'),
-      recording_file_name: doc(z.string().min(1).max(1024).optional(), 'Object name of the recording.'),
+      bucket_name: doc(
+        z.string().min(3).max(63).regex(BUCKET_NAME, { error: 'must be an S3 bucket name: 3..63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit' }),
+        'Bucket of the S3-compatible store the operator configured (MEETBOT_S3_ENDPOINT); the credentials are the operator\'s.',
+      ),
+      recording_file_name: doc(
+        z.string().min(1).max(1024).regex(OBJECT_KEY, { error: 'must be an object key: no control characters, no leading or trailing "/", no empty, "." or ".." segments' }).optional(),
+        'Object key of the recording; default `<bot id>.mp4` (`.m4a`, `.mp3` for audio-only recordings).',
+      ),
     }),
-    'Upload the recording to your own bucket.',
+    'Upload the recording to a bucket while it is recorded (see External storage in outputs.md).',
   ),
   google_meet_settings: doc(
     z.strictObject({

@@ -80,6 +80,16 @@ export interface WebhookEndpoint {
   triggers: string[];
 }
 
+/**
+ * Attendee's `external_media_storage_settings`: the recording also goes to this bucket, written while it is
+ * recorded. The store's endpoint and credentials are the operator's runtime settings, never the body's.
+ */
+export interface ExternalStorageSpec {
+  bucket: string;
+  /** Object key of the recording; null = the bot id with the recording's extension. */
+  key: string | null;
+}
+
 export interface BotSpec {
   source_api: SourceApi;
   bot_name: string;
@@ -90,6 +100,7 @@ export interface BotSpec {
   realtime_endpoints: RealtimeEndpoint[];
   webhooks: WebhookEndpoint[];
   metadata: Record<string, string>;
+  external_storage: ExternalStorageSpec | null;
   /** Body fields that were accepted but that the runtime does not act on, each with why (reported in one warning). */
   unsupported: UnsupportedField[];
 }

@@ -15,11 +15,13 @@
  *   none -> none; resolution and view map directly. An audio_only recording has layout audio_only.
  * - Chat: only messages to everyone are sent; a message for the host, everyone-but-host or one user is
  *   dropped (and reported) rather than risk showing a private message to everyone.
+ * - Attendee external_media_storage_settings -> external_storage (bucket, key); the store is the operator's.
  */
 import type {
   AutomaticLeaveSpec,
   BotSpec,
   ChatSpec,
+  ExternalStorageSpec,
   MeetingTarget,
   Platform,
   RealtimeEndpoint,
@@ -218,6 +220,11 @@ function webhooks(body: BotConfig): WebhookEndpoint[] {
     .filter((w) => w.triggers.length > 0);
 }
 
+function externalStorage(body: BotConfig): ExternalStorageSpec | null {
+  const settings = body.external_media_storage_settings;
+  return settings ? { bucket: settings.bucket_name, key: settings.recording_file_name ?? null } : null;
+}
+
 // ---- entry points --------------------------------------------------------------------------------------------
 
 /** Fill every default of a schema-valid body. */
@@ -240,6 +247,7 @@ export function normalizeBotConfig(
     realtime_endpoints: realtimeEndpoints(body),
     webhooks: webhooks(body),
     metadata: { ...(body.metadata ?? {}) },
+    external_storage: externalStorage(body),
     unsupported: warnings,
   };
   return { spec, warnings };

@@ -4,7 +4,8 @@
  *
  * Acted on: bot_name, meeting_url, the recording mode/resolution/fps (audio_only layout included), the join chat message to
  * everyone, automatic_leave / automatic_leave_settings, websocket realtime endpoints (audio and participant
- * events), websocket_settings.audio, webhooks, metadata. Everything else present in a body is listed here.
+ * events), websocket_settings.audio, webhooks, metadata, external_media_storage_settings. Everything else present
+ * in a body is listed here.
  */
 import type { UnsupportedField } from './errors.js';
 import { formatPath } from './errors.js';
@@ -100,10 +101,6 @@ const RULES: Rule[] = [
   { path: 'deduplication_key', reason: 'deduplication belongs to the control plane that starts bots' },
   { path: 'callback_settings', reason: `no Zoom tokens: ${GUEST}` },
   { path: 'debug_settings.create_debug_recording', reason: 'no separate debug recording (see bot.log)', when: isTrue },
-  {
-    path: 'external_media_storage_settings',
-    reason: 'meetbot writes to its output folder; uploads belong to the control plane',
-  },
   { path: 'google_meet_settings.use_login', reason: GUEST, when: isTrue },
   { path: 'google_meet_settings.login_mode', reason: GUEST },
   { path: 'google_meet_settings.login_group_name', reason: GUEST },
@@ -164,6 +161,9 @@ function dynamicFields(body: BotConfig, now: Date): UnsupportedField[] {
   }
   const attendee = body.recording_settings;
   if (attendee?.view && attendee.format !== 'mp3' && attendee.format !== 'none') out.push({ path: 'recording_settings.view', reason: LAYOUT });
+  if (body.external_media_storage_settings && attendee?.format === 'none') {
+    out.push({ path: 'external_media_storage_settings', reason: 'nothing is recorded (recording_settings.format "none"), so nothing is uploaded' });
+  }
   const sendTo = body.chat?.on_bot_join?.send_to;
   if (sendTo !== undefined && sendTo !== 'everyone') {
     out.push({

@@ -169,6 +169,19 @@ describe('valid fixtures', () => {
     expect(s.automatic_leave.wait_for_host_timeout).toBe(120);
     expect(s.webhooks).toEqual([{ url: 'https://hooks.acme.example/a', triggers: ['bot.state_change'] }]);
     expect(s.realtime_endpoints.map((e) => e.sample_rate)).toEqual([16000]);
+    // Nothing recorded, nothing to upload: the storage settings are kept but reported.
+    expect(s.external_storage).toEqual({ bucket: 'acme-recordings', key: 'weekly.mp4' });
+    expect(s.unsupported).toContainEqual({ path: 'external_media_storage_settings', reason: expect.stringContaining('nothing is recorded') });
+  });
+});
+
+describe('external storage', () => {
+  it('Attendee external_media_storage_settings becomes external_storage and is not reported', () => {
+    const r = parse({ meeting_url: MEET, external_media_storage_settings: { bucket_name: 'acme-recordings', recording_file_name: 'team/weekly.mp4' } });
+    expect(r.spec.external_storage).toEqual({ bucket: 'acme-recordings', key: 'team/weekly.mp4' });
+    expect(r.warnings).toEqual([]);
+    expect(parse({ meeting_url: MEET, external_media_storage_settings: { bucket_name: 'acme.recordings-1' } }).spec.external_storage).toEqual({ bucket: 'acme.recordings-1', key: null });
+    expect(parse({ meeting_url: MEET }).spec.external_storage).toBeNull();
   });
 });
 
