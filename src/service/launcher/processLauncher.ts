@@ -6,6 +6,7 @@ import { SupervisedProcess } from '../../process/supervisor.js';
 import type { Platform } from '../../config/botSpec.js';
 import { sleep } from '../../util/async.js';
 import type { Logger } from '../../util/log.js';
+import { lastWords } from './lastWords.js';
 import type { BotExit, LaunchedBot, Launcher, LaunchRequest } from './launcher.js';
 
 export interface ProcessLauncherOptions {
@@ -113,12 +114,7 @@ async function isBotProcess(pid: number, botId: string): Promise<boolean> {
   }
 }
 
-/** The last non-JSON line the bot printed: its one-line error when it failed before it could report. */
+/** The bot's last words in its output file (none when it has no file). */
 async function lastLine(file: string): Promise<string | null> {
-  try {
-    const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() && !l.startsWith('{'));
-    return lines.at(-1)?.slice(0, 500) ?? null;
-  } catch {
-    return null;
-  }
+  return lastWords(await readFile(file, 'utf8').catch(() => ''));
 }
