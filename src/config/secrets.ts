@@ -10,14 +10,16 @@ export interface RuntimeSecrets {
   webhookSecret: string | null;
   /** The bot's token on its command channel to the service. */
   controlToken: string | null;
+  /** The object store's secret access key and session token (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). */
+  storageSecrets: readonly string[];
 }
 
-export const NO_RUNTIME_SECRETS: RuntimeSecrets = { webhookSecret: null, controlToken: null };
+export const NO_RUNTIME_SECRETS: RuntimeSecrets = { webhookSecret: null, controlToken: null, storageSecrets: [] };
 
 /**
  * Every string the bot must never write to a log, an event or an artifact: the meeting passcode (also as it
  * appears URL-encoded in the join link), the link's tokens, the webhook secret (also without its `whsec_`
- * prefix, the form that is actually the key) and the control token.
+ * prefix, the form that is actually the key), the control token and the object store's secrets.
  */
 export function secretsOf(spec: Pick<BotSpec, 'meeting'>, runtime: RuntimeSecrets): string[] {
   const out = new Set<string>();
@@ -38,6 +40,7 @@ export function secretsOf(spec: Pick<BotSpec, 'meeting'>, runtime: RuntimeSecret
   add(runtime.webhookSecret);
   add(runtime.webhookSecret?.replace(/^whsec_/, ''));
   add(runtime.controlToken);
+  runtime.storageSecrets.forEach(add);
   return [...out];
 }
 

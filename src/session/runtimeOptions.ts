@@ -1,3 +1,4 @@
+import type { ObjectStoreSettings } from '../outputs/objectStore.js';
 import type { UiInputSetting } from './sessionInput.js';
 
 /**
@@ -32,6 +33,10 @@ export interface RuntimeOptions {
    */
   controlUrl: string | null;
   controlToken: string | null;
+  /** The S3-compatible store that takes recordings when a body asks (`external_media_storage_settings`). */
+  objectStore: ObjectStoreSettings;
+  /** Its secret access key and session token, from the environment: only so that nothing ever writes them. */
+  storageSecrets: readonly string[];
   /** Global cap on the bot's whole life, whatever the rules say (seconds). */
   maxRuntimeSec: number;
   /** Ends a bot whose page stops answering, or whose current step makes no progress, for this long (seconds). */

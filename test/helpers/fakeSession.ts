@@ -211,6 +211,8 @@ export function fakeOptions(overrides: Partial<RuntimeOptions> = {}): RuntimeOpt
     webhookSecret: null,
     controlUrl: null,
     controlToken: null,
+    objectStore: { endpoint: null, region: 'us-east-1', forcePathStyle: false },
+    storageSecrets: [],
     maxRuntimeSec: 60,
     watchdogSec: 30,
     logLevel: 'debug',

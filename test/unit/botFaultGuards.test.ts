@@ -80,20 +80,22 @@ describe('OutputGuard', () => {
 });
 
 describe('secretsOf', () => {
-  it('lists the passcode (plain and URL-encoded), the link tokens, the webhook secret with and without its prefix and the control token', () => {
+  it('lists the passcode (plain and URL-encoded), the link tokens, the webhook secret with and without its prefix, the control token and the storage secrets', () => {
     const meeting = {
       password: 'p@ss word',
       join_url: 'https://zoom.us/wc/85551234567/join?pwd=p%40ss+word&tk=TOKEN123',
       original_url: 'https://zoom.us/j/85551234567?pwd=p%40ss+word&tk=TOKEN123',
     };
-    const secrets = secretsOf({ meeting } as never, { webhookSecret: 'whsec_c2VjcmV0', controlToken: 'ctl-token-42' });
-    expect(secrets).toEqual(expect.arrayContaining(['p@ss word', 'p%40ss%20word', 'TOKEN123', 'whsec_c2VjcmV0', 'c2VjcmV0', 'ctl-token-42']));
+    const secrets = secretsOf({ meeting } as never, { webhookSecret: 'whsec_c2VjcmV0', controlToken: 'ctl-token-42', storageSecrets: ['wJalrXUtnFEMI/K7MDENG', 'IQoJb3JpZ2luX2Vj'] });
+    expect(secrets).toEqual(
+      expect.arrayContaining(['p@ss word', 'p%40ss%20word', 'TOKEN123', 'whsec_c2VjcmV0', 'c2VjcmV0', 'ctl-token-42', 'wJalrXUtnFEMI/K7MDENG', 'IQoJb3JpZ2luX2Vj']),
+    );
   });
 });
 
 describe('redactorFor', () => {
   const meeting = { password: 'a"b\\c', join_url: 'https://zoom.us/wc/85551234567/join', original_url: 'https://zoom.us/j/85551234567' };
-  const redact = redactorFor({ meeting } as never, { webhookSecret: 'whsec_c2VjcmV0', controlToken: null });
+  const redact = redactorFor({ meeting } as never, { webhookSecret: 'whsec_c2VjcmV0', controlToken: null, storageSecrets: [] });
 
   it('replaces a secret that contains another whole (longest first)', () => {
     expect(redact('key whsec_c2VjcmV0 and c2VjcmV0')).toBe('key [redacted] and [redacted]');
