@@ -1,6 +1,6 @@
 /**
- * How the service runs a bot. A launcher starts one `meetbot join` for a bot, somewhere (this machine's processes
- * here; a Kubernetes Job next), and tells when it is gone. It knows nothing of meetings: the bot reports to the
+ * How the service runs a bot. A launcher starts one `meetbot join` for a bot, somewhere (a process of this
+ * machine, or a Kubernetes Job), and tells when it is gone. It knows nothing of meetings: the bot reports to the
  * service over its command channel, whose URL and token are part of the request.
  */
 export interface LaunchRequest {
