@@ -26,6 +26,8 @@ COPY tsconfig.json ./
 COPY bin bin
 COPY src src
 COPY platforms platforms
+# The Job template `meetbot serve --launcher kubernetes` builds each bot's Job from (docs/api.md).
+COPY deploy deploy
 RUN npm run build && npm prune --omit=dev
 
 # Chromium keeps its sandbox on: it runs as this unprivileged user (meetbot adds --no-sandbox only as root).

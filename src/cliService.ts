@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Platform } from './config/botSpec.js';
+import { addKubernetesOptions, kubernetesLauncherFrom, type KubernetesFlags } from './cliKubernetes.js';
 import { openDb } from './service/db/open.js';
 import { startService } from './service/service.js';
 import { createApiKey, ensureProject } from './service/store/projects.js';
@@ -18,13 +19,14 @@ export interface ServiceCli {
   usage: (message: string) => Error;
 }
 
-interface ServeFlags {
+interface ServeFlags extends KubernetesFlags {
   host?: string;
   port?: string;
   dataDir?: string;
   publicUrl?: string;
   channelUrl?: string;
   maxBots?: string;
+  warmStart?: string;
   allowLoopback?: boolean;
   platform?: Platform;
   logLevel?: Level;
@@ -45,7 +47,7 @@ const MEETBOT_BIN = fileURLToPath(new URL('../../bin/meetbot.js', import.meta.ur
 /** `meetbot serve` and `meetbot keys create` (docs/api.md). */
 export function addServiceCommands(cli: Command, c: ServiceCli): void {
   const dataDirOption = () => new Option('--data-dir <dir>', 'service data: embedded Postgres, bot outputs (default $MEETBOT_DATA_DIR or ./meetbot-data)');
-  cli
+  const serveCommand = cli
     .command('serve')
     .description('serve the Create Bot API (Recall.ai and Attendee shapes) and run the bots it is asked for')
     .option('--host <host>', 'address to listen on (default $MEETBOT_HOST or 127.0.0.1)')
@@ -54,11 +56,13 @@ export function addServiceCommands(cli: Command, c: ServiceCli): void {
     .option('--public-url <url>', 'base of download links (default: the address clients called; also MEETBOT_PUBLIC_URL)')
     .option('--channel-url <url>', "ws(s) base URL bots reach the service at (default: the listening address; also MEETBOT_CHANNEL_URL)")
     .option('--max-bots <n>', 'bots run at once on this machine (default $MEETBOT_MAX_BOTS or 2)')
+    .option('--warm-start <seconds>', 'a scheduled bot starts this long before its join_at and waits at the pre-join screen (default $MEETBOT_WARM_START_SEC or 30)')
     .option('--allow-loopback', 'operator switch for tests: bots may join loopback mock meetings (with --platform)')
     .addOption(new Option('--platform <platform>', 'platform of loopback meeting URLs (with --allow-loopback)').choices(PLATFORMS))
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error']))
     .addHelpText('after', '\nThe database: DATABASE_URL (a Postgres server), else an embedded Postgres in the data folder.')
     .action(async (flags: ServeFlags) => c.setExit(await serve(flags, c)));
+  addKubernetesOptions(serveCommand);
 
   const keys = cli.command('keys').description('API keys of projects');
   keys
@@ -76,10 +80,18 @@ async function serve(flags: ServeFlags, c: ServiceCli): Promise<number> {
   const { env } = c;
   const port = positiveInt(flags.port ?? env.PORT ?? '8080', flags.port ? '--port' : 'PORT', c, true);
   const maxBots = positiveInt(flags.maxBots ?? env.MEETBOT_MAX_BOTS ?? '2', flags.maxBots ? '--max-bots' : 'MEETBOT_MAX_BOTS', c);
+  const warmStartSec = positiveInt(flags.warmStart ?? env.MEETBOT_WARM_START_SEC ?? '30', flags.warmStart ? '--warm-start' : 'MEETBOT_WARM_START_SEC', c);
   if (flags.allowLoopback && !flags.platform) throw c.usage('--allow-loopback needs --platform (the platform of the loopback mock meetings)');
   const key = env.MEETBOT_SIGNING_KEY ? Buffer.from(env.MEETBOT_SIGNING_KEY, 'base64') : null;
   if (key && key.length < 32) throw c.usage('MEETBOT_SIGNING_KEY must be at least 32 bytes, base64');
   const log = createLogger({ minLevel: flags.logLevel ?? 'info', stderr: true, file: null }, 'service');
+  const kubernetes = await kubernetesLauncherFrom(flags, c, log);
+  try {
+    await kubernetes?.check();
+  } catch (err) {
+    c.io.stderr.write(`meetbot: Kubernetes: ${(err as Error).message}\n`);
+    return 1;
+  }
   const service = await startService(
     {
       host: flags.host ?? env.MEETBOT_HOST ?? '127.0.0.1',
@@ -89,9 +101,11 @@ async function serve(flags: ServeFlags, c: ServiceCli): Promise<number> {
       publicUrl: trimSlash(flags.publicUrl ?? env.MEETBOT_PUBLIC_URL ?? null),
       channelUrl: trimSlash(flags.channelUrl ?? env.MEETBOT_CHANNEL_URL ?? null),
       maxConcurrentBots: maxBots,
+      warmStartMs: warmStartSec * 1000,
       loopbackPlatform: flags.allowLoopback ? (flags.platform ?? null) : null,
       meetbotCommand: { command: process.execPath, args: [...BOT_NODE_FLAGS, MEETBOT_BIN] },
       signingKey: key,
+      launcher: kubernetes ?? undefined,
     },
     log,
   );
@@ -101,6 +115,7 @@ async function serve(flags: ServeFlags, c: ServiceCli): Promise<number> {
     c.io.stop.addEventListener('abort', () => done(), { once: true });
   });
   await service.close();
+  await kubernetes?.close();
   return 0;
 }
 

@@ -1,3 +1,5 @@
+import { loadAllYaml } from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadJobTemplate, type KubernetesJobSettings } from '../../src/service/launcher/kubernetesJob.js';
 import { KubernetesLauncher, type KubernetesLauncherOptions } from '../../src/service/launcher/kubernetesLauncher.js';
@@ -243,5 +245,26 @@ describe('KubernetesLauncher', () => {
     };
     await expect(launcher().check()).rejects.toThrow(`could not list the Jobs of namespace ${NS}`);
   });
+
+  it('needs no more than the Role in docs/api.md grants (every request this file made)', () => {
+    const role = roleInDocs();
+    const verb = (method: string, named: boolean) => ({ POST: 'create', PATCH: 'patch', DELETE: 'delete', GET: named ? 'get' : 'list' })[method]!;
+    const used = new Set(
+      fake.requests.map((r) => {
+        const [, group, rest] = /^\/(?:api\/v1|apis\/(batch)\/v1)\/namespaces\/[^/]+\/(.*)$/.exec(r.path)!;
+        const [resource, name] = rest!.split('/');
+        return `${group ?? ''}/${resource}/${verb(r.method, name !== undefined)}`;
+      }),
+    );
+    const granted = new Set(role.rules.flatMap((rule: any) => rule.apiGroups.flatMap((g: string) => rule.resources.flatMap((res: string) => rule.verbs.map((v: string) => `${g}/${res}/${v}`)))));
+    expect([...used].filter((u) => !granted.has(u))).toEqual([]);
+    expect([...granted].filter((g) => !used.has(g as string))).toEqual([]);
+  });
 });
 
+/** The Role of the "Running bots on Kubernetes" section: the YAML block that holds `kind: Role`. */
+function roleInDocs(): any {
+  const doc = readFileSync(new URL('docs/api.md', root), 'utf8');
+  const block = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => /^kind: Role$/m.test(b));
+  return loadAllYaml(block!).find((o) => o.kind === 'Role');
+}
