@@ -106,6 +106,7 @@ export async function startRenderOnly(url: string, chromiumPath = '/usr/bin/chro
       input: input.ui,
       osKey: input.osKey,
       onScreen: () => undefined,
+      untilJoinTime: () => Promise.resolve(),
     };
     await adapter.join(ctx);
     const deadline = Date.now() + 60_000;

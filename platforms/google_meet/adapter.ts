@@ -43,6 +43,7 @@ export function createGoogleMeetAdapter(): PlatformAdapter {
       await pageStep(ctx, 'type the name', () => ctx.input.fill(nameInput, ctx.botName));
       await pageStep(ctx, 'turn the microphone off', () => switchOff(ctx, 'turn the microphone off', S.MIC_ON, S.MIC_OFF));
       await pageStep(ctx, 'turn the camera off', () => switchOff(ctx, 'turn the camera off', S.CAMERA_ON, S.CAMERA_OFF));
+      await ctx.untilJoinTime();
       await pageStep(ctx, 'click the join button', () => clickJoin(ctx));
     },
 

@@ -41,6 +41,7 @@ export function createWebexAdapter(): PlatformAdapter {
       if (!(await pageStep(ctx, 'find the Webex client', () => waitForClient(ctx)))) return;
       await pageStep(ctx, 'enter the meeting password', () => passPasswordPage(ctx));
       await pageStep(ctx, 'fill the pre-join form', () => fillPreJoinForm(ctx));
+      await ctx.untilJoinTime();
       await pageStep(ctx, 'click Join meeting', () => clickJoin(ctx));
     },
 

@@ -24,6 +24,7 @@ export async function joinZoom(ctx: AdapterContext): Promise<void> {
   await pageStep(ctx, 'type the name', () => typeName(ctx));
   await pageStep(ctx, 'enter the passcode', () => fillPasscodeIfAsked(ctx));
   await pageStep(ctx, 'turn the microphone and camera off', () => previewDevicesOff(ctx));
+  await ctx.untilJoinTime();
   await pageStep(ctx, 'click Join', () => clickJoin(ctx));
 }
 

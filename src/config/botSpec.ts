@@ -101,6 +101,8 @@ export interface BotSpec {
   webhooks: WebhookEndpoint[];
   metadata: Record<string, string>;
   external_storage: ExternalStorageSpec | null;
+  /** When to click join (ISO-8601), if still ahead when the bot starts: it waits at the pre-join screen until then. */
+  join_at: string | null;
   /** Body fields that were accepted but that the runtime does not act on, each with why (reported in one warning). */
   unsupported: UnsupportedField[];
 }

@@ -248,6 +248,7 @@ export function normalizeBotConfig(
     webhooks: webhooks(body),
     metadata: { ...(body.metadata ?? {}) },
     external_storage: externalStorage(body),
+    join_at: body.join_at && Date.parse(body.join_at) > now.getTime() ? body.join_at : null,
     unsupported: warnings,
   };
   return { spec, warnings };

@@ -33,7 +33,7 @@ const sharedShape = {
   ),
   join_at: doc(
     z.iso.datetime({ offset: true }).nullable(),
-    'ISO-8601 time with a time zone, e.g. 2025-06-13T12:00:00Z. meetbot joins when started; a future join_at is reported as unsupported.',
+    'ISO-8601 time with a time zone, e.g. 2025-06-13T12:00:00Z. When to click join: a bot started before it waits at the pre-join screen until then (meetbot serve starts scheduled bots --warm-start seconds early).',
     null,
   ),
   metadata: doc(

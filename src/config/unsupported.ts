@@ -145,9 +145,6 @@ function valueAt(body: unknown, path: string): unknown {
 
 function dynamicFields(body: BotConfig, now: Date): UnsupportedField[] {
   const out: UnsupportedField[] = [];
-  if (body.join_at && Date.parse(body.join_at) > now.getTime()) {
-    out.push({ path: 'join_at', reason: 'meetbot joins when it is started; scheduling belongs to the control plane' });
-  }
   for (const [platform, variant] of Object.entries(body.variant ?? {})) {
     if (variant !== undefined && variant !== 'web') out.push({ path: `variant.${platform}`, reason: WEB_CLIENT });
   }

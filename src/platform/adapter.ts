@@ -64,6 +64,11 @@ export interface AdapterContext {
    * for the leave rules and the watchdog, and ends the join when a rule fires (through `signal`).
    */
   onScreen(state: MeetingState): void;
+  /**
+   * Resolves at the bot's join_at (at once without one, or when the bot is ending): adapters await it right
+   * before the join click, with the pre-join screen filled in, so a warm-started bot joins on time.
+   */
+  untilJoinTime(): Promise<void>;
 }
 
 /** Where the bot is, as the page shows it. Adapters check in this order: ended → denied → lobby → in call. */

@@ -30,11 +30,9 @@ import { PRODUCTION_DEPS, type SessionBrowser, type SessionDeps, type SessionRec
 import { SessionTimings } from './timings.js';
 import { saveTrace, startTrace } from './trace.js';
 import { ProgressWatchdog } from './watchdog.js';
+import { waitForJoinTime } from './joinTime.js';
 
-export interface BotOutcome {
-  exitCode: 0 | 1;
-  final: StatusEvent;
-}
+export type BotOutcome = { exitCode: 0 | 1; final: StatusEvent };
 
 /** How long an ending bot waits for page work already under way (each call is bounded by a step timeout). */
 const PAGE_WORK_GRACE_MS = 3000;
@@ -239,6 +237,7 @@ export class BotSession {
       input: this.input!.ui,
       osKey: (key) => this.input!.osKey(key),
       onScreen: (state) => this.joinScreen(state),
+      untilJoinTime: () => waitForJoinTime(this.spec.join_at, this.ending.signal, () => this.watchdog.beat(), this.log),
     };
   }
 

@@ -31,6 +31,7 @@ export function testAdapterContext(
     input: cdpInput(page, stepTimeoutMs),
     osKey: async () => false,
     onScreen: () => undefined,
+    untilJoinTime: async () => undefined,
     ...overrides,
   };
 }
