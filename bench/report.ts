@@ -109,20 +109,22 @@ export function markdownReport(r: BenchResults, chartFile: string): string {
       (n) => `| ${n.node} | ${n.flags || 'none'} | ${n.cli_startup_ms} | ${n.first_event_ms} | ${n.join_ms} | ${n.node_pss_mb} | ${n.node_cores} | ${n.bot_pss_mb} |`,
     ),
     '',
-    ...apiSection(r.api_creates),
+    ...apiSection(r.api_creates, r.dispatch_lag),
   ];
   return lines.join('\n');
 }
 
 /** The API's create request (bench/apiLoad.ts): no bots are started, only the service and its database work. */
-function apiSection(a: BenchResults['api_creates']): string[] {
-  if (!a) return [];
+function apiSection(a: BenchResults['api_creates'], d: BenchResults['dispatch_lag']): string[] {
+  if (!a || !d) return [];
   return [
     `### The API: the seed's Create Bot request against \`meetbot serve\` (${a.database}, no bots started)`,
     '',
     '| creates one at a time | p50 | p99 | concurrent clients | creates per second |',
     '|---|---|---|---|---|',
     `| ${a.sequential_creates} | ${a.create_p50_ms} ms | ${a.create_p99_ms} ms | ${a.concurrency} | ${a.creates_per_sec} |`,
+    '',
+    `Scheduled bots: ${d.scheduled_bots} with their join_at spread over ${d.over_sec} s, each dispatch due at its join_at: handed to the launcher ${d.dispatch_lag_p50_ms} ms (p50) and ${d.dispatch_lag_p99_ms} ms (p99) after it (target p99 ≤ 1000 ms).`,
     '',
   ];
 }

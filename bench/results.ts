@@ -1,4 +1,4 @@
-import type { ApiCreateResult } from './apiLoad.js';
+import type { ApiCreateResult, DispatchLagResult } from './apiLoad.js';
 import type { JoinSample, SteadyResult } from './scenarios.js';
 
 /** The targets of issue 9, written next to every result. */
@@ -93,6 +93,8 @@ export interface BenchResults {
   node_runtimes: NodeRuntimeResult[];
   /** The seed's create request against `meetbot serve` (no bots started): latency and throughput. */
   api_creates: ApiCreateResult | null;
+  /** Scheduled bots handed to the launcher after their join_at (the queue's lag; no bots started). */
+  dispatch_lag: DispatchLagResult | null;
 }
 
 export interface NodeRuntimeResult {

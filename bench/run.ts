@@ -1,4 +1,4 @@
-import { measureApiCreates } from './apiLoad.js';
+import { measureApiCreates, measureDispatchLag } from './apiLoad.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
@@ -162,6 +162,9 @@ async function main(): Promise<void> {
     }
     const maxConcurrent = holds(density, (d) => d.ok);
     const nodeRuntimes = has('node') ? await compareNodes(env, steady, opts.mode === 'smoke' ? 2 : 7) : [];
+    // Dispatch lag first: the creates leave thousands of bots queued, which a shared DATABASE_URL would still hold.
+    const dispatch = has('api') ? await measureDispatchLag(opts.mode === 'smoke' ? { bots: 100, overSec: 10 } : { bots: 1000, overSec: 60 }) : null;
+    if (dispatch) log(`dispatch lag: ${JSON.stringify(dispatch)}`);
     const api = has('api') ? await measureApiCreates(opts.mode === 'smoke' ? { sequential: 50, concurrency: 8, seconds: 3 } : { sequential: 500, concurrency: 16, seconds: 15 }) : null;
     if (api) log(`api creates: ${JSON.stringify(api)}`);
 
@@ -230,6 +233,7 @@ async function main(): Promise<void> {
       mock_cores_one_meeting: video?.mock ? round(video.mock.cores, 3) : null,
       node_runtimes: nodeRuntimes,
       api_creates: api,
+      dispatch_lag: dispatch,
     };
     write(resultsDir, opts, results, root);
     log(`done in ${results.duration_sec} s: ${join(resultsDir, opts.stem)}.{json,md,svg}; load average after ${results.loadavg_after.join(' ')}`);

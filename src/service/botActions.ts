@@ -11,7 +11,7 @@ import type { Db } from './db/db.js';
 import { newBotIds } from './ids.js';
 import type { MediaLinks } from './mediaLinks.js';
 import { artifactsOf, markArtifactsDeleted, type ArtifactKind } from './store/artifacts.js';
-import { insertBot, markMediaDeleted, type ApiShape, type BotRow } from './store/bots.js';
+import { insertBot, markMediaDeleted, rescheduleBot, waitingBots, type ApiShape, type BotRow } from './store/bots.js';
 import { commandById, queueCommand, type CommandRow } from './store/commands.js';
 import { deleteParticipantData } from './store/events.js';
 import type { Project } from './store/projects.js';
@@ -30,11 +30,20 @@ export interface ServiceContext {
   log: Logger;
   /** How long an API call waits for a bot to answer a chat command before answering itself. */
   commandWaitMs: number;
+  /** How long before join_at a scheduled bot starts (it waits at the pre-join screen). */
+  warmStartMs: number;
 }
+
+/** Recall: a join_at at least this far ahead is a scheduled bot, guaranteed a place; nearer is ad hoc. */
+export const SCHEDULED_AHEAD_MS = 10 * 60_000;
 
 const IN_CALL = new Set(['in_call_not_recording', 'in_call_recording']);
 
-/** Validates a Create Bot body as the API it was sent to, stores the bot in `ready` and wakes the launcher. */
+/**
+ * Validates a Create Bot body as the API it was sent to, stores the bot in `ready` and queues its dispatch. An
+ * ad-hoc bot (no join_at, or under 10 minutes ahead) that could not be started now is refused, as Recall does
+ * with 507, rather than queued silently.
+ */
 export async function createBot(ctx: ServiceContext, project: Project, api: ApiShape, text: string): Promise<BotRow> {
   const parsed = parseBotConfigText(text, {
     api,
@@ -44,6 +53,11 @@ export async function createBot(ctx: ServiceContext, project: Project, api: ApiS
   if (!parsed.ok) throw new ApiError(400, 'invalid bot configuration', parsed.errors);
   const body = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
   const joinAt = typeof body.join_at === 'string' ? new Date(body.join_at) : null;
+  const adHoc = !joinAt || joinAt.getTime() - Date.now() < SCHEDULED_AHEAD_MS;
+  if (adHoc && !ctx.runner.hasRoomNow(await waitingBots(ctx.db, ctx.warmStartMs))) {
+    const message = 'no bot can be started right now (every place on this service is taken); retry in about 30 seconds, or schedule the bot with join_at at least 10 minutes ahead';
+    throw new ApiError(api === 'recall' ? 507 : 400, message);
+  }
   const ids = newBotIds();
   const row = await insertBot(
     ctx.db,
@@ -68,7 +82,23 @@ export async function createBot(ctx: ServiceContext, project: Project, api: ApiS
     throw new ApiError(400, 'Deduplication key already in use by a live bot of this project.');
   }
   await ctx.records.status(row.id, 'ready', null);
-  ctx.runner.wake();
+  await ctx.runner.schedule(row);
+  return row;
+}
+
+/** A new join_at for a bot that has not started (both APIs' PATCH); its dispatch is queued again. */
+export async function rescheduleJoin(ctx: ServiceContext, bot: BotRow, body: Record<string, unknown>): Promise<BotRow> {
+  const unknown = Object.keys(body).filter((k) => k !== 'join_at');
+  if (unknown.length > 0) throw new ApiError(400, 'only join_at can change', unknown.map((k) => ({ path: k, message: 'cannot be changed after creation; only join_at can, while the bot is scheduled' })));
+  const value = body.join_at;
+  const joinAt = typeof value === 'string' ? new Date(value) : null;
+  if (value !== null && (typeof value !== 'string' || !/^\d{4}-\d\d-\d\dT/.test(value) || Number.isNaN(joinAt!.getTime()))) {
+    throw new ApiError(400, 'invalid join_at', [{ path: 'join_at', message: 'must be an ISO-8601 date-time with a time zone, or null' }]);
+  }
+  if (joinAt && joinAt.getTime() < Date.now()) throw new ApiError(400, 'invalid join_at', [{ path: 'join_at', message: 'must not be in the past' }]);
+  const row = await rescheduleBot(ctx.db, bot.id, joinAt);
+  if (!row) throw new ApiError(409, `only a bot that has not started can be rescheduled (this one is ${bot.status})`);
+  await ctx.runner.schedule(row);
   return row;
 }
 

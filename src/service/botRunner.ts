@@ -2,37 +2,42 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { channelPath } from '../control/protocol.js';
 import type { Logger } from '../util/log.js';
-import { PollingPass } from '../util/pollingPass.js';
+import { sleep } from '../util/async.js';
 import type { BotRecords } from './botRecords.js';
 import type { ChannelServer } from './channelServer.js';
 import type { Db } from './db/db.js';
+import type { DispatchAttempt, DispatchQueue } from './dispatchQueue.js';
 import { newControlToken } from './ids.js';
 import type { BotExit, LaunchedBot, Launcher } from './launcher/launcher.js';
 import { putArtifact, type ArtifactKind } from './store/artifacts.js';
-import { botById, botsToLaunch, claimLaunch, launchedLiveBots, markLaunched, type BotRow } from './store/bots.js';
+import { botById, claimLaunch, launchedLiveBots, markLaunched, releaseClaim, type BotRow } from './store/bots.js';
 import { failOpenCommands } from './store/commands.js';
 
 export interface BotRunnerOptions {
   /** Bots this service runs at once; more wait in `ready`. */
   maxConcurrentBots: number;
+  /** How long before its join_at a scheduled bot is started, to be at the pre-join screen when it is due. */
+  warmStartMs: number;
   /** The ws(s) base URL bots reach the service's channel at (`<base>/internal/bots/<id>/channel`), once listening. */
   channelBaseUrl: () => string;
   /** How long a bot that exited gets for its last reports to arrive before the service speaks for it. */
   exitGraceMs?: number;
-  pollMs?: number;
 }
 
 /** sub_codes the service gives when a bot could not speak for itself (docs/events.md, "Service sub_codes"). */
 export const SERVICE_SUB_CODES = { notLaunched: 'bot_not_launched', processTerminated: 'process_terminated' } as const;
 
 /**
- * Starts ready bots through the launcher, up to the concurrency limit, and follows each until it is gone. After
- * a restart it finds the bots that were running (they outlive the service and reconnect); a bot that is gone
- * without a final status is ended `fatal` with a service sub_code. It never talks to a bot: that is the channel's.
+ * Dispatches bots through the job queue (at once, or `warmStartMs` before their join_at) and starts each through
+ * the launcher, up to the concurrency limit, then follows it until it is gone. After a restart it finds the bots
+ * that were running (they outlive the service and reconnect); a bot that is gone without a final status is ended
+ * `fatal` with a service sub_code. It never talks to a bot: that is the channel's.
  */
 export class BotRunner {
   private readonly running = new Map<string, LaunchedBot>();
-  private readonly passes: PollingPass;
+  /** Places taken by launches under way (a batch's dispatches run side by side). */
+  private starting = 0;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -40,28 +45,34 @@ export class BotRunner {
     private readonly records: BotRecords,
     private readonly channel: ChannelServer,
     private readonly log: Logger,
+    private readonly queue: DispatchQueue,
     private readonly opts: BotRunnerOptions,
-  ) {
-    this.passes = new PollingPass(() => this.launchReady(), opts.pollMs ?? 2000, log, 'launch pass');
-  }
+  ) {}
 
   async start(): Promise<void> {
     for (const bot of await launchedLiveBots(this.db)) await this.findAgain(bot);
-    this.wake();
+    await this.queue.work((attempt) => this.dispatch(attempt), this.log);
   }
 
-  /** A bot was created or a place freed: launch what can be launched now. */
-  wake(): void {
-    this.passes.wake();
+  /** Queues a new or rescheduled bot's dispatch: due now, or early enough before its join_at to be warm. */
+  async schedule(bot: Pick<BotRow, 'id' | 'join_at'>): Promise<void> {
+    const due = bot.join_at ? new Date(bot.join_at.getTime() - this.opts.warmStartMs) : null;
+    await this.queue.dispatch({ botId: bot.id, joinAt: bot.join_at?.toISOString() ?? null }, due);
+  }
+
+  /** Whether a bot created now could be started now (Recall answers 507 when not). */
+  hasRoomNow(waiting: number): boolean {
+    return this.running.size + this.starting + waiting < this.opts.maxConcurrentBots;
   }
 
   get runningCount(): number {
     return this.running.size;
   }
 
-  /** Stops launching. Running bots are left running: they reconnect to the next service. */
-  stop(): Promise<void> {
-    return this.passes.stop();
+  /** Stops dispatching. Running bots are left running: they reconnect to the next service. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.queue.stop();
   }
 
   /** Asks a running bot's process to stop, the operator's way (its leave command could not be delivered). */
@@ -95,30 +106,49 @@ export class BotRunner {
     }
   }
 
-  private async launchReady(): Promise<void> {
-    const free = this.opts.maxConcurrentBots - this.running.size;
-    if (free <= 0) return;
-    for (const bot of await botsToLaunch(this.db, free)) await this.launch(bot);
+  /**
+   * One dispatch job. A job for a bot that ended, was launched already, or was rescheduled since is done with;
+   * otherwise the bot waits for a free place, is claimed (exactly one worker wins) and launched. A failed launch
+   * gives the claim back and is dispatched again after the backoff; the last attempt ends the bot `fatal /
+   * bot_not_launched` instead.
+   */
+  private async dispatch({ job, id, lastAttempt, retry }: DispatchAttempt): Promise<void> {
+    const current = await botById(this.db, job.botId);
+    if (!current?.live || current.launch_ref || (current.join_at?.toISOString() ?? null) !== job.joinAt) return;
+    while (!this.hasRoomNow(0)) {
+      if (this.stopped) throw new Error('the service is stopping: another worker takes this dispatch');
+      await sleep(250);
+    }
+    this.starting++;
+    try {
+      await this.claimAndLaunch(current, id, lastAttempt, retry);
+    } finally {
+      this.starting--;
+    }
   }
 
-  private async launch(bot: BotRow): Promise<void> {
+  private async claimAndLaunch(current: BotRow, id: string, lastAttempt: boolean, retry: () => Promise<void>): Promise<void> {
     const token = newControlToken();
-    if (!(await claimLaunch(this.db, bot.id, token.hash, this.launcher.name))) return;
-    let launched: LaunchedBot;
+    if (!(await claimLaunch(this.db, current.id, token.hash, this.launcher.name, id))) return;
     try {
-      launched = await this.launcher.launch({
-        botId: bot.id,
-        body: JSON.stringify(botBody(bot)),
-        api: bot.api,
-        controlUrl: `${this.opts.channelBaseUrl()}${channelPath(bot.id)}`,
-        controlToken: token.token,
-      });
+      await this.launch(current, token.token);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      this.log.error('bot could not be launched', { bot_id: bot.id, error: message });
-      await this.records.status(bot.id, 'fatal', SERVICE_SUB_CODES.notLaunched, { message });
-      return;
+      this.log.error('bot could not be launched', { bot_id: current.id, error: message, last_attempt: lastAttempt });
+      if (lastAttempt) return void (await this.records.status(current.id, 'fatal', SERVICE_SUB_CODES.notLaunched, { message }));
+      await releaseClaim(this.db, current.id);
+      await retry();
     }
+  }
+
+  private async launch(bot: BotRow, token: string): Promise<void> {
+    const launched = await this.launcher.launch({
+      botId: bot.id,
+      body: JSON.stringify(botBody(bot)),
+      api: bot.api,
+      controlUrl: `${this.opts.channelBaseUrl()}${channelPath(bot.id)}`,
+      controlToken: token,
+    });
     await markLaunched(this.db, bot.id, launched.ref, launched.outDir);
     this.follow(bot.id, launched);
   }
@@ -136,10 +166,7 @@ export class BotRunner {
     void launched.exited
       .then((exit) => this.ended(botId, exit))
       .catch((err: unknown) => this.log.error('bot exit handling failed', { bot_id: botId, error: String(err) }))
-      .finally(() => {
-        this.running.delete(botId);
-        this.wake();
-      });
+      .finally(() => this.running.delete(botId));
   }
 
   /** After a bot's process is gone: its last reports get a moment to land, then the service speaks for it. */
@@ -159,10 +186,13 @@ export class BotRunner {
   }
 }
 
-/** The body the bot runs with: the service delivers webhooks and deduplicates itself. */
+/**
+ * The body the bot runs with: the service delivers webhooks and deduplicates itself, and the join_at is the
+ * bot's current one (it may have been moved since it was created).
+ */
 function botBody(bot: BotRow): Record<string, unknown> {
-  const { webhooks: _webhooks, deduplication_key: _key, ...body } = bot.body;
-  return body;
+  const { webhooks: _webhooks, deduplication_key: _key, join_at: _joinAt, ...body } = bot.body;
+  return bot.join_at ? { ...body, join_at: bot.join_at.toISOString() } : body;
 }
 
 function contentType(file: string): string {

@@ -15,6 +15,7 @@ import type { Launcher } from './launcher/launcher.js';
 import { ProcessLauncher } from './launcher/processLauncher.js';
 import { MediaLinks } from './mediaLinks.js';
 import { WebhookSender, type WebhookSenderOptions } from './webhookSender.js';
+import { DispatchQueue, type DispatchQueueOptions } from './dispatchQueue.js';
 
 export interface ServiceOptions {
   host: string;
@@ -35,6 +36,10 @@ export interface ServiceOptions {
   /** Key of the download links; without one a key is made once and kept in the data folder. */
   signingKey: Buffer | null;
   webhooks?: WebhookSenderOptions;
+  /** The dispatch queue's retries and timings (tests shorten them). */
+  queue?: DispatchQueueOptions;
+  /** How long before join_at a scheduled bot is started (default 30 s): it waits, warm, at the pre-join screen. */
+  warmStartMs?: number;
   /** A launcher other than this machine's processes (tests, the Kubernetes launcher). */
   launcher?: Launcher;
 }
@@ -52,6 +57,14 @@ export async function startService(opts: ServiceOptions, log: Logger): Promise<R
   const db = await openDb({ databaseUrl: opts.databaseUrl, dataDir: opts.dataDir, logger: log.child('db') });
   let listening: string | null = null;
   const webhooks = new WebhookSender(db, log.child('webhooks'), opts.webhooks);
+  const warmStartMs = opts.warmStartMs ?? 30_000;
+  let queue: DispatchQueue;
+  try {
+    queue = await DispatchQueue.start(db, log.child('queue'), opts.queue);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   const records = new BotRecords(db, webhooks);
   const launcher =
     opts.launcher ??
@@ -64,8 +77,9 @@ export async function startService(opts: ServiceOptions, log: Logger): Promise<R
     },
     log.child('channel'),
   );
-  const runner: BotRunner = new BotRunner(db, launcher, records, channel, log.child('runner'), {
+  const runner: BotRunner = new BotRunner(db, launcher, records, channel, log.child('runner'), queue, {
     maxConcurrentBots: opts.maxConcurrentBots,
+    warmStartMs,
     channelBaseUrl: () => opts.channelUrl ?? `ws://${listening}`,
   });
   const ctx: ServiceContext = {
@@ -78,6 +92,7 @@ export async function startService(opts: ServiceOptions, log: Logger): Promise<R
     loopbackPlatform: opts.loopbackPlatform,
     log: log.child('api'),
     commandWaitMs: 15_000,
+    warmStartMs,
   };
   const app = await buildApp(ctx);
   app.server.on('upgrade', (req, socket, head) => {
@@ -86,6 +101,7 @@ export async function startService(opts: ServiceOptions, log: Logger): Promise<R
   try {
     await app.listen({ host: opts.host, port: opts.port });
   } catch (err) {
+    await queue.stop();
     await db.close();
     throw new Error(`cannot listen on ${opts.host}:${opts.port}: ${(err as Error).message}`, { cause: err });
   }

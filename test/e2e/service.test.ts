@@ -124,4 +124,24 @@ describe('meetbot serve', () => {
     expect((await client.waitFor(m.id, () => true)).bot.status).not.toBe('knocking');
     await service.kill('SIGTERM');
   });
+
+  it('starts a scheduled bot warm and clicks join within 1 s of its join_at', async () => {
+    const dir = dataDir();
+    const key = await createKey(dir, 'acme');
+    const service = new ServeProcess(dir, ['--allow-loopback', '--platform', 'google_meet', '--log-level', 'warn', '--warm-start', '8']);
+    services.push(service);
+    const m = await client.createMeeting({ platform: 'google_meet', participants: [ALICE] });
+    const joinAt = new Date(Date.now() + 14_000).toISOString();
+    const created = await service.api(key, 'POST', '/api/v1/bots', { meeting_url: m.join_url, bot_name: 'On Time', join_at: joinAt });
+    expect(created.body.state).toBe('scheduled');
+    const knocked = await client.waitFor(m.id, (v) => v.events.some((e) => e.type === 'bot_knocking'), 40_000, 'the knock');
+    const at = (type: string) => Date.parse(knocked.events.find((e) => e.type === type)!.at);
+    // Warm: at the pre-join screen before join_at; on time: the join click within 1 s after it.
+    expect(at('bot_prejoin')).toBeLessThan(Date.parse(joinAt));
+    expect(at('bot_knocking') - Date.parse(joinAt)).toBeGreaterThanOrEqual(0);
+    expect(at('bot_knocking') - Date.parse(joinAt)).toBeLessThan(1000);
+    expect((await service.api(key, 'POST', `/api/v1/bots/${created.body.id}/leave`)).status).toBe(200);
+    await service.until(key, `/api/v1/bots/${created.body.id}`, (b) => b.state === 'ended', 'ended');
+    await service.kill('SIGTERM');
+  });
 });

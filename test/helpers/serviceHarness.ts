@@ -73,17 +73,24 @@ export class FakeBot {
 export class FakeLauncher implements Launcher {
   readonly name = 'fake';
   readonly bots: FakeBot[] = [];
-  failNext: string | null = null;
+  /** Launches that fail, in order, before launches work again. */
+  failures: string[] = [];
+  attempts = 0;
+  /** Launches that never finish (the worker dies holding them), and how many were begun. */
+  hang = false;
+  hung = 0;
   private waiters: ((b: FakeBot) => void)[] = [];
 
   constructor(private readonly dir: string) {}
 
   async launch(request: LaunchRequest): Promise<LaunchedBot> {
-    if (this.failNext) {
-      const why = this.failNext;
-      this.failNext = null;
-      throw new Error(why);
+    this.attempts++;
+    if (this.hang) {
+      this.hung++;
+      return new Promise(() => undefined); // a worker that dies mid-launch never finishes it
     }
+    const failure = this.failures.shift();
+    if (failure) throw new Error(failure);
     const outDir = join(this.dir, request.botId);
     mkdirSync(outDir, { recursive: true });
     const bot = new FakeBot(request, outDir);
@@ -183,6 +190,7 @@ export async function startHarness(place: DbPlace, extra: Partial<ServiceOptions
     signingKey: null,
     launcher,
     webhooks: { backoffMs: [0, 200, 200], requestTimeoutMs: 2000, pollMs: 100 },
+    queue: { retryLimit: 2, retryDelaySec: 1, expireInSeconds: 5, pollingIntervalSeconds: 0.5, superviseIntervalSeconds: 1 },
     ...extra,
   };
   const h: Harness = {

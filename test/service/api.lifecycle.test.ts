@@ -98,10 +98,16 @@ describe.each(testDatabases())('the API on $kind', (database) => {
   it('ends a bot fatal with a service sub_code when it cannot be launched or its process dies without a word', async () => {
     const h = await startHarness(await database.place());
     const key = await h.key('acme');
-    h.launcher.failNext = 'could not start meetbot: spawn ENOENT';
+    // A launch that fails is retried (with backoff); one that keeps failing ends the bot after the cap (2 retries here).
+    h.launcher.failures = ['could not start meetbot: node was busy'];
+    const retried = (await h.api(key, 'POST', '/api/v1/bot/', { meeting_url: MEET })).body.id as string;
+    await h.launcher.next(retried, 20_000);
+    expect(h.launcher.attempts).toBe(2);
+    h.launcher.failures = ['spawn ENOENT', 'spawn ENOENT', 'could not start meetbot: spawn ENOENT'];
     const a = await h.api(key, 'POST', '/api/v1/bot/', { meeting_url: MEET });
-    const failed = await until(() => h.api(key, 'GET', `/api/v1/bot/${a.body.id}/`), (r) => r.body.status_changes.at(-1).code === 'fatal', 'fatal');
+    const failed = await until(() => h.api(key, 'GET', `/api/v1/bot/${a.body.id}/`), (r) => r.body.status_changes.at(-1).code === 'fatal', 'fatal', 30_000);
     expect(failed.body.status_changes.at(-1)).toMatchObject({ sub_code: 'bot_not_launched', message: 'could not start meetbot: spawn ENOENT' });
+    expect(h.launcher.attempts).toBe(5);
 
     const b = await h.api(key, 'POST', '/api/v1/bot/', { meeting_url: MEET });
     const bot = await h.launcher.next(b.body.id);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { botConfigJsonSchema } from '../../config/reference.js';
-import { createBot, deleteMedia, leaveBot, recordingOf, sendChat, type ServiceContext } from '../botActions.js';
-import { findBot, type BotRow } from '../store/bots.js';
+import { createBot, deleteMedia, leaveBot, recordingOf, rescheduleJoin, sendChat, type ServiceContext } from '../botActions.js';
+import { deleteUnstartedBot, findBot, type BotRow } from '../store/bots.js';
 import { botEvents, statusEventsOf } from '../store/events.js';
 import { attendeeBot, type AttendeeBot } from './attendeeView.js';
 import { ApiError, notFound } from './errors.js';
@@ -31,6 +31,17 @@ export function attendeeRoutes(ctx: ServiceContext) {
     });
 
     app.get<{ Params: IdParams }>('/api/v1/bots/:id', { schema: { tags, summary: 'Retrieve a bot' } }, async (req) => view(await botOf(req)));
+
+    app.patch<{ Params: IdParams }>('/api/v1/bots/:id', { schema: { tags, summary: "Change a scheduled bot's join_at" } }, async (req) => {
+      const bot = await botOf(req);
+      return view(await rescheduleJoin(ctx, bot, jsonObject(req.body)));
+    });
+
+    app.delete<{ Params: IdParams }>('/api/v1/bots/:id', { schema: { tags, summary: 'Delete a scheduled bot' } }, async (req, reply) => {
+      const bot = await botOf(req);
+      if (!(await deleteUnstartedBot(ctx.db, bot.id))) throw new ApiError(400, `only a scheduled bot can be deleted (this one is ${(await view(bot)).state})`);
+      return reply.status(204).send();
+    });
 
     app.post<{ Params: IdParams }>('/api/v1/bots/:id/leave', { schema: { tags, summary: 'Tell the bot to leave' } }, async (req) => {
       const bot = await botOf(req);

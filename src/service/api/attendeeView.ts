@@ -7,6 +7,7 @@ import type { StoredEvent } from '../store/events.js';
  */
 export type AttendeeState =
   | 'ready'
+  | 'scheduled'
   | 'joining'
   | 'waiting_room'
   | 'joined_not_recording'
@@ -92,9 +93,9 @@ function stepsOf(code: string, subCode: string | null, joined: boolean): Step[] 
 
 const TERMINAL: ReadonlySet<AttendeeState> = new Set(['fatal_error', 'ended', 'data_deleted']);
 
-/** The bot's Attendee state and events from its status events (oldest first). */
-export function attendeeStateOf(statusEvents: readonly StoredEvent[], dataDeletedAt: Date | null): { state: AttendeeState; events: AttendeeEvent[] } {
-  let state: AttendeeState = 'ready';
+/** The bot's Attendee state and events from its status events (oldest first); `scheduled` until it starts. */
+export function attendeeStateOf(statusEvents: readonly StoredEvent[], dataDeletedAt: Date | null, scheduled = false): { state: AttendeeState; events: AttendeeEvent[] } {
+  let state: AttendeeState = scheduled ? 'scheduled' : 'ready';
   let joined = false;
   const events: AttendeeEvent[] = [];
   for (const e of statusEvents) {
@@ -114,7 +115,7 @@ export function attendeeStateOf(statusEvents: readonly StoredEvent[], dataDelete
 }
 
 export function attendeeBot(bot: BotRow, statusEvents: readonly StoredEvent[], recordingStored: boolean): AttendeeBot {
-  const { state, events } = attendeeStateOf(statusEvents, bot.data_deleted_at);
+  const { state, events } = attendeeStateOf(statusEvents, bot.data_deleted_at, bot.join_at !== null && bot.launched_at === null);
   const recorded = statusEvents.some((e) => e.body.code === 'in_call_recording');
   return {
     id: bot.public_id,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { botConfigJsonSchema } from '../../config/reference.js';
-import { createBot, deleteMedia, leaveBot, recordingOf, sendChat, type ServiceContext } from '../botActions.js';
+import { createBot, deleteMedia, leaveBot, recordingOf, rescheduleJoin, sendChat, type ServiceContext } from '../botActions.js';
 import { decodeCursor, deleteUnstartedBot, findBot, listBots, type BotRow } from '../store/bots.js';
 import { statusEventsOf } from '../store/events.js';
 import { ApiError, notFound } from './errors.js';
@@ -58,6 +58,11 @@ export function recallRoutes(ctx: ServiceContext) {
       const bot = await botOf(req);
       if (!(await deleteUnstartedBot(ctx.db, bot.id))) throw new ApiError(409, `only a bot that has not started can be deleted (this one is ${bot.status})`);
       return reply.status(204).send();
+    });
+
+    app.patch<{ Params: IdParams }>('/api/v1/bot/:id/', { schema: { tags, summary: "Change a scheduled bot's join_at" } }, async (req) => {
+      const bot = await botOf(req);
+      return view(req, await rescheduleJoin(ctx, bot, jsonObject(req.body)));
     });
 
     app.post<{ Params: IdParams }>('/api/v1/bot/:id/leave_call/', { schema: { tags, summary: 'Tell the bot to leave' } }, async (req) => {

@@ -114,4 +114,9 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
 `,
   },
+  {
+    id: 2,
+    name: 'the dispatch job that claimed a bot',
+    sql: 'ALTER TABLE bots ADD COLUMN dispatch_job text;',
+  },
 ];

@@ -38,6 +38,7 @@ export async function openPglite(dir: string): Promise<Db> {
   let closing: Promise<void> | undefined;
   return {
     kind: 'pglite',
+    queue: { pglite },
     query: outside.query,
     exec: outside.exec,
     tx: (fn) =>

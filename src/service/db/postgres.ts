@@ -59,6 +59,7 @@ export async function openPostgres(url: string, logger?: Logger): Promise<Db> {
   let closing: Promise<void> | undefined;
   return {
     kind: 'postgres',
+    queue: { connectionString: url },
     query: statements.query,
     exec: statements.exec,
     async tx(fn) {

@@ -137,32 +137,49 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } | 
 }
 
 /**
- * Takes a ready bot for launching, with the hash of its channel token (stored before the bot can connect).
- * false when another service instance took it first, or it was deleted or ended meanwhile.
+ * Takes a bot for launching, with the hash of its channel token (stored before the bot can connect). The claim
+ * names the dispatch job: a retry of the same job (its worker died between claim and launch) may take it again;
+ * any other claimant finds it taken. false when taken, deleted or ended meanwhile.
  */
-export async function claimLaunch(db: Db, botId: string, tokenHash: string, launcher: string): Promise<boolean> {
+export async function claimLaunch(db: Db, botId: string, tokenHash: string, launcher: string, jobId: string): Promise<boolean> {
   const rows = await db.query(
-    "UPDATE bots SET launched_at = now(), control_token_hash = $2, launcher = $3, updated_at = now() WHERE id = $1 AND launched_at IS NULL AND live RETURNING id",
-    [botId, tokenHash, launcher],
+    `UPDATE bots SET launched_at = now(), control_token_hash = $2, launcher = $3, dispatch_job = $4, updated_at = now()
+      WHERE id = $1 AND live AND launch_ref IS NULL AND (launched_at IS NULL OR dispatch_job = $4) RETURNING id`,
+    [botId, tokenHash, launcher, jobId],
   );
   return rows.length > 0;
+}
+
+/** Gives back a claim whose launch failed: the bot's next dispatch (a new job) may take it. */
+export async function releaseClaim(db: Db, botId: string): Promise<void> {
+  await db.query('UPDATE bots SET launched_at = NULL, dispatch_job = NULL, updated_at = now() WHERE id = $1 AND launch_ref IS NULL', [botId]);
+}
+
+/** A new join_at for a bot that has not been launched; false when it has (or is gone). */
+export async function rescheduleBot(db: Db, botId: string, joinAt: Date | null): Promise<BotRow | null> {
+  const [row] = await db.query<BotRow>('UPDATE bots SET join_at = $2, updated_at = now() WHERE id = $1 AND live AND launched_at IS NULL RETURNING *', [botId, joinAt]);
+  return row ?? null;
+}
+
+/** Bots created to start now that no service has started yet (they count against the capacity). */
+export async function waitingBots(db: Db, warmStartMs: number): Promise<number> {
+  const [row] = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM bots WHERE live AND launched_at IS NULL AND (join_at IS NULL OR join_at <= now() + make_interval(secs => $1))",
+    [warmStartMs / 1000],
+  );
+  return row?.n ?? 0;
 }
 
 export async function markLaunched(db: Db, botId: string, ref: string, outDir: string): Promise<void> {
   await db.query('UPDATE bots SET launch_ref = $2, out_dir = $3, updated_at = now() WHERE id = $1', [botId, ref, outDir]);
 }
 
-/** Bots waiting for a launch, oldest first. */
-export async function botsToLaunch(db: Db, limit: number): Promise<BotRow[]> {
-  return db.query<BotRow>(
-    "SELECT * FROM bots WHERE live AND launched_at IS NULL AND status = 'ready' AND (join_at IS NULL OR join_at <= now()) ORDER BY created_at LIMIT $1",
-    [limit],
-  );
-}
-
-/** Bots a launcher started that have not ended: the ones to find again after a restart. */
+/**
+ * Bots a launcher started that have not ended: the ones to find again after a restart. (One claimed but never
+ * started is its dispatch job's: the queue hands that job to another worker.)
+ */
 export async function launchedLiveBots(db: Db): Promise<BotRow[]> {
-  return db.query<BotRow>('SELECT * FROM bots WHERE live AND launched_at IS NOT NULL ORDER BY created_at');
+  return db.query<BotRow>('SELECT * FROM bots WHERE live AND launch_ref IS NOT NULL ORDER BY created_at');
 }
 
 export async function controlTokenHash(db: Db, botId: string): Promise<string | null> {
