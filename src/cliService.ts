@@ -115,7 +115,6 @@ async function serve(flags: ServeFlags, c: ServiceCli): Promise<number> {
     c.io.stop.addEventListener('abort', () => done(), { once: true });
   });
   await service.close();
-  await kubernetes?.close();
   return 0;
 }
 

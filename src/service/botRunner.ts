@@ -73,6 +73,7 @@ export class BotRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.queue.stop();
+    await this.launcher.close?.();
   }
 
   /** Asks a running bot's process to stop, the operator's way (its leave command could not be delivered). */
@@ -182,7 +183,7 @@ export class BotRunner {
     if (!bot?.live) return;
     const message = exit.message ?? `the bot process ended (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'}) without a final status`;
     this.log.warn('bot ended without a final status', { bot_id: botId, message });
-    await this.records.status(botId, 'fatal', SERVICE_SUB_CODES.processTerminated, { message });
+    await this.records.status(botId, 'fatal', exit.neverStarted ? SERVICE_SUB_CODES.notLaunched : SERVICE_SUB_CODES.processTerminated, { message });
   }
 }
 

@@ -62,10 +62,10 @@ export class FakeBot {
     };
   }
 
-  async end(code = 0): Promise<void> {
+  async end(code = 0, neverStarted = false): Promise<void> {
     await this.channel?.flush(5000);
     this.channel?.close();
-    this.exit({ code, signal: null, message: code === 0 ? null : 'meetbot: unexpected error: boom' });
+    this.exit({ code, signal: null, message: code === 0 ? null : 'meetbot: unexpected error: boom', neverStarted });
   }
 }
 

@@ -117,6 +117,12 @@ describe.each(testDatabases())('the API on $kind', (database) => {
     await bot.end(1);
     const died = await until(() => h.api(key, 'GET', `/api/v1/bot/${b.body.id}/`), (r) => r.body.status_changes.at(-1).code === 'fatal', 'fatal');
     expect(died.body.status_changes.at(-1)).toMatchObject({ sub_code: 'process_terminated', message: 'meetbot: unexpected error: boom' });
+
+    // A bot whose launcher could not get it running at all (a pod that never started) was not launched.
+    const c = await h.api(key, 'POST', '/api/v1/bot/', { meeting_url: MEET });
+    await (await h.launcher.next(c.body.id)).end(1, true);
+    const never = await until(() => h.api(key, 'GET', `/api/v1/bot/${c.body.id}/`), (r) => r.body.status_changes.at(-1).code === 'fatal', 'fatal');
+    expect(never.body.status_changes.at(-1).sub_code).toBe('bot_not_launched');
   });
 
   it("leaves a bot that is not on its channel by stopping its process, and a bot not launched yet at once", async () => {

@@ -136,6 +136,7 @@ describe('KubernetesLauncher', () => {
     fake.addPod(NS, jobName(req), { phase: 'Pending', containerStatuses: [{ name: 'bot', state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.acme.test/meetbot:1.2.3"' } } }] });
     const exit = await within(bot.exited);
     expect(exit.code).toBeNull();
+    expect(exit.neverStarted).toBe(true);
     expect(exit.message).toMatch(/^the bot's pod did not start within 0.3 s \(ImagePullBackOff: Back-off pulling image .*\); its Job was deleted$/);
     const deletion = fake.seen('DELETE', new RegExp(`/jobs/${jobName(req)}$`));
     expect(deletion.map((r) => r.query.get('propagationPolicy'))).toEqual(['Background']);

@@ -172,7 +172,7 @@ export class KubernetesLauncher implements Launcher {
     }
     const message = `the bot's pod did not start within ${startTimeoutMs / 1000} s (${state.waitingOn}); its Job was deleted`;
     this.opts.log.warn('bot pod did not start', { job: `${bot.namespace}/${bot.name}`, waiting_on: state.waitingOn });
-    this.settle(bot, { code: null, signal: null, message });
+    this.settle(bot, { code: null, signal: null, message, neverStarted: true });
   }
 
   private settle(bot: WatchedJob, exit: BotExit): void {

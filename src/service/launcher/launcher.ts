@@ -19,6 +19,8 @@ export interface BotExit {
   signal: string | null;
   /** The bot's last words on stderr (one line), when it failed before it could report. */
   message: string | null;
+  /** It never ran (a pod that could not start): the bot is reported as not launched. */
+  neverStarted?: boolean;
 }
 
 export interface LaunchedBot {
@@ -38,4 +40,6 @@ export interface Launcher {
   find(botId: string, ref: string, outDir: string): Promise<LaunchedBot | null>;
   /** Asks a running bot to stop the way an operator would (it leaves, finalises, reports); then makes sure it is gone. */
   stop(ref: string, graceMs: number): Promise<void>;
+  /** Releases what the launcher holds (watches, timers) when the service stops; running bots go on. */
+  close?(): Promise<void>;
 }
