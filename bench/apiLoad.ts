@@ -40,6 +40,9 @@ class IdleLauncher implements Launcher {
   stop(): Promise<void> {
     return Promise.resolve();
   }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 const SEED_BODY = JSON.stringify({ meeting_url: 'https://meet.google.com/abc-defg-hij', bot_name: 'My Bot' });

@@ -73,7 +73,7 @@ export class BotRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.queue.stop();
-    await this.launcher.close?.();
+    await this.launcher.close();
   }
 
   /** Asks a running bot's process to stop, the operator's way (its leave command could not be delivered). */

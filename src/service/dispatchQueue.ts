@@ -31,7 +31,7 @@ export interface DispatchAttempt {
   id: string;
   lastAttempt: boolean;
   /** Dispatches the bot again after the backoff (a launch that failed). */
-  retry(): Promise<void>;
+  retry: () => Promise<void>;
 }
 
 /**

@@ -106,6 +106,8 @@ export class FakeLauncher implements Launcher {
 
   readonly stopped: string[] = [];
 
+  async close(): Promise<void> {}
+
   async stop(ref: string): Promise<void> {
     this.stopped.push(ref);
   }

@@ -41,5 +41,5 @@ export interface Launcher {
   /** Asks a running bot to stop the way an operator would (it leaves, finalises, reports); then makes sure it is gone. */
   stop(ref: string, graceMs: number): Promise<void>;
   /** Releases what the launcher holds (watches, timers) when the service stops; running bots go on. */
-  close?(): Promise<void>;
+  close(): Promise<void>;
 }

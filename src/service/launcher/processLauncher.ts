@@ -63,6 +63,11 @@ export class ProcessLauncher implements Launcher {
     return { ref, outDir, exited: this.watchGone(pid, botId, outDir) };
   }
 
+  /** Nothing to release: a process launcher holds only its children's exits, and the bots go on. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
   async stop(ref: string, graceMs: number): Promise<void> {
     const pid = Number(ref);
     signal(pid, 'SIGTERM');
