@@ -22,6 +22,12 @@ export interface RecordingGap {
   reason: string;
 }
 
+/** A segment in the recorder's 'segment' and 'closed' events; `file` is null in mode `none`. */
+export interface SegmentFile {
+  file: string | null;
+  index: number;
+}
+
 export interface RecordingResult {
   file: string | null;
   durationSec: number;
@@ -72,7 +78,8 @@ type State = 'idle' | 'recording' | 'restarting' | 'failed' | 'stopping' | 'stop
 /**
  * Records the meeting: one ffmpeg per segment writes a fragmented file and the audio tap. If ffmpeg dies or
  * stalls mid-recording, the next segment starts at once and the hole is reported as a 'gap'; stop() joins
- * the segments into one standard file. Events: 'gap' (RecordingGap), 'segment' ({file, index}), 'error'.
+ * the segments into one standard file. Events: 'gap' (RecordingGap), 'segment' (SegmentFile: recording),
+ * 'closed' (SegmentFile: its ffmpeg ended, the file is final), 'error'.
  */
 export class Recorder extends EventEmitter {
   readonly audio = new AudioTap();
@@ -216,6 +223,7 @@ export class Recorder extends EventEmitter {
       this.audio.push(chunk, this.clock.now().getTime());
     });
     void proc.exited.then((exit) => this.onExit(seg, exit));
+    void proc.exited.then(() => seg.started && this.emit('closed', { file, index } satisfies SegmentFile));
     const timeoutMs = this.opts.startTimeoutMs ?? 15_000;
     try {
       const endedEarly = proc.exited.then((r) => Promise.reject(new StartError(proc, `ended before producing output (${describeExit(r)})`)));
@@ -231,7 +239,7 @@ export class Recorder extends EventEmitter {
     }
     seg.started = true;
     this.log.info('recorder: segment recording', { index, file, pid: proc.pid, startMs: this.clock.now().getTime() - timeOriginMs });
-    this.emit('segment', { file, index });
+    this.emit('segment', { file, index } satisfies SegmentFile);
     return seg;
   }
 

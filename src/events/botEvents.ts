@@ -6,7 +6,14 @@ import type { StatusEvent } from '../lifecycle/machine.js';
  * Recall's event names so webhooks and realtime endpoints pass them on unchanged. The fields are the public
  * contract of stdout and events.jsonl (docs/events.md).
  */
-export type BotEvent = StatusEvent | ParticipantEvent | ChatMessageEvent | WarningEvent | WaitingForHostEvent | RecordingGapEvent;
+export type BotEvent =
+  | StatusEvent
+  | ParticipantEvent
+  | ChatMessageEvent
+  | WarningEvent
+  | WaitingForHostEvent
+  | RecordingGapEvent
+  | RecordingUploadedEvent;
 
 /** Lines only events.jsonl holds, about the reporting itself: never announced to webhooks or realtime. */
 export type RecordOnlyEvent = WebhookDeliveryEvent;
@@ -34,10 +41,14 @@ export interface ChatMessageEvent {
   data: { text: string; to: 'everyone' };
 }
 
-/** `unsupported_fields`: accepted body fields the bot does not act on; `chat_not_sent`: a chat message failed. */
+/**
+ * `unsupported_fields`: accepted body fields the bot does not act on; `chat_not_sent`: a chat message failed;
+ * `recording_not_uploaded`: a recording file did not reach the bucket (it stays in the output folder).
+ */
 export type WarningEvent =
   | { event: 'bot.warning'; created_at: string; kind: 'unsupported_fields'; message: string; fields: { path: string; reason: string }[] }
-  | { event: 'bot.warning'; created_at: string; kind: 'chat_not_sent'; message: string };
+  | { event: 'bot.warning'; created_at: string; kind: 'chat_not_sent'; message: string }
+  | { event: 'bot.warning'; created_at: string; kind: 'recording_not_uploaded'; message: string; file: string; uri: string };
 
 /** The page says the host has not started the meeting (once, while `joining_call`). */
 export interface WaitingForHostEvent {
@@ -53,6 +64,21 @@ export interface RecordingGapEvent {
   endedAt: string;
   durationMs: number;
   reason: string;
+}
+
+/** A recording file is complete in the bucket the body named (`external_media_storage_settings`). */
+export interface RecordingUploadedEvent {
+  event: 'recording.uploaded';
+  created_at: string;
+  /** The segment file whose bytes the object holds. */
+  file: string;
+  bucket: string;
+  key: string;
+  /** `s3://<bucket>/<key>` */
+  uri: string;
+  size_bytes: number;
+  /** The store's ETag of the completed object. */
+  etag: string;
 }
 
 export type DeliveryStatus = 'delivered' | 'failed_attempt' | 'gave_up' | 'undelivered';

@@ -4,6 +4,7 @@ import type { BotSpec, MeetingTarget } from '../config/botSpec.js';
 import type { ParticipantRef } from '../events/botEvents.js';
 import type { StatusEvent } from '../lifecycle/machine.js';
 import { writeJsonAtomic } from './atomicWrite.js';
+import type { UploadRecord } from './fileUpload.js';
 
 /**
  * The output folder's summary files: participants.json, chat.jsonl and manifest.json. Builders are pure
@@ -124,6 +125,8 @@ export interface ManifestInput {
   timings_ms: ManifestTimings;
   /** Frames sent and dropped per realtime endpoint, when there were any. */
   realtime: unknown;
+  /** The recording's uploads to external storage; null when the body asked for none and none was carried on. */
+  uploads: UploadRecord[] | null;
 }
 
 export interface StateTiming {
@@ -151,6 +154,7 @@ export interface Manifest {
   versions: Record<string, string>;
   timings_ms: ManifestTimings;
   realtime: unknown;
+  uploads: UploadRecord[] | null;
 }
 
 export function buildManifest(input: ManifestInput): Manifest {
@@ -183,6 +187,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     versions: input.versions,
     timings_ms: input.timings_ms,
     realtime: input.realtime,
+    uploads: input.uploads,
   };
 }
 

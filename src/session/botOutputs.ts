@@ -8,6 +8,7 @@ import type { ChatMessageSeen } from '../platform/adapter.js';
 import type { RecordingResult } from '../capture/recorder.js';
 import { WebhookDispatcher } from '../outputs/webhooks.js';
 import { RealtimeHub } from '../outputs/realtime.js';
+import { RecordingUploads } from '../outputs/recordingUploads.js';
 import {
   appendChatMessage,
   buildManifest,
@@ -21,6 +22,7 @@ import {
 import type { Logger } from '../util/log.js';
 import type { ParticipantChange } from './meetingTracker.js';
 import type { RuntimeOptions } from './runtimeOptions.js';
+import { SegmentUploads } from './segmentUploads.js';
 
 /**
  * How long the end of a bot waits for webhook deliveries in flight and for the service to acknowledge the
@@ -31,10 +33,13 @@ const REPORT_FLUSH_MS = 3000;
 /**
  * Everything the bot reports beyond its status events: participant and chat events, the realtime
  * endpoints, status webhooks, the command channel to the service that started it (every event, then the
- * manifest), and the summary files of the output folder. A fault in any of them is logged and never stops
- * the bot.
+ * manifest), the recording's uploads to external storage, and the summary files of the output folder. A
+ * fault in any of them is logged and never stops the bot.
  */
 export class BotOutputs {
+  /** The recording segments into the body's bucket while they are recorded (null: the body asks for none). */
+  readonly segmentUploads: SegmentUploads | null;
+  private readonly uploads: RecordingUploads;
   private webhooks: WebhookDispatcher | null = null;
   private realtime: RealtimeHub | null = null;
   private readonly observations: ParticipantObservation[] = [];
@@ -51,9 +56,12 @@ export class BotOutputs {
   ) {
     // From the first event on, whatever happens to the output folder: the service hears of every end.
     if (control) events.onEvent((e) => control.report(e));
+    this.uploads = new RecordingUploads({ outDir: opts.outDir, settings: opts.objectStore, events, log: log.child('upload') });
+    this.segmentUploads = SegmentUploads.for(spec, opts.botId, this.uploads);
   }
 
   start(): void {
+    this.uploads.resumeLeftovers();
     const endpoints = [...this.spec.webhooks, ...(this.opts.webhookUrl ? [{ url: this.opts.webhookUrl, triggers: ['*'] }] : [])];
     if (endpoints.length > 0) {
       const webhooks = new WebhookDispatcher({
@@ -122,7 +130,10 @@ export class BotOutputs {
     this.writeChat({ at: new Date().toISOString(), sender: this.spec.bot_name, text, from_bot: true });
   }
 
-  /** After the final status: participants.json, manifest.json, then a bounded wait for webhooks and the service. */
+  /**
+   * After the final status: the bounded wait for uploads (already over when the recording stopped), then
+   * participants.json, manifest.json, and a bounded wait for webhooks and the service.
+   */
   async finalize(
     statusEvents: readonly StatusEvent[],
     recording: RecordingResult | null,
@@ -130,6 +141,8 @@ export class BotOutputs {
     extra: { timings_ms: ManifestTimings; versions: Record<string, string> },
   ): Promise<void> {
     const endedAt = statusEvents.at(-1)?.created_at;
+    await this.uploads.finish();
+    const uploads = this.uploads.records();
     try {
       writeParticipants(this.opts.outDir, buildParticipants(this.observations, endedAt));
       const manifest = buildManifest({
@@ -141,6 +154,7 @@ export class BotOutputs {
         versions: { node: process.version, ...extra.versions },
         timings_ms: extra.timings_ms,
         realtime: this.realtime?.stats() ?? null,
+        uploads: this.spec.external_storage || uploads.length ? uploads : null,
       });
       writeManifest(this.opts.outDir, manifest);
       this.control?.reportManifest(manifest);
@@ -151,6 +165,7 @@ export class BotOutputs {
   }
 
   async close(): Promise<void> {
+    this.uploads.stop();
     this.control?.close();
     await this.realtime?.close().catch(() => undefined);
   }

@@ -3,11 +3,12 @@ import type { RecordingSpec } from '../config/botSpec.js';
 import type { AudioFrame } from '../capture/audioTap.js';
 import { segmentIndexOf } from '../capture/ffmpegArgs.js';
 import type { MediaEnvironment } from '../capture/mediaEnvironment.js';
-import { Recorder, type RecordingGap, type RecordingResult } from '../capture/recorder.js';
+import { Recorder, type RecordingGap, type RecordingResult, type SegmentFile } from '../capture/recorder.js';
 import { nowIso } from '../events/botEvents.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../util/log.js';
 import type { OutputGuard } from './outputGuard.js';
+import type { SegmentUploads } from './segmentUploads.js';
 
 export interface BotRecordingOptions {
   recording: RecordingSpec;
@@ -19,12 +20,15 @@ export interface BotRecordingOptions {
   /** The recorder gave up and the output folder is fine: the bot ends `recording_failed`. */
   onFailure: (reason: string) => void;
   onAudio: (frame: AudioFrame) => void;
+  /** Each segment into the body's bucket as it is recorded; null when the body asks for no external storage. */
+  uploads: SegmentUploads | null;
 }
 
 /**
- * The bot's side of the recorder: gaps become `recording.gap` events, and a recorder that gives up is handed
- * to the bot as `recording_failed` only once the output guard has looked (ffmpeg dies of a full disk or a
- * lost folder like of anything else, and those have their own sub_codes). stop() is idempotent; when the
+ * The bot's side of the recorder: gaps become `recording.gap` events, each segment is uploaded while it is
+ * recorded when the body asks, and a recorder that gives up is handed to the bot as `recording_failed` only
+ * once the output guard has looked (ffmpeg dies of a full disk or a lost folder like of anything else, and
+ * those have their own sub_codes). stop() is idempotent and includes the uploads' bounded wait; when the
  * segments cannot be joined into one file it names the ones kept.
  */
 export class BotRecording {
@@ -50,6 +54,11 @@ export class BotRecording {
       });
     });
     recorder.audio.on('frame', (frame: AudioFrame) => this.o.onAudio(frame));
+    const uploads = this.o.uploads;
+    if (uploads) {
+      recorder.on('segment', (s: SegmentFile) => s.file && uploads.started(s.file, s.index));
+      recorder.on('closed', (s: SegmentFile) => s.file && uploads.closed(s.file));
+    }
     await recorder.start();
   }
 
@@ -66,5 +75,6 @@ export class BotRecording {
       this.keptSegments = (await readdir(this.o.outDir).catch(() => [] as string[])).filter((f) => segmentIndexOf(f) !== null).sort();
       this.o.log.error('could not finalise the recording; the segments are kept', { error: String(err), segments: this.keptSegments });
     }
+    await this.o.uploads?.finish();
   }
 }

@@ -291,6 +291,7 @@ export class BotSession {
       events: this.events,
       guard: this.guard,
       onFailure: (reason) => this.end(endFor('recording_failed', { reason })),
+      uploads: this.outputs.segmentUploads,
       onAudio: (frame) => {
         this.rules.onAudioLevel(frame.level, FRAME_MS);
         this.outputs.audio(frame);

@@ -131,6 +131,7 @@ describe('buildManifest', () => {
       versions: { meetbot: '0.1.0', node: 'v20.20.2', chromium: '140.0', ffmpeg: '7.1' },
       timings_ms: { durations: { browser_launch: 900, join_steps: 1200 }, process_uptime: { admitted: 2600 } },
       realtime: null,
+      uploads: null,
     });
     expect(m).toEqual({
       manifest_version: 2,
@@ -155,6 +156,7 @@ describe('buildManifest', () => {
       versions: { meetbot: '0.1.0', node: 'v20.20.2', chromium: '140.0', ffmpeg: '7.1' },
       timings_ms: { durations: { browser_launch: 900, join_steps: 1200 }, process_uptime: { admitted: 2600 } },
       realtime: null,
+      uploads: null,
     });
     expect(JSON.stringify(m)).not.toContain('s3cretPwd');
   });
@@ -169,12 +171,13 @@ describe('buildManifest', () => {
       versions: {},
       timings_ms: NO_TIMINGS,
       realtime: null,
+      uploads: null,
     });
     expect(m.final).toEqual({ code: 'fatal', sub_code: 'meeting_password_incorrect' });
     expect(m.recording).toBeNull();
     expect(m.exit_code).toBe(3);
     expect(m.states.map((s) => s.duration_sec)).toEqual([9, null]);
-    expect(buildManifest({ botId: 'b', spec, statusEvents: [], recording: null, exitCode: 1, versions: {}, timings_ms: NO_TIMINGS, realtime: null })).toMatchObject({
+    expect(buildManifest({ botId: 'b', spec, statusEvents: [], recording: null, exitCode: 1, versions: {}, timings_ms: NO_TIMINGS, realtime: null, uploads: null })).toMatchObject({
       started_at: null,
       ended_at: null,
       states: [],
@@ -183,7 +186,7 @@ describe('buildManifest', () => {
   });
 
   it('writes manifest.json so a reader sees the old or the new file, never a torn one', () => {
-    const m = buildManifest({ botId: 'bot-123', spec, statusEvents: events, recording, exitCode: 0, versions: {}, timings_ms: NO_TIMINGS, realtime: null });
+    const m = buildManifest({ botId: 'bot-123', spec, statusEvents: events, recording, exitCode: 0, versions: {}, timings_ms: NO_TIMINGS, realtime: null, uploads: null });
     writeManifest(dir, m);
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toEqual(m);
     expect(readdirSync(dir)).toEqual(['manifest.json']);
