@@ -18,8 +18,9 @@ import { TEST_S3_CREDENTIALS, TestS3 } from '../helpers/testS3.js';
 // wait, never the local file.
 
 let s3: TestS3;
-const savedEnv = { ...process.env };
 const dirs: string[] = [];
+/** The uploader's SDK takes its credentials from the environment, as in a bot. */
+const envBefore = Object.fromEntries(Object.keys(TEST_S3_CREDENTIALS).map((k) => [k, process.env[k]]));
 
 beforeAll(async () => {
   Object.assign(process.env, TEST_S3_CREDENTIALS);
@@ -27,7 +28,10 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
+  for (const [k, v] of Object.entries(envBefore)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
   await s3?.close();
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
