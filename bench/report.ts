@@ -109,9 +109,24 @@ export function markdownReport(r: BenchResults, chartFile: string): string {
       (n) => `| ${n.node} | ${n.flags || 'none'} | ${n.cli_startup_ms} | ${n.first_event_ms} | ${n.join_ms} | ${n.node_pss_mb} | ${n.node_cores} | ${n.bot_pss_mb} |`,
     ),
     '',
+    ...warmJoinSection(r.warm_joins),
     ...apiSection(r.api_creates, r.dispatch_lag),
   ];
   return lines.join('\n');
+}
+
+/** Scheduled bots started ahead of join_at, as `meetbot serve` does (target: in the call within 1 s of join_at). */
+function warmJoinSection(w: BenchResults['warm_joins']): string[] {
+  if (w.length === 0) return [];
+  const med = (k: keyof (typeof w)[number]) => Math.round(median(w.map((s) => s[k])));
+  return [
+    `### Warm joins: a bot started 12 s before its join_at, ${w.length} runs`,
+    '',
+    '| join_at → admitted (median) | join_at → recording (median) | target | all (admitted, ms) |',
+    '|---|---|---|---|',
+    `| ${med('join_at_to_in_call_ms')} ms | ${med('join_at_to_recording_ms')} ms | in the call ≤ 1000 ms | ${w.map((s) => s.join_at_to_in_call_ms).join(', ')} |`,
+    '',
+  ];
 }
 
 /** The API's create request (bench/apiLoad.ts): no bots are started, only the service and its database work. */

@@ -1,5 +1,5 @@
 import type { ApiCreateResult, DispatchLagResult } from './apiLoad.js';
-import type { JoinSample, SteadyResult } from './scenarios.js';
+import type { JoinSample, SteadyResult, WarmJoinSample } from './scenarios.js';
 
 /** The targets of issue 9, written next to every result. */
 export const TARGETS = {
@@ -93,6 +93,8 @@ export interface BenchResults {
   node_runtimes: NodeRuntimeResult[];
   /** The seed's create request against `meetbot serve` (no bots started): latency and throughput. */
   api_creates: ApiCreateResult | null;
+  /** Bots started 12 s before their join_at: from join_at to admitted and to recording. */
+  warm_joins: WarmJoinSample[];
   /** Scheduled bots handed to the launcher after their join_at (the queue's lag; no bots started). */
   dispatch_lag: DispatchLagResult | null;
 }

@@ -10,7 +10,7 @@ import { recordingSpecFor, measureEncodeFloor } from './floors.js';
 import { markdownReport } from './report.js';
 import { runtimeVariants, cliStartupMs } from './nodeRuntimes.js';
 import { TARGETS, type BenchResults, type DensityStep, type Machine, type NodeRuntimeResult } from './results.js';
-import { BODIES, joinSummary, measureJoins, type JoinSample, renderFloor, steadyBots, syncMeeting, type Env, type SteadyResult } from './scenarios.js';
+import { BODIES, joinSummary, measureJoins, measureWarmJoins, type JoinSample, renderFloor, steadyBots, syncMeeting, type Env, type SteadyResult } from './scenarios.js';
 import { median, round } from './stats.js';
 import { densityChart } from './svgChart.js';
 
@@ -139,6 +139,7 @@ async function main(): Promise<void> {
     if (encode) log(`encode floor: ${round(encode.cores, 3)} cores`);
     const joinRuns = has('joins') ? await measureJoins(env, opts.joins) : { os: [], cdp: [] };
     const joins = joinRuns.os;
+    const warmJoins = has('joins') ? await measureWarmJoins(env, opts.mode === 'smoke' ? 1 : 5, 12_000) : [];
     const video = has('video') || has('density') ? await steadyBots(env, 1, BODIES.video720p30, { ...steady, video: true }) : null;
     if (video) log(`720p30 bot: ${round(video.bots[0]!.usage.cores, 3)} cores, ${round(video.bots[0]!.usage.pssMb, 1)} MB, ok=${video.bots[0]!.ok}`);
     // WebRTC's lip sync takes several seconds to settle after the call starts (measured: ~200 ms → ~25 ms over
@@ -233,6 +234,7 @@ async function main(): Promise<void> {
       mock_cores_one_meeting: video?.mock ? round(video.mock.cores, 3) : null,
       node_runtimes: nodeRuntimes,
       api_creates: api,
+      warm_joins: warmJoins,
       dispatch_lag: dispatch,
     };
     write(resultsDir, opts, results, root);

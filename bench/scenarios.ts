@@ -129,6 +129,32 @@ async function measureJoin(env: Env, input: 'os' | 'cdp'): Promise<JoinSample> {
   }
 }
 
+/** A warm-started bot (started `leadMs` before its join_at, as the service does): join_at → admitted, → recording. */
+export interface WarmJoinSample {
+  join_at_to_in_call_ms: number;
+  join_at_to_recording_ms: number;
+}
+
+export async function measureWarmJoins(env: Env, count: number, leadMs: number): Promise<WarmJoinSample[]> {
+  const out: WarmJoinSample[] = [];
+  for (let i = 0; i < count; i++) {
+    const m = await readyMeeting(env);
+    const joinAt = performance.now() + leadMs;
+    const bot = new BenchBot(m.join_url, { ...BODIES.video720p30, join_at: new Date(Date.now() + leadMs).toISOString() }, { outRoot: env.outRoot });
+    try {
+      const recording = await bot.waitFor('bot.in_call_recording', leadMs + 90_000);
+      const inCall = await bot.waitFor('bot.in_call_not_recording', 0);
+      const sample = { join_at_to_in_call_ms: Math.round(inCall - joinAt), join_at_to_recording_ms: Math.round(recording - joinAt) };
+      out.push(sample);
+      env.log(`warm join ${i + 1}/${count}: ${JSON.stringify(sample)}`);
+    } finally {
+      await bot.stop();
+      await dropParticipants(env, m);
+    }
+  }
+  return out;
+}
+
 export function joinSummary(samples: readonly JoinSample[]): JoinSample & { joins: number } {
   const pick = (k: keyof JoinSample) => Math.round(median(samples.map((s) => s[k])));
   return {

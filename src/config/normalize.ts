@@ -235,7 +235,7 @@ export function normalizeBotConfig(
   api?: SourceApi,
 ): { spec: BotSpec; warnings: UnsupportedField[] } {
   const source: SourceApi = api ?? (isAttendeeBody(body) ? 'attendee' : 'recall');
-  const warnings = unsupportedFields(body, now);
+  const warnings = unsupportedFields(body);
   const spec: BotSpec = {
     source_api: source,
     bot_name: body.bot_name ?? DEFAULT_BOT_NAME,

@@ -143,7 +143,7 @@ function valueAt(body: unknown, path: string): unknown {
   return current;
 }
 
-function dynamicFields(body: BotConfig, now: Date): UnsupportedField[] {
+function dynamicFields(body: BotConfig): UnsupportedField[] {
   const out: UnsupportedField[] = [];
   for (const [platform, variant] of Object.entries(body.variant ?? {})) {
     if (variant !== undefined && variant !== 'web') out.push({ path: `variant.${platform}`, reason: WEB_CLIENT });
@@ -202,10 +202,10 @@ function dynamicFields(body: BotConfig, now: Date): UnsupportedField[] {
   return out;
 }
 
-export function unsupportedFields(body: BotConfig, now: Date): UnsupportedField[] {
+export function unsupportedFields(body: BotConfig): UnsupportedField[] {
   const fixed = RULES.filter((r) => (r.when ?? present)(valueAt(body, r.path))).map(({ path, reason }) => ({
     path,
     reason,
   }));
-  return [...fixed, ...dynamicFields(body, now)];
+  return [...fixed, ...dynamicFields(body)];
 }

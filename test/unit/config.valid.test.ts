@@ -384,19 +384,19 @@ describe('unsupported fields', () => {
     const paths = r.warnings.map((w) => w.path).sort();
     expect(paths).toEqual([
       'chat.on_bot_join.pin',
-      'join_at',
       'output_media',
       'recording_config.participant_events',
       'recording_config.transcript',
       'zoom.join_token_url',
     ]);
     expect(r.spec.unsupported).toEqual(r.warnings);
-    expect(r.warnings.find((w) => w.path === 'join_at')?.reason).toMatch(/scheduling/);
+    // A future join_at is acted on: the bot waits at the pre-join screen until then.
+    expect(r.spec.join_at).toBe('2026-03-02T00:00:00Z');
     expect(r.warnings.find((w) => w.path === 'recording_config.transcript')?.reason).toMatch(/transcribe/);
     expect(r.spec.chat.on_bot_join).toEqual({ message: 'hi' });
   });
 
-  it('a past join_at, false flags and web variants are not reported', () => {
+  it('a past join_at (not waited for), false flags and web variants are not reported', () => {
     const r = parse({
       meeting_url: MEET,
       join_at: '2026-02-28T23:59:00Z',
