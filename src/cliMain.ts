@@ -11,7 +11,7 @@ import { RUNTIME_DEFAULTS, type RuntimeOptions } from './session/runtimeOptions.
 import type { UiInputSetting } from './session/sessionInput.js';
 import { NO_RUNTIME_SECRETS, redactorFor } from './config/secrets.js';
 import { addServiceCommands } from './cliService.js';
-import type { ObjectStoreSettings } from './outputs/objectStore.js';
+import { objectStoreSettings, type ObjectStoreSettings } from './config/objectStoreSettings.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { done: 0, fatal: 1, invalidConfig: 2 } as const;
@@ -159,25 +159,13 @@ function controlChannel(flags: JoinFlags, env: NodeJS.ProcessEnv): Pick<RuntimeO
   return { controlUrl: url, controlToken: token };
 }
 
-/**
- * The store that takes recordings when a body asks for external storage: AWS S3 in AWS_REGION (default
- * us-east-1), or an S3-compatible store at MEETBOT_S3_ENDPOINT, addressed path-style by default
- * (MEETBOT_S3_PATH_STYLE=0 for virtual hosts). Its credentials are the AWS SDK's own, from the environment.
- */
+/** The store that takes recordings when a body asks for external storage (config/objectStoreSettings.ts). */
 function objectStore(env: NodeJS.ProcessEnv): ObjectStoreSettings {
-  const endpoint = env.MEETBOT_S3_ENDPOINT || null;
-  if (endpoint !== null && !/^https?:$/.test(URL.parse(endpoint)?.protocol ?? '')) {
-    throw new UsageError(`MEETBOT_S3_ENDPOINT must be an http:// or https:// URL (got ${JSON.stringify(endpoint.slice(0, 100))})`);
+  try {
+    return objectStoreSettings(env);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
-  const pathStyle = (env.MEETBOT_S3_PATH_STYLE ?? '').toLowerCase();
-  if (!['', '1', 'true', 'yes', '0', 'false', 'no'].includes(pathStyle)) {
-    throw new UsageError(`MEETBOT_S3_PATH_STYLE must be 1 or 0 (got ${JSON.stringify(pathStyle.slice(0, 40))})`);
-  }
-  return {
-    endpoint,
-    region: env.AWS_REGION || 'us-east-1',
-    forcePathStyle: pathStyle === '' ? endpoint !== null : envFlag(env, 'MEETBOT_S3_PATH_STYLE'),
-  };
 }
 
 function invalid(io: CliIo, errors: Parameters<typeof formatConfigErrors>[0]): number {

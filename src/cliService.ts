@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Platform } from './config/botSpec.js';
+import { objectStoreSettings, type ObjectStoreSettings } from './config/objectStoreSettings.js';
 import { addKubernetesOptions, kubernetesLauncherFrom, type KubernetesFlags } from './cliKubernetes.js';
 import { openDb } from './service/db/open.js';
 import { startService } from './service/service.js';
@@ -84,6 +85,12 @@ async function serve(flags: ServeFlags, c: ServiceCli): Promise<number> {
   if (flags.allowLoopback && !flags.platform) throw c.usage('--allow-loopback needs --platform (the platform of the loopback mock meetings)');
   const key = env.MEETBOT_SIGNING_KEY ? Buffer.from(env.MEETBOT_SIGNING_KEY, 'base64') : null;
   if (key && key.length < 32) throw c.usage('MEETBOT_SIGNING_KEY must be at least 32 bytes, base64');
+  let objectStore: ObjectStoreSettings;
+  try {
+    objectStore = objectStoreSettings(env);
+  } catch (err) {
+    throw c.usage((err as Error).message);
+  }
   const log = createLogger({ minLevel: flags.logLevel ?? 'info', stderr: true, file: null }, 'service');
   const kubernetes = await kubernetesLauncherFrom(flags, c, log);
   try {
@@ -102,6 +109,7 @@ async function serve(flags: ServeFlags, c: ServiceCli): Promise<number> {
       channelUrl: trimSlash(flags.channelUrl ?? env.MEETBOT_CHANNEL_URL ?? null),
       maxConcurrentBots: maxBots,
       warmStartMs: warmStartSec * 1000,
+      objectStore,
       loopbackPlatform: flags.allowLoopback ? (flags.platform ?? null) : null,
       meetbotCommand: { command: process.execPath, args: [...BOT_NODE_FLAGS, MEETBOT_BIN] },
       signingKey: key,

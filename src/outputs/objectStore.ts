@@ -1,17 +1,5 @@
 import { createHash } from 'node:crypto';
-
-/**
- * The operator's S3-compatible store, as runtime settings (docs/configuration.md). Credentials are not here:
- * the AWS SDK reads them from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)
- * or its other usual providers (a profile, a web identity token, an instance role).
- */
-export interface ObjectStoreSettings {
-  /** http(s) URL of an S3-compatible store; null = AWS S3 in `region`. */
-  endpoint: string | null;
-  region: string;
-  /** `<endpoint>/<bucket>/<key>` rather than `<bucket>.<endpoint>/<key>`. */
-  forcePathStyle: boolean;
-}
+import type { ObjectStoreSettings } from '../config/objectStoreSettings.js';
 
 /** Where one file goes. */
 export interface UploadTarget {

@@ -4,7 +4,8 @@ import type { EventLog } from '../events/eventLog.js';
 import { withTimeout } from '../util/async.js';
 import type { Logger } from '../util/log.js';
 import { FileUpload, type UploadRecord } from './fileUpload.js';
-import { objectUri, openObjectStore, type ObjectStore, type ObjectStoreSettings, type UploadTarget } from './objectStore.js';
+import type { ObjectStoreSettings } from '../config/objectStoreSettings.js';
+import { objectUri, openObjectStore, type ObjectStore, type UploadTarget } from './objectStore.js';
 import { UPLOAD_DIR, unfinishedJournals, uploadedBytes, type UploadJournal } from './uploadJournal.js';
 
 /** S3's smallest part (all but the last): the most a killed bot can have recorded that is not in the bucket yet. */

@@ -10,6 +10,7 @@ import type { ChannelServer } from './channelServer.js';
 import type { Db } from './db/db.js';
 import { newBotIds } from './ids.js';
 import type { MediaLinks } from './mediaLinks.js';
+import type { ObjectLinks } from './objectLinks.js';
 import { artifactsOf, markArtifactsDeleted, type ArtifactKind } from './store/artifacts.js';
 import { insertBot, markMediaDeleted, rescheduleBot, waitingBots, type ApiShape, type BotRow } from './store/bots.js';
 import { commandById, queueCommand, type CommandRow } from './store/commands.js';
@@ -23,6 +24,8 @@ export interface ServiceContext {
   runner: BotRunner;
   channel: ChannelServer;
   media: MediaLinks;
+  /** Presigned links for recordings bots uploaded to object storage; null without a store. */
+  objects: ObjectLinks | null;
   /** Base of download links; null: the origin the client called. */
   publicUrl: string | null;
   /** Operator switch for tests and local debugging: loopback meeting URLs are this platform's mock. */

@@ -87,10 +87,16 @@ export class BotRunner {
     }
   }
 
-  /** The run's manifest from the bot: its files become the bot's artifacts. */
+  /**
+   * The run's manifest from the bot: its files become the bot's artifacts. A recording the bot also uploaded
+   * (external storage) is served from the bucket when its folder cannot be read here (a bot in a pod).
+   */
   async manifest(botId: string, manifest: Record<string, unknown>): Promise<void> {
     const bot = await botById(this.db, botId);
     if (!bot?.out_dir) return;
+    const uploaded = (Array.isArray(manifest.uploads) ? (manifest.uploads as { status?: unknown; uri?: unknown; size_bytes?: unknown; file?: unknown }[]) : []).find(
+      (u) => u.status === 'uploaded' && typeof u.uri === 'string',
+    );
     const recording = manifest.recording as { file?: unknown } | null | undefined;
     const files: [ArtifactKind, string | null][] = [
       ['recording', typeof recording?.file === 'string' ? basename(recording.file) : null],
@@ -104,6 +110,10 @@ export class BotRunner {
       const location = join(bot.out_dir, file);
       const size = await stat(location).then((s) => s.size, () => null);
       if (size !== null) await putArtifact(this.db, { bot_id: botId, kind, location, content_type: contentType(file), size_bytes: size });
+      else if (kind === 'recording' && uploaded) {
+        const bytes = typeof uploaded.size_bytes === 'number' ? uploaded.size_bytes : null;
+        await putArtifact(this.db, { bot_id: botId, kind, location: uploaded.uri as string, content_type: contentType(String(uploaded.file ?? file)), size_bytes: bytes });
+      }
     }
   }
 

@@ -14,6 +14,8 @@ import { openDb } from './db/open.js';
 import type { Launcher } from './launcher/launcher.js';
 import { ProcessLauncher } from './launcher/processLauncher.js';
 import { MediaLinks } from './mediaLinks.js';
+import { ObjectLinks } from './objectLinks.js';
+import type { ObjectStoreSettings } from '../config/objectStoreSettings.js';
 import { WebhookSender, type WebhookSenderOptions } from './webhookSender.js';
 import { DispatchQueue, type DispatchQueueOptions } from './dispatchQueue.js';
 
@@ -40,6 +42,8 @@ export interface ServiceOptions {
   queue?: DispatchQueueOptions;
   /** How long before join_at a scheduled bot is started (default 30 s): it waits, warm, at the pre-join screen. */
   warmStartMs?: number;
+  /** The object store bots upload recordings to (external storage): the service presigns their download links. */
+  objectStore?: ObjectStoreSettings | null;
   /** A launcher other than this machine's processes (tests, the Kubernetes launcher). */
   launcher?: Launcher;
 }
@@ -89,6 +93,7 @@ export async function startService(opts: ServiceOptions, log: Logger): Promise<R
     channel,
     media: new MediaLinks(opts.signingKey ?? (await signingKey(opts.dataDir))),
     publicUrl: opts.publicUrl,
+    objects: opts.objectStore ? new ObjectLinks(opts.objectStore) : null,
     loopbackPlatform: opts.loopbackPlatform,
     log: log.child('api'),
     commandWaitMs: 15_000,

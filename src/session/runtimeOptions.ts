@@ -1,4 +1,4 @@
-import type { ObjectStoreSettings } from '../outputs/objectStore.js';
+import type { ObjectStoreSettings } from '../config/objectStoreSettings.js';
 import type { UiInputSetting } from './sessionInput.js';
 
 /**

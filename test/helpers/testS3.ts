@@ -3,7 +3,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import type { ObjectStoreSettings } from '../../src/outputs/objectStore.js';
+import type { ObjectStoreSettings } from '../../src/config/objectStoreSettings.js';
 
 /** s3rver's own account: the only credentials it takes. */
 export const TEST_S3_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' } as const;

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../helpers/databases.js';
 import { startHarness, until, WebhookReceiver } from '../helpers/serviceHarness.js';
+import { TestS3 } from '../helpers/testS3.js';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 
 // A restart of the service while a bot runs loses nothing and sends nothing twice; the recording downloads
 // through a short-lived link that cannot be forged; deleting it deletes the file.
@@ -130,4 +132,35 @@ describe.each(testDatabases())('the service on $kind', (database) => {
     expect((await fetch(link.body.url as string)).status).toBe(404);
     expect((await h.api(key, 'GET', `/api/v1/bots/${id}/recording`)).status).toBe(404);
   });
+
+  it('serves a recording that is only in the bucket (a bot in a pod) through a presigned link', async () => {
+    const s3 = await TestS3.start();
+    Object.assign(process.env, s3.env);
+    try {
+      const h = await startHarness(await database.place(), { objectStore: s3.settings });
+      const key = await h.key('acme');
+      const id = (await h.api(key, 'POST', '/api/v1/bots', { meeting_url: MEET })).body.id as string;
+      const bot = (await until(async () => h.launcher.bots[0], Boolean, 'a launch'))!;
+      const bytes = Buffer.from('uploaded mp4 bytes '.repeat(50));
+      await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'acme/call.mp4', Body: bytes }));
+      bot.connect();
+      bot.status('joining_call');
+      bot.status('in_call_recording');
+      bot.status('call_ended', 'call_ended_by_host');
+      bot.status('done', 'call_ended_by_host');
+      // No recording.mp4 in its folder: only the upload's record.
+      bot.channel!.reportManifest({ recording: { file: 'recording.mp4' }, uploads: [{ file: 'recording.part000.mp4', status: 'uploaded', uri: `s3://${s3.bucket}/acme/call.mp4`, size_bytes: bytes.length }] });
+      await bot.end();
+      const link = await until(() => h.api(key, 'GET', `/api/v1/bots/${id}/recording`), (r) => r.status === 200, 'the link');
+      const res = await fetch(link.body.url as string, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toContain('X-Amz-Signature=');
+      const object = await fetch(res.headers.get('location')!);
+      expect(Buffer.from(await object.arrayBuffer()).equals(bytes)).toBe(true);
+    } finally {
+      for (const k of Object.keys(s3.env)) delete process.env[k];
+      await s3.close();
+    }
+  });
 });
+
