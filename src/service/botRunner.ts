@@ -112,7 +112,7 @@ export class BotRunner {
       if (size !== null) await putArtifact(this.db, { bot_id: botId, kind, location, content_type: contentType(file), size_bytes: size });
       else if (kind === 'recording' && uploaded) {
         const bytes = typeof uploaded.size_bytes === 'number' ? uploaded.size_bytes : null;
-        await putArtifact(this.db, { bot_id: botId, kind, location: uploaded.uri as string, content_type: contentType(String(uploaded.file ?? file)), size_bytes: bytes });
+        await putArtifact(this.db, { bot_id: botId, kind, location: uploaded.uri as string, content_type: contentType(typeof uploaded.file === 'string' ? uploaded.file : file), size_bytes: bytes });
       }
     }
   }
