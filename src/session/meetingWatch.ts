@@ -7,6 +7,13 @@ import type { MeetingObserver } from './meetingObserver.js';
 import type { ProgressWatchdog } from './watchdog.js';
 
 const MAINTAIN_EVERY_MS = 2000;
+/**
+ * Right after the join click the page is read more often, until the bot is first in the call or this window
+ * ends: admission usually follows within seconds, and each look saved is join time (a warm bot's join_at → in
+ * call, BENCHMARKS.md).
+ */
+const FAST_POLL_MS = 100;
+const FAST_POLL_WINDOW_MS = 10_000;
 /** What the page may show while the bot is in a known place; anything else is no progress for the watchdog. */
 const SETTLED_PHASES: ReadonlySet<MeetingSnapshot['state']['phase']> = new Set(['waiting_room', 'waiting_for_host', 'in_call']);
 
@@ -41,6 +48,8 @@ export async function watchMeeting(w: MeetingWatchParts): Promise<void> {
   const pageCallMs = Math.round(Math.min(ctx.stepTimeoutMs, watchdogMs / 3));
   let lastMaintain = -Infinity;
   let lastAnswer = clock.monotonicMs();
+  const fastUntil = clock.monotonicMs() + FAST_POLL_WINDOW_MS;
+  let everInCall = false;
   while (!ctx.signal.aborted) {
     let snap: MeetingSnapshot | null = null;
     try {
@@ -55,6 +64,7 @@ export async function watchMeeting(w: MeetingWatchParts): Promise<void> {
     }
     if (ctx.signal.aborted) return;
     if (snap) {
+      everInCall ||= snap.state.phase === 'in_call';
       if (SETTLED_PHASES.has(snap.state.phase)) w.watchdog.beat();
       const stepsRunning = w.inCallStepsRunning();
       const letGo = w.observer.see(snap, { readChat: !stepsRunning });
@@ -70,6 +80,7 @@ export async function watchMeeting(w: MeetingWatchParts): Promise<void> {
     // A rule fires only while the meeting holds the bot (waiting, in the lobby or in the call): it leaves.
     const decided = w.observer.decide();
     if (decided) return w.end(decided);
-    await Promise.race([sleep(w.pollIntervalMs), w.ended]);
+    const fast = !everInCall && clock.monotonicMs() < fastUntil;
+    await Promise.race([sleep(fast ? Math.min(FAST_POLL_MS, w.pollIntervalMs) : w.pollIntervalMs), w.ended]);
   }
 }
