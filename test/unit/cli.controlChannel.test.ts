@@ -1,9 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliDeps, type CliIo } from '../../src/cliMain.js';
-import type { RuntimeOptions } from '../../src/session/runtimeOptions.js';
+import { runCliCapturing } from '../helpers/cliRun.js';
 
 // The command channel's settings: --control-url or MEETBOT_CONTROL_URL, the token from MEETBOT_CONTROL_TOKEN
 // only, both or neither, and a ws(s) URL; anything else is a usage error (exit 2) before any bot starts.
@@ -12,19 +8,8 @@ const BODY = JSON.stringify({ meeting_url: 'https://meet.google.com/abc-defg-hij
 const TOKEN = 'secret-control-token-7f3a';
 const URL_ = 'ws://127.0.0.1:7700/internal/bots/b1/channel';
 
-async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; err: string; opts: RuntimeOptions | null }> {
-  const err: string[] = [];
-  const io: CliIo = { stdout: { write: () => undefined }, stderr: { write: (s: string) => err.push(s) }, stdin: (async function* () {})() };
-  let opts: RuntimeOptions | null = null;
-  const deps: CliDeps = {
-    runBot: async (_spec, o) => {
-      opts = o;
-      return { exitCode: 0, final: { code: 'done' } as never };
-    },
-  };
-  const out = mkdtempSync(join(tmpdir(), 'meetbot-cli-control-'));
-  const code = await runCli(['join', '--out', out, ...args], { BOT_CONFIG: BODY, ...env }, io, deps);
-  return { code, err: err.join(''), opts };
+function cli(args: string[], env: NodeJS.ProcessEnv) {
+  return runCliCapturing(['join', '--out', '<out>', ...args], { BOT_CONFIG: BODY, ...env });
 }
 
 describe('--control-url / MEETBOT_CONTROL_URL / MEETBOT_CONTROL_TOKEN', () => {

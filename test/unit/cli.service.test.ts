@@ -1,31 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { BotSpec } from '../../src/config/botSpec.js';
-import { runCli, type CliDeps, type CliIo } from '../../src/cliMain.js';
+import { describe, expect, it } from 'vitest';
+import { runCliCapturing } from '../helpers/cliRun.js';
 
 // The CLI's side of the service: `join --api` (how the service says which API a body was sent to), and the
 // usage errors of `serve` and `keys create`, each naming its flag, before anything is opened or started.
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string; spec: BotSpec | null }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: { write: (s: string) => out.push(s) }, stderr: { write: (s: string) => err.push(s) }, stdin: (async function* () {})() };
-  let spec: BotSpec | null = null;
-  const deps: CliDeps = {
-    runBot: async (s) => {
-      spec = s;
-      return { exitCode: 0, final: { code: 'done' } as never };
-    },
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'meetbot-cli-service-'));
-  dirs.push(dir);
-  const code = await runCli(args.map((a) => a.replace('<dir>', dir)), env, io, deps);
-  return { code, out: out.join(''), err: err.join(''), spec };
+function cli(args: string[], env: NodeJS.ProcessEnv = {}) {
+  return runCliCapturing(args.map((a) => a.replace('<dir>', '<out>')), env);
 }
 
 const BODY = JSON.stringify({ meeting_url: 'https://meet.google.com/abc-defg-hij', bot_name: 'My Bot' });
@@ -50,7 +33,6 @@ describe('the CLI and the service', () => {
 
   it('keys create prints a key once, for a project it creates or finds', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'meetbot-cli-keys-'));
-    dirs.push(dir);
     const first = await cli(['keys', 'create', '--project', 'acme', '--data-dir', dir]);
     const second = await cli(['keys', 'create', '--project', 'acme', '--data-dir', dir, '--max-live-bots', '5']);
     expect(first.code).toBe(0);

@@ -1,10 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, type CliDeps, type CliIo } from '../../src/cliMain.js';
+import { runCliCapturing } from '../helpers/cliRun.js';
 import { redactorFor } from '../../src/config/secrets.js';
-import type { RuntimeOptions } from '../../src/session/runtimeOptions.js';
 
 // The object store's runtime settings: MEETBOT_S3_ENDPOINT, MEETBOT_S3_PATH_STYLE and AWS_REGION reach the
 // runtime, bad values are usage errors (exit 2) before any bot starts, and the credentials' secrets are
@@ -13,19 +9,8 @@ import type { RuntimeOptions } from '../../src/session/runtimeOptions.js';
 const BODY = JSON.stringify({ meeting_url: 'https://meet.google.com/abc-defg-hij', external_media_storage_settings: { bucket_name: 'acme-recordings' } });
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
 
-async function cli(env: NodeJS.ProcessEnv): Promise<{ code: number; err: string; opts: RuntimeOptions | null }> {
-  const err: string[] = [];
-  const io: CliIo = { stdout: { write: () => undefined }, stderr: { write: (s: string) => err.push(s) }, stdin: (async function* () {})() };
-  let opts: RuntimeOptions | null = null;
-  const deps: CliDeps = {
-    runBot: async (_spec, o) => {
-      opts = o;
-      return { exitCode: 0, final: { code: 'done' } as never };
-    },
-  };
-  const out = mkdtempSync(join(tmpdir(), 'meetbot-cli-storage-'));
-  const code = await runCli(['join', '--out', out], { BOT_CONFIG: BODY, ...env }, io, deps);
-  return { code, err: err.join(''), opts };
+function cli(env: NodeJS.ProcessEnv) {
+  return runCliCapturing(['join', '--out', '<out>'], { BOT_CONFIG: BODY, ...env });
 }
 
 describe('MEETBOT_S3_ENDPOINT / MEETBOT_S3_PATH_STYLE / AWS_REGION', () => {
