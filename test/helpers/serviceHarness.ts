@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFinished, TestRunner } from 'vitest';
 import { ControlChannel, type CommandOutcome } from '../../src/control/channel.js';
 import type { BotCommand } from '../../src/control/protocol.js';
 import type { BotEvent } from '../../src/events/botEvents.js';
@@ -95,7 +95,7 @@ export class FakeLauncher implements Launcher {
     mkdirSync(outDir, { recursive: true });
     const bot = new FakeBot(request, outDir);
     this.bots.push(bot);
-    for (const w of this.waiters.splice(0)) w(bot);
+    for (const w of [...this.waiters]) w(bot);
     return { ref: `fake-${this.bots.length}`, outDir, exited: bot.exited };
   }
 
@@ -112,16 +112,19 @@ export class FakeLauncher implements Launcher {
     this.stopped.push(ref);
   }
 
-  /** The next bot launched (or the one launched for `botId`). */
-  next(botId?: string, timeoutMs = 10_000): Promise<FakeBot> {
-    const have = botId ? this.bots.find((b) => b.request.botId === botId) : undefined;
+  /** The bot launched for `botId` (bots are dispatched side by side: launches come in any order). */
+  next(botId: string, timeoutMs = 10_000): Promise<FakeBot> {
+    const have = this.bots.find((b) => b.request.botId === botId);
     if (have) return Promise.resolve(have);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no bot was launched')), timeoutMs);
-      this.waiters.push((b) => {
+      const timer = setTimeout(() => reject(new Error(`bot ${botId} was not launched`)), timeoutMs);
+      const waiter = (b: FakeBot) => {
+        if (b.request.botId !== botId) return;
         clearTimeout(timer);
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
         resolve(b);
-      });
+      };
+      this.waiters.push(waiter);
     });
   }
 }
@@ -176,7 +179,7 @@ export interface Harness {
   restart(): Promise<void>;
 }
 
-/** `meetbot serve` in this process on `place`, with a fake launcher; closed after the file. */
+/** `meetbot serve` in this process on `place`, with a fake launcher; closed after the test that started it. */
 export async function startHarness(place: DbPlace, extra: Partial<ServiceOptions> = {}): Promise<Harness> {
   const launcher = new FakeLauncher(join(place.dataDir, 'bots'));
   const options: ServiceOptions = {
@@ -217,9 +220,13 @@ export async function startHarness(place: DbPlace, extra: Partial<ServiceOptions
       h.service = await startService({ ...options, port: Number(new URL(h.service.url).port) }, silentLogger);
     },
   };
-  afterAll(async () => {
+  const close = async () => {
     for (const b of launcher.bots) b.channel?.close();
     await h.service.close();
-  });
+  };
+  // Gone with the test that started it, before its databases are dropped (onTestFinished runs newest first):
+  // a service left running on a dropped database fails in the background and slows every later test.
+  if (TestRunner.getCurrentTest()) onTestFinished(close);
+  else afterAll(close);
   return h;
 }

@@ -96,7 +96,7 @@ describe.each(testDatabases())('requests on $kind', (database) => {
     expect((await h.api(key, 'GET', '/api/v1/bot/?status=done')).body.results).toEqual([]);
 
     // Only a bot that has not started can be deleted (Recall): one scheduled for later, not a launched one.
-    await h.launcher.next(ids[0]);
+    await h.launcher.next(ids[0]!);
     expect((await h.api(key, 'DELETE', `/api/v1/bot/${ids[0]}/`)).status).toBe(409);
     const other = await h.key('later');
     const joinAt = new Date(Date.now() + 3600_000).toISOString();
