@@ -14,7 +14,7 @@ import { doc, hasVisibleText, MAX_URL, NO_CONTROL, stringMap } from './fields.js
 import { recallShape } from './recallSchema.js';
 
 export { ATTENDEE_WEBHOOK_TRIGGERS } from './attendeeSchema.js';
-export { RECALL_PARTICIPANT_EVENTS, RECALL_WEBSOCKET_EVENTS } from './recallSchema.js';
+export { RECALL_PARTICIPANT_EVENTS, RECALL_WEBSOCKET_EVENTS } from './recallRealtimeSchema.js';
 
 const sharedShape = {
   meeting_url: doc(
