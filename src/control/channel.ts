@@ -26,6 +26,7 @@ export interface ControlChannelOptions {
 
 type Reported = { type: 'event'; seq: number; event: BotEvent } | { type: 'manifest'; seq: number; manifest: object };
 
+const FINAL_CODES: ReadonlySet<string> = new Set(['done', 'fatal']);
 const HANDSHAKE_TIMEOUT_MS = 5000;
 const CLOSE_GRACE_MS = 1000;
 
@@ -42,6 +43,8 @@ export class ControlChannel {
   private seq = 0;
   /** Reported and not yet acknowledged, in seq order. */
   private unacked: Reported[] = [];
+  /** The final status, until the manifest (or a flush without one) lets it go. */
+  private heldFinal: BotEvent | null = null;
   /** Answers that found no open connection: sent after the next welcome. */
   private unsentResults: BotMessage[] = [];
   private readonly commands = new Map<string, Promise<CommandOutcome>>();
@@ -63,13 +66,19 @@ export class ControlChannel {
     this.connect();
   }
 
+  /**
+   * The final status (`done`, `fatal`) waits for the manifest: at that status the service makes the recording
+   * downloadable, and only the manifest says where it is (Recall's `done`: "shut down, media uploaded").
+   */
   report(event: BotEvent): void {
-    this.enqueue({ type: 'event', seq: ++this.seq, event });
+    if ('code' in event && FINAL_CODES.has(event.code)) this.heldFinal = event;
+    else this.enqueue({ type: 'event', seq: ++this.seq, event });
   }
 
-  /** The run's manifest.json, once written (after the last status event). */
+  /** The run's manifest.json, once written (after the last status event), then the final status it covers. */
   reportManifest(manifest: object): void {
     this.enqueue({ type: 'manifest', seq: ++this.seq, manifest });
+    this.releaseFinal();
   }
 
   /**
@@ -77,6 +86,7 @@ export class ControlChannel {
    * the bot's last events must reach the service before the process exits, but never hold it past its limit.
    */
   flush(deadlineMs: number): Promise<boolean> {
+    this.releaseFinal();
     if (this.drained) return Promise.resolve(true);
     return new Promise((resolve) => {
       const waiter = (drained: boolean) => {
@@ -106,6 +116,12 @@ export class ControlChannel {
 
   private get drained(): boolean {
     return this.unacked.length === 0 && this.unsentResults.length === 0;
+  }
+
+  private releaseFinal(): void {
+    const event = this.heldFinal;
+    this.heldFinal = null;
+    if (event) this.enqueue({ type: 'event', seq: ++this.seq, event });
   }
 
   private enqueue(item: Reported): void {

@@ -40,7 +40,7 @@ const reportedEvent = z.looseObject({ event: z.string().min(1), created_at: z.st
 export const botMessage = z.discriminatedUnion('type', [
   /** One event of the bot's run, in order. */
   z.strictObject({ type: z.literal('event'), seq: z.number().int().min(1), event: reportedEvent }),
-  /** The run's manifest.json, once the outputs are final (after the last status event). */
+  /** The run's manifest.json, once the outputs are final; the final status (`done`, `fatal`) follows it. */
   z.strictObject({ type: z.literal('manifest'), seq: z.number().int().min(1), manifest: z.record(z.string(), z.unknown()) }),
   /** The outcome of a command: `ok` once carried out (a leave: once the bot has started to leave). */
   z.strictObject({ type: z.literal('command_result'), command_id: z.string().min(1), ok: z.boolean(), error: z.string().optional() }),

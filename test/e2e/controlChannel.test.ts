@@ -64,7 +64,8 @@ describe('the command channel of a real bot', () => {
       const whileDown = items.find((f) => f.type === 'event' && f.event.event === 'participant_events.chat_message')!;
       expect(service.received.filter((f) => f.type !== 'command_result' && f.seq === whileDown.seq).map((f) => f.connection)).not.toContain(1);
       expect(service.storedEvents).toEqual(b.events);
-      expect(items.at(-1)).toMatchObject({ type: 'manifest', manifest: { final: { code: 'done' }, bot_name: 'Channel Notetaker' } });
+      expect(items.at(-2)).toMatchObject({ type: 'manifest', manifest: { final: { code: 'done' }, bot_name: 'Channel Notetaker' } });
+      expect(items.at(-1)).toMatchObject({ type: 'event', event: { event: 'bot.done' } });
       expect(service.invalid).toEqual([]);
       expect(b.stderr).not.toContain(TOKEN);
       expect(tree.leftovers().map((p) => `${p.pid} ${p.args.slice(0, 120)}`)).toEqual([]);

@@ -254,7 +254,7 @@ describe('BotSession: commands from the service (--control-url)', () => {
   const reported = (event: string) => () => service.storedEvents.some((e) => e.event === event);
   const answered = (id: string) => () => service.results.some((r) => r.command_id === id);
 
-  it('leave: the end of a stop (call_ended / bot_received_leave_call, done), answered ok; every event and then the manifest reach the service', async () => {
+  it('leave: the end of a stop (call_ended / bot_received_leave_call, done), answered ok; every event reaches the service, the manifest just before the final status', async () => {
     const world = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
     // The service drops the connection as the bot leaves: the last events and the manifest wait for the reconnect.
     world.adapter.leave = async () => {
@@ -272,11 +272,12 @@ describe('BotSession: commands from the service (--control-url)', () => {
     expect(r.statuses.at(-2)).toMatchObject({ sub_code: 'bot_received_leave_call', detail: { reason: 'leave command' } });
     expect(world.adapter.calls.at(-1)).toBe('leave');
     expect(service.results.map(({ command_id, ok }) => ({ command_id, ok }))).toEqual([{ command_id: 'c-leave', ok: true }]);
-    // The service has what events.jsonl has, in order, then the manifest; all of it acknowledged before the end.
+    // The service has what events.jsonl has, in order, the manifest just before `done`; all of it acknowledged before the end.
     const items = [...service.stored.values()].sort((a, b) => a.seq - b.seq);
     expect(items.map((f) => f.seq)).toEqual(items.map((_, i) => i + 1));
     expect(service.storedEvents.map((e) => e.event)).toEqual(eventsIn(r.outDir).filter((e) => e.event !== 'webhook.delivery').map((e) => e.event));
-    expect(items.at(-1)).toMatchObject({ type: 'manifest', manifest: { bot_id: 'unit-bot-0001', final: { code: 'done' } } });
+    expect(items.at(-2)).toMatchObject({ type: 'manifest', manifest: { bot_id: 'unit-bot-0001', final: { code: 'done' } } });
+    expect(items.at(-1)).toMatchObject({ type: 'event', event: { event: 'bot.done' } });
     expect(readFileSync(join(r.outDir, 'bot.log'), 'utf8')).not.toContain(TOKEN);
   });
 

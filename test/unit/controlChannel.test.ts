@@ -80,6 +80,27 @@ describe('ControlChannel', () => {
     expect(service.invalid).toEqual([]);
   });
 
+  it('holds the final status until the manifest: the service hears `done` once the media is there (Recall: "shut down, media uploaded")', async () => {
+    const { service, channel } = await connect();
+    const status = (code: 'call_ended' | 'done', at = new Date().toISOString()): BotEvent => ({ event: `bot.${code}`, code, sub_code: null, created_at: at });
+    channel.report(status('call_ended'));
+    channel.report(status('done'));
+    channel.report(joined(1));
+    await service.waitFor(() => service.stored.size === 2, 5000, 'the events before the final status');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(service.storedEvents.map((e) => e.event)).toEqual(['bot.call_ended', 'participant_events.join']);
+    channel.reportManifest({ manifest_version: 2, final: { code: 'done' } });
+    expect(await channel.flush(2000)).toBe(true);
+    expect([...service.stored.values()].map((f) => (f.type === 'event' ? f.event.event : f.type))).toEqual(['bot.call_ended', 'participant_events.join', 'manifest', 'bot.done']);
+  });
+
+  it('sends a held final status at the flush when no manifest came (the summary files could not be written)', async () => {
+    const { service, channel } = await connect();
+    channel.report({ event: 'bot.fatal', code: 'fatal', sub_code: 'bot_errored', created_at: new Date().toISOString() });
+    expect(await channel.flush(2000)).toBe(true);
+    expect(service.storedEvents.map((e) => e.event)).toEqual(['bot.fatal']);
+  });
+
   it('after a reconnect, resends what follows the welcome’s last_seq and nothing before it', async () => {
     const { service, channel } = await connect();
     service.acking = false;
