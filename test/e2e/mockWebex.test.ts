@@ -242,7 +242,8 @@ describe('Webex mock: client', () => {
     });
     await join.evaluate((el: HTMLElement) => el.click());
     await join.dispatchEvent('click');
-    await page.waitForTimeout(200);
+    // The mock reports what it refused asynchronously: wait for both reports rather than a fixed pause.
+    await client.waitFor(id, (v) => v.events.filter((e) => e.type === 'untrusted_input').length >= 2, 5000, 'both untrusted reports');
     expect((await events(id, 'untrusted_input')).length).toBe(2);
     expect((await client.get(id)).joined_names).toEqual([]);
     await join.click();
@@ -351,6 +352,7 @@ describe('Webex mock: client', () => {
     await editor.click();
     await page.keyboard.insertText(text);
     await editor.dispatchEvent('keydown', { key: 'Enter' });
+    await client.waitFor(id, (v) => v.events.some((e) => e.type === 'untrusted_input'), 5000, 'the untrusted Enter report');
     expect((await events(id, 'untrusted_input')).map((e) => e.detail)).toEqual([{ control: 'chat_enter' }]);
     await page.keyboard.press('Enter');
     const view = await client.waitFor(id, (v) => v.chat_received.length === 1, 5000, 'the chat message');
