@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { startMockServer } from '../fixtures/mock/server.js';
 import { isStatusEvent, type BotEvent } from '../src/events/botEvents.js';
 import { BOT_NODE_FLAGS } from '../src/session/nodeFlags.js';
@@ -10,7 +11,18 @@ import { BOT_NODE_FLAGS } from '../src/session/nodeFlags.js';
  * `npm run demo`: a real bot joins the built-in mock Google Meet (three talking participants), is admitted
  * from the waiting room, posts a chat message, records for about 20 s, leaves by its own automatic-leave
  * rule and leaves a playable recording. Everything runs on this machine; nothing reaches the network.
+ * `npm run demo -- --platform zoom|webex|microsoft_teams` runs the same against another platform's mock.
  */
+const PLATFORMS = ['google_meet', 'zoom', 'webex', 'microsoft_teams'] as const;
+type DemoPlatform = (typeof PLATFORMS)[number];
+
+function demoPlatform(): DemoPlatform {
+  const { values } = parseArgs({ options: { platform: { type: 'string', default: 'google_meet' } } });
+  const platform = values.platform as DemoPlatform;
+  if (!PLATFORMS.includes(platform)) throw new Error(`--platform must be one of ${PLATFORMS.join(', ')} (got ${JSON.stringify(values.platform)})`);
+  return platform;
+}
+
 const root = resolve(fileURLToPath(import.meta.url), '../../..');
 const outDir = join(root, 'out', 'demo');
 const cli = join(root, 'dist', 'src', 'cli.js');
@@ -29,11 +41,12 @@ function describe(event: BotEvent): string {
 }
 
 async function main(): Promise<number> {
+  const platform = demoPlatform();
   rmSync(outDir, { recursive: true, force: true });
   const mock = await startMockServer();
   try {
     const meeting = await api<{ id: string; join_url: string }>(mock.url, '/api/meetings', {
-      platform: 'google_meet',
+      platform,
       waiting_room: true,
       auto_admit_ms: 2000,
       participants: [
@@ -49,7 +62,7 @@ async function main(): Promise<number> {
       chat: { on_bot_join: { send_to: 'everyone', message: 'Hi! meetbot is recording this meeting for the demo.' } },
       automatic_leave: { in_call_recording_timeout: 20 },
     };
-    const bot = spawn(process.execPath, [...BOT_NODE_FLAGS, cli, 'join', '--config', '-', '--out', outDir, '--platform', 'google_meet', '--allow-loopback', '--log-level', 'warn'], {
+    const bot = spawn(process.execPath, [...BOT_NODE_FLAGS, cli, 'join', '--config', '-', '--out', outDir, '--platform', platform, '--allow-loopback', '--log-level', 'warn'], {
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     bot.stdin.end(JSON.stringify(body));
@@ -76,4 +89,7 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+process.exitCode = await main().catch((err: unknown) => {
+  console.error(`demo: ${err instanceof Error ? err.message : String(err)}`);
+  return 2;
+});

@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { MeetingSpec } from '../../fixtures/mock/client.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import type { BotProcess } from '../helpers/botProcess.js';
-import { expectChatBothWays, expectRecordingOfCall } from '../helpers/meetingChecks.js';
-import { execMedia } from '../../fixtures/media/exec.js';
+import { colourShare, expectChatBothWays, expectRecordingOfCall } from '../helpers/meetingChecks.js';
 import { frameDifferences } from '../../fixtures/media/video.js';
 
 // The real bot (the compiled CLI in its own process) against the Google Meet mock, in real Chromium with its
@@ -26,17 +25,6 @@ function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
 
 function readJsonLines(file: string): Record<string, unknown>[] {
   return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-/** Share of a frame's pixels within a small distance of `hex`: who was seen, by their tile colour. */
-async function colourShare(file: string, atSec: number, hex: string): Promise<number> {
-  const { stdout } = await execMedia('ffmpeg', ['-v', 'error', '-ss', String(atSec), '-i', file, '-frames:v', '1', '-vf', 'scale=320:180', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
-  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  let hits = 0;
-  for (let i = 0; i + 2 < stdout.length; i += 3) {
-    if (Math.abs(stdout[i]! - r!) + Math.abs(stdout[i + 1]! - g!) + Math.abs(stdout[i + 2]! - b!) < 40) hits++;
-  }
-  return hits / (stdout.length / 3);
 }
 
 describe('google_meet adapter against the Meet mock', () => {

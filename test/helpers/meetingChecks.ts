@@ -47,3 +47,14 @@ export async function expectRecordingOfCall(file: string, b: BotProcess, tones: 
   expect(await toneEnergy(file, 700, 2, seconds - 0.5)).toBeLessThan(0.003);
   return seconds;
 }
+
+/** Share of a frame's pixels within a small distance of `hex`: who was seen, by their tile colour. */
+export async function colourShare(file: string, atSec: number, hex: string): Promise<number> {
+  const { stdout } = await execMedia('ffmpeg', ['-v', 'error', '-ss', String(atSec), '-i', file, '-frames:v', '1', '-vf', 'scale=320:180', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  let hits = 0;
+  for (let i = 0; i + 2 < stdout.length; i += 3) {
+    if (Math.abs(stdout[i]! - r!) + Math.abs(stdout[i + 1]! - g!) + Math.abs(stdout[i + 2]! - b!) < 40) hits++;
+  }
+  return hits / (stdout.length / 3);
+}
