@@ -51,6 +51,9 @@ const COULD_NOT_JOIN: Record<string, string> = {
   meeting_password_incorrect: 'unable_to_connect_to_meeting',
   google_meet_bot_blocked: 'request_to_join_denied',
   zoom_captcha_required: 'blocked_by_captcha',
+  microsoft_teams_captcha_detected: 'blocked_by_captcha',
+  microsoft_teams_sign_in_credentials_missing: 'login_required',
+  microsoft_teams_event_not_started_for_external: 'meeting_not_started_waiting_for_host',
 };
 
 /** Leaves the bot decided on (Attendee: `leave_requested` with why, then `left_meeting`). */
