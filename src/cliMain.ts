@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Platform, SourceApi } from './config/botSpec.js';
+import { PLATFORMS, type Platform, type SourceApi } from './config/botSpec.js';
 import { BODY_PATH } from './config/errors.js';
 import { formatConfigErrors, parseBotConfigText } from './config/normalize.js';
 import { botConfigJsonSchema } from './config/reference.js';
@@ -30,7 +30,6 @@ export interface CliDeps {
   runBot: typeof runBot;
 }
 
-const PLATFORMS: Platform[] = ['google_meet', 'zoom', 'webex'];
 
 class UsageError extends Error {}
 
@@ -221,7 +220,7 @@ function program(env: NodeJS.ProcessEnv, io: CliIo, deps: CliDeps, setExit: (cod
   const platformOption = () => new Option('--platform <platform>', 'platform of a loopback URL (with --allow-loopback)').choices(PLATFORMS);
   // Output and exit behaviour are set before the commands are added: subcommands inherit them.
   const cli = new Command('meetbot')
-    .description('One meeting bot: joins a Google Meet, Zoom or Webex meeting, records it and reports its status.')
+    .description('One meeting bot: joins a Google Meet, Zoom, Webex or Microsoft Teams meeting, records it and reports its status.')
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .exitOverride()
     .showHelpAfterError();

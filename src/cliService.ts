@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import type { Platform } from './config/botSpec.js';
+import { PLATFORMS, type Platform } from './config/botSpec.js';
 import { objectStoreSettings, type ObjectStoreSettings } from './config/objectStoreSettings.js';
 import { addKubernetesOptions, kubernetesLauncherFrom, type KubernetesFlags } from './cliKubernetes.js';
 import { openDb } from './service/db/open.js';
@@ -41,7 +41,6 @@ interface KeyFlags {
   webhookSecret?: string;
 }
 
-const PLATFORMS: Platform[] = ['google_meet', 'zoom', 'webex'];
 /** `node bin/meetbot.js`: how the service starts a bot of this same installation. */
 const MEETBOT_BIN = fileURLToPath(new URL('../../bin/meetbot.js', import.meta.url));
 

@@ -4,7 +4,8 @@ import type { UnsupportedField } from './errors.js';
  * The one internal shape of a bot, whichever API's body it came from (Recall or Attendee). Every default is
  * filled in here by `normalize`; the runtime never looks at the raw body again.
  */
-export type Platform = 'google_meet' | 'zoom' | 'webex';
+export const PLATFORMS = ['google_meet', 'zoom', 'webex', 'microsoft_teams'] as const;
+export type Platform = (typeof PLATFORMS)[number];
 export type SourceApi = 'recall' | 'attendee';
 
 export interface MeetingTarget {
@@ -13,9 +14,9 @@ export interface MeetingTarget {
   join_url: string;
   /** The URL as the client gave it, trimmed. */
   original_url: string;
-  /** Meet code, Zoom numeric id, Webex MTID or personal-room name. */
+  /** Meet code, Zoom numeric id, Webex MTID or personal-room name, Teams thread id or /meet/ number. */
   meeting_id: string;
-  /** Zoom `pwd` or a Webex password. A secret: never logged, never in events or artifacts. */
+  /** Zoom `pwd`, a Webex password or a Teams `p` passcode. A secret: never logged, never in events or artifacts. */
   password: string | null;
   /** Recall's response shape of `meeting_url` (platform-specific keys), password left out. */
   recall_shape: Record<string, string | null>;

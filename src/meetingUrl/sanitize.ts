@@ -17,7 +17,8 @@ const SCRIPT_SCHEME = /(?:^|[^a-z0-9])(?:javascript|vbscript|data|file|blob):/i;
 const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
 const UNQUOTE_ROUNDS = 3;
 
-function percentDecode(s: string): string {
+/** One round of URL-unquoting; malformed escapes stay as written (never throws, unlike decodeURIComponent). */
+export function percentDecode(s: string): string {
   return s.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
 }
 
@@ -38,7 +39,8 @@ function hidesAnotherUrl(text: string, allowedMarks: number): boolean {
   return (text.match(URL_MARK)?.length ?? 0) > allowedMarks || SCRIPT_SCHEME.test(text);
 }
 
-function assertSingleUrl(url: string): void {
+/** Refuse a link that carries a second URL, plainly, percent-encoded (up to three rounds) or in base64. */
+export function assertSingleUrl(url: string): void {
   for (const variant of unquotedVariants(url)) {
     if (hidesAnotherUrl(variant, 1)) throw new MeetingUrlError('contains more than one URL');
     for (const run of variant.match(BASE64_RUN) ?? []) {
@@ -49,8 +51,9 @@ function assertSingleUrl(url: string): void {
 }
 
 /**
- * Trim, strip the `<...>` or trailing `>` of e-mail clients, refuse what cannot be a single link and add
- * `https://` to a bare `host/path`. Returns [what the client gave (trimmed), the text to parse].
+ * Trim, strip the `<...>` or trailing `>` of e-mail clients, refuse what cannot be a link and add `https://` to
+ * a bare `host/path`. Returns [what the client gave (trimmed), the text to parse]. The single-URL check is the
+ * caller's, after it has unwrapped a Safe Links wrapper (which carries a second URL by design).
  */
 export function cleanMeetingUrl(raw: unknown): [original: string, candidate: string] {
   if (typeof raw !== 'string')
@@ -72,7 +75,6 @@ export function cleanMeetingUrl(raw: unknown): [original: string, candidate: str
   const candidate = scheme === undefined ? `https://${s}` : s;
   if (scheme !== undefined && !/^https?:\/\//i.test(s))
     throw new MeetingUrlError('is not a valid URL (expected https://...)');
-  assertSingleUrl(candidate);
   return [s, candidate];
 }
 

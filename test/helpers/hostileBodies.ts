@@ -216,7 +216,10 @@ const HOSTILE_MEETING_URLS = [
   ' https://meet.google.com/ abc-defg-hij', 'https://meet.google.com/abc-defg-hij\u202e', 'https://meet.google.com/<script>alert(1)</script>', 'https://meet.google.com/"onmouseover="alert(1)',
   "https://meet.google.com/abc-defg-hij'--", 'https://zoom.us/j/abc', 'https://zoom.us.evil.example/j/85551234567', 'https://evil.example/zoom.us/j/85551234567',
   'https://zoom.us/j/', 'https://zoom.us/j/85551234567\u0000?pwd=x', 'https://webex.com.evil.example/meet/alice', 'https://evil.example/webex.com/meet/alice',
-  'https://teams.microsoft.com/l/meetup-join/19%3ameeting', 'https://example.com/', 'https://', 'https://:443/', 'not a url', '%%%', '\u0000', ' ', 'https://meet.google.com/abc-defg-hij#\u0000',
+  'https://teams.microsoft.com/l/meetup-join/19%3ameeting', 'https://teams.microsoft.com.evil.example/meet/27101570297097', 'https://teams-microsoft.com/meet/27101570297097',
+  'https://evil.example/teams.microsoft.com/meet/27101570297097', 'https://teams.live.com@evil.example/meet/27101570297097', 'https://teams.microsoft.com/meetingoptions/',
+  'https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2Fevil.example%2F', 'https://nam02.safelinks.protection.outlook.com/?url=https%3A%2F%2F169.254.169.254%2F',
+  'https://example.com/', 'https://', 'https://:443/', 'not a url', '%%%', '\u0000', ' ', 'https://meet.google.com/abc-defg-hij#\u0000',
 ];
 const HOSTILE_OUTGOING_URLS = [
   'https://169.254.169.254/latest/meta-data/', 'https://metadata.google.internal/x', 'https://127.0.0.1/hook', 'https://localhost/hook', 'https://[::1]/hook', 'https://10.1.2.3/hook',

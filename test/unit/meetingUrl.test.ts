@@ -357,7 +357,7 @@ const HOSTILE: [string, string, MeetingUrlOptions?][] = [
   ['https://meet.google.com.evil.com/abc-defg-hij', 'is not a Google Meet host (lookalike); expected meet.google.com'],
   ['https://webex.com.evil.io/meet/jane', 'is not a Webex host (lookalike)'],
   ['https://zооm.us/j/1', 'is an internationalised name'],
-  ['https://teams.microsoft.com/l/meetup-join/19%3ameeting_x', 'is not a supported meeting platform'],
+  ['https://app.gotomeeting.com/123456789', 'is not a supported meeting platform'],
   [`https://zoom.us/j/${'1'.repeat(3000)}`, 'is too long (3018 characters; at most 2048)'],
   ['https://zoom.us/j/1\nhttps://evil.example', 'contains whitespace or control characters'],
   ['https://zoom.us/j/ 85551234567', 'contains whitespace or control characters'],
