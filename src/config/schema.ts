@@ -19,7 +19,7 @@ export { RECALL_PARTICIPANT_EVENTS, RECALL_WEBSOCKET_EVENTS } from './recallReal
 const sharedShape = {
   meeting_url: doc(
     z.string().min(1).max(MAX_URL),
-    'Meeting link: Google Meet (meet.google.com/abc-defg-hij), Zoom (zoom.us/j/<id>?pwd=...) or Webex (<site>.webex.com/...). https only, at most 2048 characters.',
+    'Meeting link: Google Meet (meet.google.com/abc-defg-hij), Zoom (zoom.us/j/<id>?pwd=...), Webex (<site>.webex.com/...) or Microsoft Teams (teams.microsoft.com/l/meetup-join/..., teams.microsoft.com/meet/<id>?p=..., teams.live.com/meet/<id>?p=...; launcher, /v2/, light-meetings, government-cloud and Safe Links forms are rewritten). https only, at most 2048 characters.',
   ),
   bot_name: doc(
     z
