@@ -4,6 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startMockServer } from '../fixtures/mock/server.js';
+import { PLATFORMS, type Platform } from '../src/config/botSpec.js';
 import { isStatusEvent, type BotEvent } from '../src/events/botEvents.js';
 import { BOT_NODE_FLAGS } from '../src/session/nodeFlags.js';
 
@@ -13,12 +14,9 @@ import { BOT_NODE_FLAGS } from '../src/session/nodeFlags.js';
  * rule and leaves a playable recording. Everything runs on this machine; nothing reaches the network.
  * `npm run demo -- --platform zoom|webex|microsoft_teams` runs the same against another platform's mock.
  */
-const PLATFORMS = ['google_meet', 'zoom', 'webex', 'microsoft_teams'] as const;
-type DemoPlatform = (typeof PLATFORMS)[number];
-
-function demoPlatform(): DemoPlatform {
+function demoPlatform(): Platform {
   const { values } = parseArgs({ options: { platform: { type: 'string', default: 'google_meet' } } });
-  const platform = values.platform as DemoPlatform;
+  const platform = values.platform as Platform;
   if (!PLATFORMS.includes(platform)) throw new Error(`--platform must be one of ${PLATFORMS.join(', ')} (got ${JSON.stringify(values.platform)})`);
   return platform;
 }

@@ -1,0 +1,158 @@
+import type { Locator } from 'playwright-core';
+import type { AdapterContext } from '../../src/platform/adapter.js';
+import { JoinStepError } from '../../src/platform/adapter.js';
+import { clickFirst, findFirst, requireFirst, waitForClearedComposer, wakeToolbar, type Found } from '../../src/platform/page.js';
+import { sleep } from '../../src/util/async.js';
+import { clickRobustly, look } from './join.js';
+import type { TeamsMemory } from './probe.js';
+import * as S from './selectors.js';
+
+/** The composer lazy-loads seconds after the join: MBaaS retries 5 × 2 s (#332). */
+const CHAT_READY_ATTEMPTS = 5;
+const CHAT_READY_GAP_MS = 2000;
+/** Attendee re-clicks Join now on a lobby that reset to the pre-join at most every 5 s (PR #862). */
+const REJOIN_GAP_MS = 5000;
+
+/**
+ * Housekeeping between looks: the AV modal (before and after admission, MBaaS), a lobby that fell back to the
+ * pre-join with Join now usable again (Attendee), and toasts once in the call. Alerts are closed only by their
+ * own Close: a generic close could shut the chat panel the probe reads.
+ */
+export async function maintainTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
+  if (await clickFirst(ctx.page, S.AV_MODAL_CONTINUE, { timeoutMs: 0 }).catch(() => null)) ctx.log.info('dismissed "Continue without audio or video"');
+  if (memory.joinClicked && !memory.admitted && Date.now() - memory.lastJoinClickAt >= REJOIN_GAP_MS) {
+    const snap = await look(ctx, memory);
+    const join = snap?.state.phase === 'pre_join' ? await findFirst(ctx.page, S.JOIN_BUTTON.map((s) => `${s}${S.ENABLED}`), { timeoutMs: 0 }) : null;
+    if (join) {
+      ctx.log.warn('the lobby fell back to the pre-join: clicking Join now again');
+      memory.lastJoinClickAt = Date.now();
+      await clickRobustly(join.locator, ctx.stepTimeoutMs);
+    }
+  }
+  if (memory.admitted) await clickFirst(ctx.page, S.CLOSE_BUTTONS, { timeoutMs: 0 }).catch(() => null);
+}
+
+/**
+ * Once admitted: the v2 client can reset the pre-join mute on join (MBaaS re-mutes), so the in-call microphone
+ * button is read and clicked only while it offers "Mute mic"; then the chat panel, so incoming messages are in
+ * the DOM for the probe.
+ */
+export async function afterAdmittedTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
+  await maintainTeams(ctx, memory);
+  await muteIfLive(ctx).catch((err: unknown) => ctx.log.warn('could not check the microphone', { error: String(err) }));
+  await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
+}
+
+async function muteIfLive(ctx: AdapterContext): Promise<void> {
+  await wakeToolbar(ctx).catch(() => undefined);
+  const mic = await findFirst(ctx.page, S.MIC_IN_CALL, { timeoutMs: 0, state: 'attached' });
+  if (!mic) return void ctx.log.debug('no in-call microphone button');
+  const label = `${(await mic.locator.getAttribute('aria-label').catch(() => null)) ?? ''} ${(await mic.locator.getAttribute('title').catch(() => null)) ?? ''}`;
+  if (/\bunmute\b/i.test(label) || !/\bmute\b/i.test(label)) return;
+  ctx.log.warn('the microphone is live in the call: muting it');
+  await clickRobustly(mic.locator, ctx.stepTimeoutMs);
+}
+
+/**
+ * The composer, opening the chat panel when needed and waiting for it to mount. A tenant that closes chat to
+ * guests shows a placeholder instead (14.6 % of MBaaS's Teams bots): that is said, not waited out.
+ */
+async function openChat(ctx: AdapterContext): Promise<Found> {
+  let opened = false;
+  for (let attempt = 1; attempt <= CHAT_READY_ATTEMPTS && !ctx.signal.aborted; attempt++) {
+    const ready = await findFirst(ctx.page, [...S.CHAT_INPUT, ...S.CHAT_DISABLED], { timeoutMs: attempt === 1 ? 0 : CHAT_READY_GAP_MS, signal: ctx.signal });
+    if (ready && S.CHAT_DISABLED.includes(ready.selector)) {
+      throw new JoinStepError('open the chat panel', S.CHAT_DISABLED, 'bot_errored', 'chat is closed to guests in this meeting');
+    }
+    if (ready) return ready;
+    // The same button closes the panel: clicked once, and only when no chat list shows (it may still be mounting).
+    if (!opened && !(await findFirst(ctx.page, S.CHAT_PANEL, { timeoutMs: 0, state: 'attached' }))) {
+      await wakeToolbar(ctx).catch(() => undefined);
+      const opener = await requireFirst(ctx.page, 'open the chat panel', S.CHAT_OPEN, { timeoutMs: ctx.stepTimeoutMs, state: 'attached', signal: ctx.signal });
+      await opener.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
+      opened = true;
+    }
+  }
+  return requireFirst(ctx.page, 'find the chat composer', S.CHAT_INPUT, { timeoutMs: 0 });
+}
+
+/**
+ * Teams' composer is CKEditor 5: `execCommand('insertText')` changes what shows but not its model, so nothing is
+ * sent (LMA). The text goes in as a paste (LMA), else as typed keys (Shift+Enter between lines: Enter sends); then
+ * the send button, since the light composer "does not reliably submit on Enter" (LMA), and Enter once more if the
+ * composer did not clear.
+ */
+export async function sendChatTeams(ctx: AdapterContext, memory: TeamsMemory, message: string): Promise<void> {
+  const input = await openChat(ctx);
+  await input.locator.click({ timeout: ctx.stepTimeoutMs });
+  await clearComposer(ctx, input.locator);
+  await pasteText(input.locator, message, ctx.stepTimeoutMs);
+  if (!(await holds(input.locator, message))) {
+    ctx.log.debug('the pasted text did not land in the composer: typing it');
+    await clearComposer(ctx, input.locator);
+    await typeLines(ctx, message);
+  }
+  if (!(await holds(input.locator, message))) throw new JoinStepError('send the chat message', S.CHAT_INPUT, 'bot_errored', 'the composer does not hold the message');
+  memory.sent.add(message.trim());
+  const sent = await clickFirst(ctx.page, S.CHAT_SEND.map((s) => `${s}:not([disabled])`), { timeoutMs: 500 }).catch(() => null);
+  if (!sent) await ctx.page.keyboard.press('Enter');
+  if (await waitForClearedComposer(input.locator, ctx.stepTimeoutMs / 2)) return;
+  await input.locator.click({ timeout: ctx.stepTimeoutMs }).catch(() => undefined);
+  await ctx.page.keyboard.press('Enter');
+  if (await waitForClearedComposer(input.locator, ctx.stepTimeoutMs / 2)) return;
+  throw new JoinStepError('send the chat message', [...S.CHAT_INPUT, ...S.CHAT_SEND], 'bot_errored', 'the composer was not cleared');
+}
+
+async function clearComposer(ctx: AdapterContext, input: Locator): Promise<void> {
+  if ((await composerText(input)) === '') return;
+  await input.focus({ timeout: ctx.stepTimeoutMs });
+  await ctx.page.keyboard.press('Control+A');
+  await ctx.page.keyboard.press('Backspace');
+}
+
+function pasteText(input: Locator, text: string, timeoutMs: number): Promise<void> {
+  return input.evaluate(
+    (el, value) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', value);
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    },
+    text,
+    { timeout: timeoutMs },
+  );
+}
+
+async function typeLines(ctx: AdapterContext, text: string): Promise<void> {
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) await ctx.page.keyboard.press('Shift+Enter');
+    await ctx.page.keyboard.type(line);
+  }
+}
+
+function composerText(input: Locator): Promise<string> {
+  return input.evaluate((el) => (el as HTMLElement).innerText.replace(/\s+/g, ' ').trim()).catch(() => '');
+}
+
+async function holds(input: Locator, message: string): Promise<boolean> {
+  return (await composerText(input)) === message.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Leaves by the hangup button (no confirm for guests, teams.md 5), or from the lobby by Cancel; Vexa then gives
+ * Teams 3 s to process the leave, and Attendee waits a second before the browser closes or Teams keeps listing
+ * the bot.
+ */
+export async function leaveTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
+  await wakeToolbar(ctx).catch(() => undefined);
+  const button = (await findFirst(ctx.page, S.LEAVE, { timeoutMs: 0, state: 'attached' })) ?? (await findFirst(ctx.page, S.CANCEL_BUTTON, { timeoutMs: 0 }));
+  if (!button) throw new JoinStepError('leave the meeting', [...S.LEAVE, ...S.CANCEL_BUTTON], 'ui_element_not_found', 'no Leave or Cancel control');
+  await button.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    const phase = (await look(ctx, memory))?.state.phase;
+    if (phase === 'ended') break;
+    await sleep(250);
+  }
+  await sleep(1000);
+}

@@ -1,0 +1,170 @@
+import type { Locator } from 'playwright-core';
+import type { AdapterContext } from '../../src/platform/adapter.js';
+import { JoinStepError } from '../../src/platform/adapter.js';
+import { clickFirst, findFirst, JOIN_POLL_MS, pageStep, requireFirst } from '../../src/platform/page.js';
+import { sleep, withTimeout } from '../../src/util/async.js';
+import { probeTeams, type TeamsMemory, type TeamsSnapshot } from './probe.js';
+import * as S from './selectors.js';
+
+/** Attendee and LMA wait 60 × 1 s for the name input; the redirect chain alone can take several seconds (LMA). */
+const PREJOIN_TIMEOUT_MS = 60_000;
+/** Vexa clicks the launcher's Continue up to 3 times while the pre-join does not show. */
+const LAUNCHER_CLICK_GAP_MS = 2000;
+/** After Join now: Vexa watches 6 × 1 s for the AV modal coming back over the pre-join (#467). */
+const AFTER_JOIN_WATCH_MS = 6000;
+const JOIN_ATTEMPTS = 3;
+/** MBaaS types at 100 ms per key when a filled name does not stick. */
+const SLOW_TYPING_DELAY_MS = 60;
+
+/** Opens the meeting and passes every screen up to and including the Join now click. */
+export async function joinTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
+  await pageStep(ctx, 'open the Teams link', () => openLink(ctx));
+  if (!(await pageStep(ctx, 'reach the pre-join screen', () => reachPreJoin(ctx, memory)))) return;
+  await pageStep(ctx, 'type the name', () => typeName(ctx));
+  await pageStep(ctx, 'turn the microphone and camera off', () => devicesOff(ctx));
+  await ctx.untilJoinTime();
+  await pageStep(ctx, 'click Join now', () => clickJoin(ctx, memory));
+}
+
+async function openLink(ctx: AdapterContext): Promise<void> {
+  await withTimeout(
+    ctx.page.goto(ctx.meeting.join_url, { waitUntil: 'domcontentloaded', timeout: ctx.stepTimeoutMs }),
+    ctx.stepTimeoutMs + 1000,
+    'open the Teams link',
+  );
+}
+
+/** A look at the page that survives the client's own navigations (the redirect chain, the light → full hop). */
+export async function look(ctx: AdapterContext, memory: TeamsMemory): Promise<TeamsSnapshot | null> {
+  return probeTeams(ctx, memory).catch((err: unknown) => {
+    ctx.log.debug('could not read the Teams page (navigating?)', { error: String(err).split('\n')[0] });
+    return null;
+  });
+}
+
+/**
+ * Waits out the redirect chain and passes the launcher ("Continue on this browser", in any of its forms) and the
+ * "Continue without audio or video" modal until the name input shows. False when the page is already past the
+ * pre-join (a lobby, a gate, an end): the session's probe reports it.
+ */
+async function reachPreJoin(ctx: AdapterContext, memory: TeamsMemory): Promise<boolean> {
+  const deadline = Date.now() + PREJOIN_TIMEOUT_MS;
+  let launcherClickedAt = -Infinity;
+  let lastScreen = '';
+  while (!ctx.signal.aborted && Date.now() < deadline) {
+    const snap = await look(ctx, memory);
+    const screen = snap ? (snap.launcher ? 'launcher' : snap.avModal ? 'av_modal' : snap.state.phase) : 'navigating';
+    if (screen !== lastScreen) ctx.log.debug('screen', { screen });
+    lastScreen = screen;
+    if (snap && !['pre_join', 'unknown'].includes(snap.state.phase)) return false;
+    if (snap?.avModal) {
+      await clickFirst(ctx.page, S.AV_MODAL_CONTINUE, { timeoutMs: 0, log: ctx.log, what: 'Continue without audio or video' }).catch(() => null);
+    } else if (await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 })) {
+      return true;
+    } else if (snap?.launcher && Date.now() - launcherClickedAt >= LAUNCHER_CLICK_GAP_MS) {
+      launcherClickedAt = Date.now();
+      await clickFirst(ctx.page, S.LAUNCHER_CONTINUE, { timeoutMs: 0, log: ctx.log, what: 'the launcher’s browser choice' }).catch(() => null);
+    } else {
+      await clickFirst(ctx.page, S.PERMISSION_OK, { timeoutMs: 0 }).catch(() => null);
+    }
+    await sleep(JOIN_POLL_MS);
+  }
+  if (ctx.signal.aborted) return false;
+  throw new JoinStepError('reach the pre-join screen', [...S.LAUNCHER_CONTINUE, ...S.NAME_INPUT], 'ui_element_not_found', `no name input within ${PREJOIN_TIMEOUT_MS} ms`);
+}
+
+/**
+ * Types the name. A shroud covers the form while it hydrates and can swallow the first keys, and a fill does not
+ * always stick (LMA, MBaaS): the value is read back and, if wrong, typed again key by key.
+ */
+async function typeName(ctx: AdapterContext): Promise<void> {
+  const field = await requireFirst(ctx.page, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
+  await ctx.input.fill(field.locator, ctx.botName);
+  if ((await valueOf(field.locator)) === ctx.botName) return;
+  ctx.log.debug('the typed name did not stick: typing it again key by key');
+  await field.locator.fill('', { timeout: ctx.stepTimeoutMs });
+  await field.locator.pressSequentially(ctx.botName, { delay: SLOW_TYPING_DELAY_MS, timeout: ctx.stepTimeoutMs + ctx.botName.length * SLOW_TYPING_DELAY_MS });
+  const value = await valueOf(field.locator);
+  if (value !== ctx.botName) throw new JoinStepError('type the name', S.NAME_INPUT, 'ui_element_not_found', `the field reads ${JSON.stringify(value)}`);
+}
+
+function valueOf(field: Locator): Promise<string> {
+  return field.inputValue({ timeout: 2000 }).catch(() => '');
+}
+
+/** Microphone and camera off, computer audio on (a bot on "Don't use audio" hears nothing, Vexa). */
+async function devicesOff(ctx: AdapterContext): Promise<void> {
+  for (const [what, toggle] of [['microphone', S.MIC_TOGGLE], ['camera', S.CAMERA_TOGGLE]] as const) {
+    await switchOffIfLive(ctx, what, toggle);
+  }
+  const audio = await findFirst(ctx.page, S.COMPUTER_AUDIO, { timeoutMs: 0 });
+  if (audio && (await audio.locator.getAttribute('aria-checked').catch(() => null)) === 'false') {
+    ctx.log.warn('"Don\'t use audio" was chosen: switching to computer audio');
+    await clickRobustly(audio.locator, ctx.stepTimeoutMs);
+  }
+}
+
+/** Whether a toggle says its device is on: `aria-checked`, or `checked` as teams.live.com exposes it (Attendee #320). */
+function isLive(toggle: Locator): Promise<boolean> {
+  return toggle
+    .evaluate((el) => el.getAttribute('aria-checked') === 'true' || el.getAttribute('checked') !== null && el.getAttribute('checked') !== 'false' || (el as HTMLInputElement).checked === true)
+    .catch(() => false);
+}
+
+async function switchOffIfLive(ctx: AdapterContext, what: string, selectors: readonly string[]): Promise<void> {
+  const toggle = await findFirst(ctx.page, selectors, { timeoutMs: 0, state: 'attached', log: ctx.log, what: `the ${what} toggle` });
+  if (!toggle) return void ctx.log.debug(`no ${what} toggle on the pre-join`);
+  for (let attempt = 0; attempt < 2 && (await isLive(toggle.locator)); attempt++) {
+    await clickRobustly(toggle.locator, ctx.stepTimeoutMs);
+    await sleep(200);
+  }
+  if (await isLive(toggle.locator)) ctx.log.warn(`the ${what} stays on after two clicks`);
+}
+
+/** A positional click, else the element's own click(): a shroud or a modal may lie over the control. */
+export async function clickRobustly(locator: Locator, timeoutMs: number): Promise<void> {
+  try {
+    await locator.click({ timeout: Math.min(timeoutMs, 3000) });
+  } catch {
+    await locator.evaluate((el) => (el as HTMLElement).click(), undefined, { timeout: timeoutMs });
+  }
+}
+
+/**
+ * Clicks Join now and follows what Teams makes of it: the AV modal can come back over the pre-join with Join now
+ * still behind it (dismissed, then Join now again), and a client that reloads mid-join (`lightExperience=false`,
+ * Attendee #904) shows an empty form again (the name is typed again). Done once the page leaves the pre-join.
+ */
+async function clickJoin(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
+  const enabled = S.JOIN_BUTTON.map((s) => `${s}${S.ENABLED}`);
+  for (let attempt = 1; attempt <= JOIN_ATTEMPTS && !ctx.signal.aborted; attempt++) {
+    const name = await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 });
+    if (name && (await valueOf(name.locator)) !== ctx.botName) await typeName(ctx);
+    const join = await requireFirst(ctx.page, 'click Join now', enabled, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
+    await clickRobustly(join.locator, ctx.stepTimeoutMs);
+    memory.joinClicked = true;
+    memory.lastJoinClickAt = Date.now();
+    if (await settledAfterJoin(ctx, memory)) return;
+  }
+  if (!ctx.signal.aborted) throw new JoinStepError('click Join now', S.JOIN_BUTTON, 'ui_element_not_found', `still on the pre-join after ${JOIN_ATTEMPTS} clicks`);
+}
+
+/** True once the page is past the pre-join; false when Join now is usable again (click it again). */
+async function settledAfterJoin(ctx: AdapterContext, memory: TeamsMemory): Promise<boolean> {
+  const deadline = Date.now() + AFTER_JOIN_WATCH_MS;
+  while (!ctx.signal.aborted && Date.now() < deadline) {
+    const snap = await look(ctx, memory);
+    if (snap?.avModal) {
+      ctx.log.info('Teams asks to continue without audio or video after Join now: continuing');
+      await clickFirst(ctx.page, S.AV_MODAL_CONTINUE, { timeoutMs: 0 }).catch(() => null);
+    } else if (snap && snap.state.phase !== 'pre_join' && snap.state.phase !== 'unknown') {
+      return true;
+    } else if (snap?.state.phase === 'pre_join' && (await findFirst(ctx.page, S.JOIN_BUTTON.map((s) => `${s}${S.ENABLED}`), { timeoutMs: 0 }))) {
+      // Back on a usable form only counts once the modal had its chance to show.
+      if (Date.now() > deadline - AFTER_JOIN_WATCH_MS / 2) return false;
+    }
+    await sleep(JOIN_POLL_MS * 2);
+  }
+  // Still connecting (no lobby text yet, no call): the session's probe follows from here.
+  return true;
+}
