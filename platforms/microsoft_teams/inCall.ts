@@ -4,7 +4,7 @@ import { JoinStepError } from '../../src/platform/adapter.js';
 import { clickFirst, findFirst, requireFirst, waitForClearedComposer, wakeToolbar, type Found } from '../../src/platform/page.js';
 import { sleep } from '../../src/util/async.js';
 import { clickRobustly, look } from './join.js';
-import type { TeamsMemory } from './probe.js';
+import { oneLine, type TeamsMemory } from './probe.js';
 import * as S from './selectors.js';
 
 /** The composer lazy-loads seconds after the join: MBaaS retries 5 × 2 s (#332). */
@@ -93,7 +93,7 @@ export async function sendChatTeams(ctx: AdapterContext, memory: TeamsMemory, me
     await typeLines(ctx, message);
   }
   if (!(await holds(input.locator, message))) throw new JoinStepError('send the chat message', S.CHAT_INPUT, 'bot_errored', 'the composer does not hold the message');
-  memory.sent.add(message.trim());
+  memory.sent.add(oneLine(message));
   const sent = await clickFirst(ctx.page, S.CHAT_SEND.map((s) => `${s}:not([disabled])`), { timeoutMs: 500 }).catch(() => null);
   if (!sent) await ctx.page.keyboard.press('Enter');
   if (await waitForClearedComposer(input.locator, ctx.stepTimeoutMs / 2)) return;

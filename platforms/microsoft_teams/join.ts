@@ -61,9 +61,9 @@ async function reachPreJoin(ctx: AdapterContext, memory: TeamsMemory): Promise<b
       await clickFirst(ctx.page, S.AV_MODAL_CONTINUE, { timeoutMs: 0, log: ctx.log, what: 'Continue without audio or video' }).catch(() => null);
     } else if (await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 })) {
       return true;
-    } else if (snap?.launcher && Date.now() - launcherClickedAt >= LAUNCHER_CLICK_GAP_MS) {
+    } else if (Date.now() - launcherClickedAt >= LAUNCHER_CLICK_GAP_MS && (await clickFirst(ctx.page, S.LAUNCHER_CONTINUE, { timeoutMs: 0, log: ctx.log, what: 'the launcher’s browser choice' }).catch(() => null))) {
+      // Whatever the probe made of the page: a launcher's choice in any of its forms is the way on.
       launcherClickedAt = Date.now();
-      await clickFirst(ctx.page, S.LAUNCHER_CONTINUE, { timeoutMs: 0, log: ctx.log, what: 'the launcher’s browser choice' }).catch(() => null);
     } else {
       await clickFirst(ctx.page, S.PERMISSION_OK, { timeoutMs: 0 }).catch(() => null);
     }

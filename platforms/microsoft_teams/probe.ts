@@ -5,7 +5,7 @@ import { PROBE } from './selectors.js';
 type Probe = typeof PROBE;
 type Verdict =
   | 'sign_in' | 'captcha' | 'event_not_started' | 'invalid' | 'e2ee' | 'denied' | 'removed' | 'left' | 'ended'
-  | 'could_not_connect' | 'av_modal' | 'waiting_for_host' | 'lobby' | 'in_call' | 'pre_join' | 'launcher' | 'unknown';
+  | 'could_not_connect' | 'av_modal' | 'waiting_for_host' | 'lobby' | 'join_disabled' | 'in_call' | 'pre_join' | 'launcher' | 'unknown';
 
 interface RawPerson {
   id: string;
@@ -30,7 +30,7 @@ interface RawSnapshot {
  * Admission needs a call control and no usable pre-join Join now: behind the AV modal the pre-join stays in the
  * DOM (Vexa #226). Runs inside the page: self-contained, plain CSS only.
  */
-function readTeamsPage(arg: { p: Probe; botName: string; joinClicked: boolean }): RawSnapshot {
+function readTeamsPage(arg: { p: Probe; botName: string }): RawSnapshot {
   const { p } = arg;
   const norm = (s: string) => s.replace(/[\u2018\u2019]/g, "'").replace(/\s+/g, ' ').trim().toLowerCase();
   const parts: string[] = [];
@@ -66,11 +66,11 @@ function readTeamsPage(arg: { p: Probe; botName: string; joinClicked: boolean })
   const host = find(p.waitingForHost);
   if (host) return done('waiting_for_host', host);
   const lobby = find(p.lobby);
-  // meetingbot: after the join click, a Join now that stays disabled is the lobby even without its text.
-  if (lobby || (arg.joinClicked && joinButton && !joinUsable)) return done('lobby', lobby ?? 'Join now disabled');
+  if (lobby) return done('lobby', lobby);
+  if (joinButton && !joinUsable && !any(p.admittedCss)) return done('join_disabled');
   if (!any(p.admittedCss) || joinUsable) {
     if (any(p.preJoinCss)) return done('pre_join');
-    return any(p.launcherCss) ? done('launcher') : done('unknown');
+    return any(p.launcherCss) || find(p.launcher) ? done('launcher') : done('unknown');
   }
 
   const decorations = new RegExp(p.nameDecorations, 'i');
@@ -142,6 +142,7 @@ const STATE_OF: Record<Verdict, MeetingState> = {
   left: end({ status: 'call_ended', sub_code: 'bot_received_leave_call' }),
   ended: end({ status: 'call_ended', sub_code: 'call_ended_by_host' }),
   av_modal: { phase: 'pre_join' },
+  join_disabled: { phase: 'pre_join' },
   waiting_for_host: { phase: 'waiting_for_host' },
   lobby: { phase: 'waiting_room' },
   in_call: { phase: 'in_call' },
@@ -159,12 +160,35 @@ export interface TeamsMemory {
   sent: Set<string>;
   /** When Join now was last clicked (the lobby can reset to the pre-join: Attendee re-clicks at most every 5 s). */
   lastJoinClickAt: number;
+  /** Since when Join now has been disabled after the click, while no lobby text shows. */
+  joinDisabledSince: number | null;
   /** Each tile's voice-level outline style at the last look, and when it last changed. */
   outlines: Map<string, { style: string | null; changedAt: number }>;
 }
 
 export function newTeamsMemory(): TeamsMemory {
-  return { joinClicked: false, admitted: false, sent: new Set(), lastJoinClickAt: 0, outlines: new Map() };
+  return { joinClicked: false, admitted: false, sent: new Set(), lastJoinClickAt: 0, joinDisabledSince: null, outlines: new Map() };
+}
+
+/** Chat text compared with one space for any run of white space: lists render line breaks their own way. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * meetingbot takes a Join now that stays disabled after the click as the lobby, whatever its text says (the
+ * lobby's wording varies, teams.md 3.1). Right after the click it is disabled while Teams connects, so only a
+ * Join now disabled for LOBBY_WITHOUT_TEXT_MS counts; one that had no click behind it is the empty form.
+ */
+const LOBBY_WITHOUT_TEXT_MS = 4000;
+
+function lobbyWithoutText(memory: TeamsMemory, joinDisabled: boolean, now = Date.now()): boolean {
+  if (!joinDisabled || !memory.joinClicked) {
+    memory.joinDisabledSince = null;
+    return false;
+  }
+  memory.joinDisabledSince ??= now;
+  return now - memory.joinDisabledSince >= LOBBY_WITHOUT_TEXT_MS;
 }
 
 /** How long a change of the outline's style counts as speech: looks come every 100-500 ms, the animation may be slower. */
@@ -188,8 +212,8 @@ export interface TeamsSnapshot extends MeetingSnapshot {
 }
 
 export async function probeTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<TeamsSnapshot> {
-  const raw = await evaluateBounded(ctx.page, readTeamsPage, { p: PROBE, botName: ctx.botName, joinClicked: memory.joinClicked }, ctx.stepTimeoutMs, 'read the Teams page');
-  const base = STATE_OF[raw.verdict];
+  const raw = await evaluateBounded(ctx.page, readTeamsPage, { p: PROBE, botName: ctx.botName }, ctx.stepTimeoutMs, 'read the Teams page');
+  const base = lobbyWithoutText(memory, raw.verdict === 'join_disabled') ? STATE_OF.lobby : STATE_OF[raw.verdict];
   const state: MeetingState = base.phase === 'ended' ? { ...base, text: raw.text } : base;
   if (raw.verdict === 'in_call') memory.admitted = true;
   const self = ctx.botName.toLowerCase();
@@ -200,7 +224,7 @@ export async function probeTeams(ctx: AdapterContext, memory: TeamsMemory): Prom
       sender: m.sender,
       text: m.text,
       // Teams echoes the bot's messages under "You", its name, or with no author header at all.
-      from_self: m.sender.toLowerCase() === self || m.sender === 'You' || (!m.author_shown && memory.sent.has(m.text)),
+      from_self: m.sender.toLowerCase() === self || m.sender === 'You' || (!m.author_shown && memory.sent.has(oneLine(m.text))),
     })),
     avModal: raw.verdict === 'av_modal',
     launcher: raw.verdict === 'launcher',

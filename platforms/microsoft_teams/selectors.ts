@@ -117,7 +117,8 @@ export const PROBE = {
     '[data-tid="calling-toolbar"]', '[data-tid="modern-stage-wrapper"]', '#roster-button',
   ],
   preJoinCss: ['[data-tid="prejoin-join-button"]', '#prejoin-join-button', 'input[data-tid="prejoin-display-name-input"]', 'input[placeholder="Type your name"]'],
-  launcherCss: ['[data-tid="joinOnWeb"]', 'button[aria-label="Continue on this browser"]', '#teamsLauncher'],
+  launcherCss: ['[data-tid="joinOnWeb"]', 'button[aria-label="Continue on this browser"]'],
+  launcher: ['Continue on this browser', 'Join on the web instead', 'Use the web app instead', 'Watch on the web instead', 'Join from browser'],
   /** New client tiles name people in `data-tid`; classic ones in the aria-label's first field (4.3). */
   newTile: '[data-stream-type="Video"][data-tid]',
   newTileName: '[data-tid="participant-info-nametag"]',
