@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MockPlatform } from '../fixtures/mock/types.js';
 import type { ManifestTimings } from '../src/outputs/artifacts.js';
 import { BOT_NODE_FLAGS } from '../src/session/nodeFlags.js';
 
@@ -40,13 +41,17 @@ export class BenchBot {
   readonly exited: Promise<number | null>;
   private stderrTail = '';
 
-  constructor(url: string, body: Record<string, unknown>, opts: { outRoot?: string; node?: NodeRuntime; env?: NodeJS.ProcessEnv } = {}) {
+  constructor(
+    url: string,
+    body: Record<string, unknown>,
+    opts: { outRoot?: string; node?: NodeRuntime; env?: NodeJS.ProcessEnv; platform?: MockPlatform } = {},
+  ) {
     this.outDir = mkdtempSync(join(opts.outRoot ?? tmpdir(), 'bot-'));
     this.spawnedAt = performance.now();
     const node = opts.node ?? { path: process.execPath, flags: BOT_NODE_FLAGS };
     this.proc = spawn(
       node.path,
-      [...node.flags, CLI, 'join', '--config', '-', '--out', this.outDir, '--platform', 'google_meet', '--allow-loopback', '--log-level', 'warn'],
+      [...node.flags, CLI, 'join', '--config', '-', '--out', this.outDir, '--platform', opts.platform ?? 'google_meet', '--allow-loopback', '--log-level', 'warn'],
       { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } },
     );
     this.proc.stdin!.end(JSON.stringify({ bot_name: 'Bench Notetaker', ...body, meeting_url: url }));

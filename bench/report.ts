@@ -1,3 +1,4 @@
+import { platformSection } from './platformCompare.js';
 import type { BenchResults } from './results.js';
 import { median, round } from './stats.js';
 
@@ -111,6 +112,7 @@ export function markdownReport(r: BenchResults, chartFile: string): string {
     '',
     ...warmJoinSection(r.warm_joins),
     ...apiSection(r.api_creates, r.dispatch_lag),
+    ...platformSection(r.platforms ?? []),
   ];
   return lines.join('\n');
 }

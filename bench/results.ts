@@ -1,4 +1,5 @@
 import type { ApiCreateResult, DispatchLagResult } from './apiLoad.js';
+import type { PlatformResult } from './platformCompare.js';
 import type { JoinSample, SteadyResult, WarmJoinSample } from './scenarios.js';
 
 /** The targets of issue 9, written next to every result. */
@@ -97,6 +98,8 @@ export interface BenchResults {
   warm_joins: WarmJoinSample[];
   /** Scheduled bots handed to the launcher after their join_at (the queue's lag; no bots started). */
   dispatch_lag: DispatchLagResult | null;
+  /** Google Meet and Microsoft Teams bots measured side by side in this run. */
+  platforms: PlatformResult[];
 }
 
 export interface NodeRuntimeResult {

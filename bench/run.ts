@@ -10,6 +10,7 @@ import { recordingSpecFor, measureEncodeFloor } from './floors.js';
 import { markdownReport } from './report.js';
 import { runtimeVariants, cliStartupMs } from './nodeRuntimes.js';
 import { TARGETS, type BenchResults, type DensityStep, type Machine, type NodeRuntimeResult } from './results.js';
+import { comparePlatforms } from './platformCompare.js';
 import { BODIES, joinSummary, measureJoins, measureWarmJoins, type JoinSample, renderFloor, steadyBots, syncMeeting, type Env, type SteadyResult } from './scenarios.js';
 import { median, round } from './stats.js';
 import { densityChart } from './svgChart.js';
@@ -20,12 +21,12 @@ import { densityChart } from './svgChart.js';
  *
  *   node dist/bench/run.js            full run (~12-15 min)
  *   node dist/bench/run.js --smoke    every phase, short windows (~2 min); writes smoke.*
- *   --only encode,joins,video,sync,audio,render,density,node,api   some phases (development); writes partial.*
+ *   --only encode,joins,video,sync,audio,render,density,node,api,platforms   some phases (development); writes partial.*
  *   --window <s> --joins <n> --max-bots <n> --keep (keep the bots' output folders)
  *   --wait-quiet <min>: first wait (5-minute steps) up to <min> minutes for a load average below 1.5
  */
 
-const PHASES = ['encode', 'joins', 'video', 'sync', 'audio', 'render', 'density', 'node', 'api'] as const;
+const PHASES = ['encode', 'joins', 'video', 'sync', 'audio', 'render', 'density', 'node', 'api', 'platforms'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -169,6 +170,9 @@ async function main(): Promise<void> {
     const api = has('api') ? await measureApiCreates(opts.mode === 'smoke' ? { sequential: 50, concurrency: 8, seconds: 3 } : { sequential: 500, concurrency: 16, seconds: 15 }) : null;
     if (api) log(`api creates: ${JSON.stringify(api)}`);
 
+    // Microsoft Teams beside Google Meet (issue 18): joins and a recording bot's cost, measured together.
+    const platforms = has('platforms') ? await comparePlatforms(env, ['google_meet', 'microsoft_teams'], opts.mode === 'smoke' ? 1 : 7, steady) : [];
+
     const v = video?.bots[0];
     const a = audio?.bots[0];
     const encodeCores = encode ? round(encode.cores, 3) : NaN;
@@ -236,6 +240,7 @@ async function main(): Promise<void> {
       api_creates: api,
       warm_joins: warmJoins,
       dispatch_lag: dispatch,
+      platforms,
     };
     write(resultsDir, opts, results, root);
     log(`done in ${results.duration_sec} s: ${join(resultsDir, opts.stem)}.{json,md,svg}; load average after ${results.loadavg_after.join(' ')}`);

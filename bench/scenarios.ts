@@ -1,5 +1,6 @@
 import { loadavg } from 'node:os';
 import { type MockClient, type CreatedMeeting, type MeetingSpec } from '../fixtures/mock/client.js';
+import type { MockPlatform } from '../fixtures/mock/types.js';
 import { BenchBot, type NodeRuntime } from './benchBot.js';
 import { startRenderOnly } from './floors.js';
 import { sleep } from '../src/util/async.js';
@@ -18,9 +19,9 @@ import { median, round } from './stats.js';
 export const FLASH_HZ = 2000;
 export const FPS = 30;
 
-export function standardMeeting(): MeetingSpec {
+export function standardMeeting(platform: MockPlatform = 'google_meet'): MeetingSpec {
   return {
-    platform: 'google_meet',
+    platform,
     waiting_room: false,
     participants: [
       { name: 'Ada Lovelace', color: '#c0392b', tone_hz: 300 },
@@ -100,9 +101,10 @@ export async function measureJoins(env: Env, count: number): Promise<JoinRuns> {
   return runs;
 }
 
-async function measureJoin(env: Env, input: 'os' | 'cdp'): Promise<JoinSample> {
-  const m = await readyMeeting(env);
-  const bot = new BenchBot(m.join_url, BODIES.video720p30, { outRoot: env.outRoot, env: { MEETBOT_UI_INPUT: input } });
+/** One cold join into a standard meeting; `input` null leaves the adapter's default input mode. */
+export async function measureJoin(env: Env, input: 'os' | 'cdp' | null, platform: MockPlatform = 'google_meet'): Promise<JoinSample> {
+  const m = await readyMeeting(env, standardMeeting(platform));
+  const bot = new BenchBot(m.join_url, BODIES.video720p30, { outRoot: env.outRoot, platform, env: input ? { MEETBOT_UI_INPUT: input } : {} });
   try {
     const at = await bot.waitFor('bot.in_call_recording', 90_000);
     const startup = (await bot.waitFor('bot.joining_call', 0)) - bot.spawnedAt;
@@ -216,7 +218,8 @@ export async function steadyBots(
   const bots: BenchBot[] = [];
   try {
     for (let i = 0; i < n; i++) meetings.push(await readyMeeting(env, opts.meeting));
-    for (const m of meetings) bots.push(new BenchBot(m.join_url, body, { outRoot: env.outRoot, ...(opts.node ? { node: opts.node } : {}) }));
+    const platform = opts.meeting?.platform ?? 'google_meet';
+    for (const m of meetings) bots.push(new BenchBot(m.join_url, body, { outRoot: env.outRoot, platform, ...(opts.node ? { node: opts.node } : {}) }));
     const recordingAt = await Promise.all(bots.map((b) => b.waitFor('bot.in_call_recording', 120_000)));
     const kinds = opts.video ? ['audio', 'video'] : ['audio'];
     await Promise.all(
