@@ -1,15 +1,16 @@
 import type { Locator } from 'playwright-core';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, requireFirst, waitForClearedComposer, wakeToolbar, type Found } from '../../src/platform/page.js';
+import { clickFirst, findFirst, waitForClearedComposer, wakeToolbar, type Found } from '../../src/platform/page.js';
 import { sleep } from '../../src/util/async.js';
 import { clickRobustly, look } from './join.js';
 import { oneLine, type TeamsMemory } from './probe.js';
 import * as S from './selectors.js';
 
-/** The composer lazy-loads seconds after the join: MBaaS retries 5 × 2 s (#332). */
-const CHAT_READY_ATTEMPTS = 5;
-const CHAT_READY_GAP_MS = 2000;
+/** The composer lazy-loads seconds after the join: MBaaS retries 5 × 2 s (#332), opening can take longer (#140). */
+const CHAT_READY_MS = 15_000;
+/** A panel that shows no chat list this long after its button was clicked is opened again. */
+const CHAT_REOPEN_MS = 3000;
 /** Attendee re-clicks Join now on a lobby that reset to the pre-join at most every 5 s (PR #862). */
 const REJOIN_GAP_MS = 5000;
 
@@ -58,22 +59,27 @@ async function muteIfLive(ctx: AdapterContext): Promise<void> {
  * guests shows a placeholder instead (14.6 % of MBaaS's Teams bots): that is said, not waited out.
  */
 async function openChat(ctx: AdapterContext): Promise<Found> {
-  let opened = false;
-  for (let attempt = 1; attempt <= CHAT_READY_ATTEMPTS && !ctx.signal.aborted; attempt++) {
-    const ready = await findFirst(ctx.page, [...S.CHAT_INPUT, ...S.CHAT_DISABLED], { timeoutMs: attempt === 1 ? 0 : CHAT_READY_GAP_MS, signal: ctx.signal });
+  const deadline = Date.now() + CHAT_READY_MS;
+  let openedAt = -Infinity;
+  while (!ctx.signal.aborted && Date.now() < deadline) {
+    const ready = await findFirst(ctx.page, [...S.CHAT_INPUT, ...S.CHAT_DISABLED], { timeoutMs: 0 });
     if (ready && S.CHAT_DISABLED.includes(ready.selector)) {
       throw new JoinStepError('open the chat panel', S.CHAT_DISABLED, 'bot_errored', 'chat is closed to guests in this meeting');
     }
     if (ready) return ready;
-    // The same button closes the panel: clicked once, and only when no chat list shows (it may still be mounting).
-    if (!opened && !(await findFirst(ctx.page, S.CHAT_PANEL, { timeoutMs: 0, state: 'attached' }))) {
+    // The same button closes the panel: clicked only while no chat list shows (it may still be mounting), and
+    // again after a while without one (a page hop to the full client closes every panel).
+    if (Date.now() - openedAt >= CHAT_REOPEN_MS && !(await findFirst(ctx.page, S.CHAT_PANEL, { timeoutMs: 0, state: 'attached' }))) {
       await wakeToolbar(ctx).catch(() => undefined);
-      const opener = await requireFirst(ctx.page, 'open the chat panel', S.CHAT_OPEN, { timeoutMs: ctx.stepTimeoutMs, state: 'attached', signal: ctx.signal });
-      await opener.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
-      opened = true;
+      const opener = await findFirst(ctx.page, S.CHAT_OPEN, { timeoutMs: 0, state: 'attached' });
+      if (opener) {
+        await opener.locator.click({ timeout: ctx.stepTimeoutMs, force: true }).catch((err: unknown) => ctx.log.debug('chat button click failed', { error: String(err).split('\n')[0] }));
+        openedAt = Date.now();
+      }
     }
+    await sleep(250);
   }
-  return requireFirst(ctx.page, 'find the chat composer', S.CHAT_INPUT, { timeoutMs: 0 });
+  throw new JoinStepError('find the chat composer', S.CHAT_INPUT, 'ui_element_not_found', `no composer within ${CHAT_READY_MS} ms`);
 }
 
 /**

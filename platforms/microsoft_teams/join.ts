@@ -18,12 +18,29 @@ const SLOW_TYPING_DELAY_MS = 60;
 
 /** Opens the meeting and passes every screen up to and including the Join now click. */
 export async function joinTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
-  await pageStep(ctx, 'open the Teams link', () => openLink(ctx));
-  if (!(await pageStep(ctx, 'reach the pre-join screen', () => reachPreJoin(ctx, memory)))) return;
-  await pageStep(ctx, 'type the name', () => typeName(ctx));
-  await pageStep(ctx, 'turn the microphone and camera off', () => devicesOff(ctx));
+  const step = (name: string, work: () => Promise<unknown>) => stepUnlessGated(ctx, memory, name, work);
+  if (!(await step('open the Teams link', () => openLink(ctx)))) return;
+  if (!(await step('reach the pre-join screen', () => reachPreJoin(ctx, memory)))) return;
+  if (!(await step('type the name', () => typeName(ctx)))) return;
+  if (!(await step('turn the microphone and camera off', () => devicesOff(ctx)))) return;
   await ctx.untilJoinTime();
-  await pageStep(ctx, 'click Join now', () => clickJoin(ctx, memory));
+  await step('click Join now', () => clickJoin(ctx, memory));
+}
+
+/**
+ * A join step, false when the page is past the form or the step failed because Teams put a gate or an end over
+ * it ("We need to verify your info" over the pre-join, MBaaS #157; a sign-in bounce mid-step, #164): the
+ * session's probe then reports that screen with its sub_code instead of a step timeout.
+ */
+async function stepUnlessGated(ctx: AdapterContext, memory: TeamsMemory, name: string, work: () => Promise<unknown>): Promise<boolean> {
+  try {
+    return (await pageStep(ctx, name, work)) !== false;
+  } catch (err) {
+    const snap = await look(ctx, memory);
+    if (snap?.state.phase !== 'ended') throw err;
+    ctx.log.info('a Teams gate or end screen stopped the join step', { step: name, screen: snap.state.text });
+    return false;
+  }
 }
 
 async function openLink(ctx: AdapterContext): Promise<void> {
