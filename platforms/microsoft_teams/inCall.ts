@@ -11,6 +11,7 @@ import * as S from './selectors.js';
 const CHAT_READY_MS = 15_000;
 /** A panel that shows no chat list this long after its button was clicked is opened again. */
 const CHAT_REOPEN_MS = 3000;
+const POINTER_KEEPALIVE_MS = 4 * 60_000;
 /** Attendee re-clicks Join now on a lobby that reset to the pre-join at most every 5 s (PR #862). */
 const REJOIN_GAP_MS = 5000;
 
@@ -30,7 +31,14 @@ export async function maintainTeams(ctx: AdapterContext, memory: TeamsMemory): P
       await clickRobustly(join.locator, ctx.stepTimeoutMs);
     }
   }
-  if (memory.admitted) await clickFirst(ctx.page, S.CLOSE_BUTTONS, { timeoutMs: 0 }).catch(() => null);
+  if (!memory.admitted) return;
+  await clickFirst(ctx.page, S.CLOSE_BUTTONS, { timeoutMs: 0 }).catch(() => null);
+  // Attendee moves the mouse every 4 minutes "to prevent Teams from going into a mode where it stops receiving
+  // chat messages" (#731).
+  if (Date.now() - memory.lastPointerMoveAt >= POINTER_KEEPALIVE_MS) {
+    memory.lastPointerMoveAt = Date.now();
+    await wakeToolbar(ctx).catch(() => undefined);
+  }
 }
 
 /**

@@ -160,6 +160,8 @@ export interface TeamsMemory {
   sent: Set<string>;
   /** When Join now was last clicked (the lobby can reset to the pre-join: Attendee re-clicks at most every 5 s). */
   lastJoinClickAt: number;
+  /** When the pointer last moved in the call (Teams idles without it). */
+  lastPointerMoveAt: number;
   /** Since when Join now has been disabled after the click, while no lobby text shows. */
   joinDisabledSince: number | null;
   /** Each tile's voice-level outline style at the last look, and when it last changed. */
@@ -167,7 +169,7 @@ export interface TeamsMemory {
 }
 
 export function newTeamsMemory(): TeamsMemory {
-  return { joinClicked: false, admitted: false, sent: new Set(), lastJoinClickAt: 0, joinDisabledSince: null, outlines: new Map() };
+  return { joinClicked: false, admitted: false, sent: new Set(), lastJoinClickAt: 0, lastPointerMoveAt: 0, joinDisabledSince: null, outlines: new Map() };
 }
 
 /** Chat text compared with one space for any run of white space: lists render line breaks their own way. */
