@@ -15,8 +15,10 @@ import { TestS3 } from '../helpers/testS3.js';
 // killed with SIGKILL mid-recording leaves its parts in the bucket, playable, which a bot started again on the
 // same output folder completes from where they stopped.
 
-const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440 };
-const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 1000 };
+// Their video is noise: the recording grows by megabytes in seconds, so a 5 MiB part fills quickly (a plain
+// mock picture makes ~0.5 Mbit/s, over a minute per part).
+const ALICE = { name: 'Alice Example', color: '#c0392b', tone_hz: 440, video_noise: true };
+const BOB = { name: 'Bob Example', color: '#2980b9', tone_hz: 1000, video_noise: true };
 /** Generous: e2e files run one at a time, but on two cores shared with everything else. */
 const IN_CALL_MS = 150_000;
 
@@ -111,8 +113,7 @@ describe('a bot asked to store its recording in a bucket', () => {
     const b = bot(m.join_url, key);
     await b.waitForStatus('in_call_recording', IN_CALL_MS);
 
-    // Record until a part is confirmed while the meeting goes on (the mock's page makes ~0.5 Mbit/s: 5 MiB take
-    // over a minute), sampling how far the upload lags behind the disk.
+    // Record until a part is confirmed while the meeting goes on, sampling how far the upload lags behind the disk.
     let ready = false;
     const sampling = sampleUpload(b.outDir, () => ready);
     const deadline = Date.now() + 120_000;
