@@ -16,7 +16,7 @@ export interface PlatformResult {
 }
 
 /**
- * Platforms side by side in one run (these machines are shared and noisy: only numbers measured together compare):
+ * Platforms side by side in one run (these machines are shared and noisy: only numbers of one run compare):
  * joins alternate between the platforms, each with its adapter's default input, into the same standard
  * four-participant meeting on each mock; then one bot per platform records through the same steady window.
  */
@@ -60,7 +60,7 @@ export function platformSection(results: readonly PlatformResult[]): string[] {
   if (results.length === 0) return [];
   const base = results[0]!;
   return [
-    `### Platforms side by side (${base.joins.length} cold joins each, alternating; one 720p30 bot each, same window)`,
+    `### Platforms side by side (${base.joins.length} cold joins each, alternating; then one 720p30 bot each, one after the other, same window length)`,
     '',
     '| platform | join (median, ms) | join steps (ms) | join click → in call seen (ms) | join vs first | CPU 720p30 (median, cores) | CPU vs first | PSS (MB) | recording ok |',
     '|---|---|---|---|---|---|---|---|---|',
