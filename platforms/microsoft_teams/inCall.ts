@@ -3,7 +3,7 @@ import type { AdapterContext } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { clickFirst, findFirst, waitForClearedComposer, wakeToolbar, type Found } from '../../src/platform/page.js';
 import { sleep } from '../../src/util/async.js';
-import { clickRobustly, look } from './join.js';
+import { clickRobustly, joinFromForm, look } from './join.js';
 import { oneLine, type TeamsMemory } from './probe.js';
 import * as S from './selectors.js';
 
@@ -12,6 +12,8 @@ const CHAT_READY_MS = 15_000;
 /** A panel that shows no chat list this long after its button was clicked is opened again. */
 const CHAT_REOPEN_MS = 3000;
 const POINTER_KEEPALIVE_MS = 4 * 60_000;
+/** Attendee tries 10 × 1 s for the switch, opening "More options" when it is not shown. */
+const INCOMING_VIDEO_MS = 5000;
 /** Attendee re-clicks Join now on a lobby that reset to the pre-join at most every 5 s (PR #862). */
 const REJOIN_GAP_MS = 5000;
 
@@ -24,11 +26,10 @@ export async function maintainTeams(ctx: AdapterContext, memory: TeamsMemory): P
   if (await clickFirst(ctx.page, S.AV_MODAL_CONTINUE, { timeoutMs: 0 }).catch(() => null)) ctx.log.info('dismissed "Continue without audio or video"');
   if (memory.joinClicked && !memory.admitted && Date.now() - memory.lastJoinClickAt >= REJOIN_GAP_MS) {
     const snap = await look(ctx, memory);
-    const join = snap?.state.phase === 'pre_join' ? await findFirst(ctx.page, S.JOIN_BUTTON.map((s) => `${s}${S.ENABLED}`), { timeoutMs: 0 }) : null;
-    if (join) {
-      ctx.log.warn('the lobby fell back to the pre-join: clicking Join now again');
+    if (snap?.state.phase === 'pre_join' && (await findFirst(ctx.page, S.JOIN_BUTTON.map((s) => `${s}${S.ENABLED}`), { timeoutMs: 0 }))) {
+      ctx.log.warn('the lobby fell back to the pre-join: joining again');
       memory.lastJoinClickAt = Date.now();
-      await clickRobustly(join.locator, ctx.stepTimeoutMs);
+      await joinFromForm(ctx, memory);
     }
   }
   if (!memory.admitted) return;
@@ -49,6 +50,9 @@ export async function maintainTeams(ctx: AdapterContext, memory: TeamsMemory): P
 export async function afterAdmittedTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
   await maintainTeams(ctx, memory);
   await muteIfLive(ctx).catch((err: unknown) => ctx.log.warn('could not check the microphone', { error: String(err) }));
+  if (ctx.needsIncomingVideo === false) {
+    await turnOffIncomingVideo(ctx).catch((err: unknown) => ctx.log.warn('could not turn incoming video off', { error: String(err) }));
+  }
   await openChat(ctx).catch((err: unknown) => ctx.log.warn('could not open the chat panel', { error: String(err) }));
 }
 
@@ -60,6 +64,31 @@ async function muteIfLive(ctx: AdapterContext): Promise<void> {
   if (/\bunmute\b/i.test(label) || !/\bmute\b/i.test(label)) return;
   ctx.log.warn('the microphone is live in the call: muting it');
   await clickRobustly(mic.locator, ctx.stepTimeoutMs);
+}
+
+/**
+ * A bot that records no video asks Teams to stop sending it any, which spares its browser decoding every tile
+ * (Attendee). View, then "Turn off incoming video", else the menu's "More options" first; a client without a View
+ * menu (the light one) keeps its video.
+ */
+async function turnOffIncomingVideo(ctx: AdapterContext): Promise<void> {
+  const view = await findFirst(ctx.page, S.VIEW_MENU, { timeoutMs: 0, state: 'attached' });
+  if (!view) return void ctx.log.info('no View menu in this Teams client: incoming video stays on');
+  await view.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
+  const deadline = Date.now() + INCOMING_VIDEO_MS;
+  let moreOpened = false;
+  while (!ctx.signal.aborted && Date.now() < deadline) {
+    const off = await findFirst(ctx.page, S.INCOMING_VIDEO_OFF, { timeoutMs: 0 });
+    if (off) {
+      await off.locator.click({ timeout: ctx.stepTimeoutMs });
+      return void ctx.log.info('incoming video turned off (audio-only recording)', { selector: off.selector });
+    }
+    // Opened once: a second click on a submenu can close it again.
+    if (!moreOpened) moreOpened = (await clickFirst(ctx.page, S.VIEW_MORE_OPTIONS, { timeoutMs: 0 }).catch(() => null)) !== null;
+    await sleep(250);
+  }
+  await ctx.page.keyboard.press('Escape');
+  ctx.log.warn('no "Turn off incoming video" in the View menu: incoming video stays on', { tried: S.INCOMING_VIDEO_OFF });
 }
 
 /**

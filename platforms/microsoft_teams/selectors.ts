@@ -69,6 +69,13 @@ export const CHAT_PANEL = ['[data-tid="chat-pane-list"]', '[data-tid="message-pa
 export const CHAT_SEND = ['button[data-tid="newMessageCommands-send"]', 'button[name="send"]'];
 /** Chat closed to anonymous users by the tenant: the panel opens with this instead of a composer (MBaaS #332). */
 export const CHAT_DISABLED = ['[data-tid="compose-disabled-placeholder-text"]'];
+/**
+ * The View menu and its incoming-video switch (Attendee's disable_incoming_video_in_ui; ids renamed in 2025-06 and
+ * 2026-04): the switch is in the menu or behind its "More options". The light client has no View menu (LMA).
+ */
+export const VIEW_MENU = ['#view-mode-button', '#custom-view-button'];
+export const VIEW_MORE_OPTIONS = ['#ViewModeMoreOptionsMenuControl-id'];
+export const INCOMING_VIDEO_OFF = ["[aria-label='Turn off incoming video']", "[aria-label='Turn off all videos']", '#incoming-video-button', '#toggle-incoming-video-button'];
 /** Toasts and notices after admission (ScreenApp clicks them away for 3 s). */
 export const CLOSE_BUTTONS = ['[role="alert"] button[aria-label="Close"]', '[role="alert"] button[title="Close"]', 'button[aria-label="Close"]', 'button[title="Close"]'];
 

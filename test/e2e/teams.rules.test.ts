@@ -85,10 +85,13 @@ describe('automatic leave on Microsoft Teams', () => {
       await expectRule(b, 'fatal', 'meeting_not_started', 'wait_for_host_timeout');
     });
 
-    it('in_call_recording_timeout (Recall, 10 s): leaves after recording for 10 s, the recording finalised', async () => {
+    it('in_call_recording_timeout (Recall, 10 s): leaves after recording for 10 s, the recording finalised; audio only, it turned incoming video off', async () => {
       const m = await meeting({ participants: [{ ...ALICE, speaking: false }] });
       const b = bot(m.join_url, { automatic_leave: { in_call_recording_timeout: 10 }, recording_config: { video_mixed_layout: 'audio_only' } });
       const recording = await b.waitForStatus('in_call_recording', 90_000);
+      // View → More options → "Turn off incoming video" (Attendee): the meeting stops sending the bot video.
+      const off = await client.waitFor(m.id, (v) => v.bot.receive_resolution === 'audio_only', 15_000, 'incoming video off');
+      expect(off.events.filter((e) => e.type === 'incoming_video').map((e) => e.detail)).toEqual([{ on: false }]);
       await expectRule(b, 'call_ended', 'timeout_exceeded_in_call_recording', 'in_call_recording_timeout');
       expect(Date.parse(b.statuses.at(-2)!.created_at) - Date.parse(recording.created_at)).toBeGreaterThanOrEqual(10_000);
       expect(existsSync(join(b.outDir, 'recording.m4a'))).toBe(true);
