@@ -15,6 +15,11 @@ const AFTER_JOIN_WATCH_MS = 6000;
 const JOIN_ATTEMPTS = 3;
 /** MBaaS types at 100 ms per key when a filled name does not stick. */
 const SLOW_TYPING_DELAY_MS = 60;
+const NAME_ATTEMPTS = 4;
+/** How long the name field may stay covered (the hydration shroud, a modal) before the covering is dealt with. */
+const NAME_CLICKABLE_MS = 3000;
+/** A form that hydrates or reloads drops what was typed within a moment of the keys. */
+const NAME_SETTLE_MS = 500;
 
 /** Opens the meeting and passes every screen up to and including the Join now click. */
 export async function joinTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
@@ -91,18 +96,28 @@ async function reachPreJoin(ctx: AdapterContext, memory: TeamsMemory): Promise<b
 }
 
 /**
- * Types the name. A shroud covers the form while it hydrates and can swallow the first keys, and a fill does not
- * always stick (LMA, MBaaS): the value is read back and, if wrong, typed again key by key.
+ * Types the name. A shroud covers the form while it hydrates and can swallow the first keys, the AV modal can come
+ * over it, and the light client can reload as the full one right after the first keys (Attendee #904), leaving an
+ * empty form (LMA, MBaaS): the field must take a click before typing, and the value is read back after a moment;
+ * a wrong one is typed again, the last time key by key.
  */
 async function typeName(ctx: AdapterContext): Promise<void> {
-  const field = await requireFirst(ctx.page, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
-  await ctx.input.fill(field.locator, ctx.botName);
-  if ((await valueOf(field.locator)) === ctx.botName) return;
-  ctx.log.debug('the typed name did not stick: typing it again key by key');
-  await field.locator.fill('', { timeout: ctx.stepTimeoutMs });
-  await field.locator.pressSequentially(ctx.botName, { delay: SLOW_TYPING_DELAY_MS, timeout: ctx.stepTimeoutMs + ctx.botName.length * SLOW_TYPING_DELAY_MS });
-  const value = await valueOf(field.locator);
-  if (value !== ctx.botName) throw new JoinStepError('type the name', S.NAME_INPUT, 'ui_element_not_found', `the field reads ${JSON.stringify(value)}`);
+  for (let attempt = 1; attempt <= NAME_ATTEMPTS && !ctx.signal.aborted; attempt++) {
+    await clickFirst(ctx.page, S.AV_MODAL_CONTINUE, { timeoutMs: 0 }).catch(() => null);
+    const field = await requireFirst(ctx.page, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
+    const clickable = await field.locator.click({ trial: true, timeout: NAME_CLICKABLE_MS }).then(() => true, () => false);
+    if (!clickable) continue;
+    if (attempt < NAME_ATTEMPTS) await ctx.input.fill(field.locator, ctx.botName);
+    else {
+      await field.locator.fill('', { timeout: ctx.stepTimeoutMs });
+      await field.locator.pressSequentially(ctx.botName, { delay: SLOW_TYPING_DELAY_MS, timeout: ctx.stepTimeoutMs + ctx.botName.length * SLOW_TYPING_DELAY_MS });
+    }
+    await sleep(NAME_SETTLE_MS);
+    const now = await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 });
+    if (now && (await valueOf(now.locator)) === ctx.botName) return;
+    ctx.log.debug('the typed name did not stick: typing it again', { attempt });
+  }
+  if (!ctx.signal.aborted) throw new JoinStepError('type the name', S.NAME_INPUT, 'ui_element_not_found', `the name did not stick after ${NAME_ATTEMPTS} tries`);
 }
 
 function valueOf(field: Locator): Promise<string> {
@@ -149,21 +164,29 @@ export async function clickRobustly(locator: Locator, timeoutMs: number): Promis
 
 /**
  * Clicks Join now and follows what Teams makes of it: the AV modal can come back over the pre-join with Join now
- * still behind it (dismissed, then Join now again), and a client that reloads mid-join (`lightExperience=false`,
- * Attendee #904) shows an empty form again (the name is typed again). Done once the page leaves the pre-join.
+ * still behind it (dismissed, then Join now again). Done once the page leaves the pre-join.
  */
 async function clickJoin(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
-  const enabled = S.JOIN_BUTTON.map((s) => `${s}${S.ENABLED}`);
   for (let attempt = 1; attempt <= JOIN_ATTEMPTS && !ctx.signal.aborted; attempt++) {
-    const name = await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 });
-    if (name && (await valueOf(name.locator)) !== ctx.botName) await typeName(ctx);
-    const join = await requireFirst(ctx.page, 'click Join now', enabled, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
-    await clickRobustly(join.locator, ctx.stepTimeoutMs);
-    memory.joinClicked = true;
-    memory.lastJoinClickAt = Date.now();
+    await joinFromForm(ctx, memory);
     if (await settledAfterJoin(ctx, memory)) return;
   }
   if (!ctx.signal.aborted) throw new JoinStepError('click Join now', S.JOIN_BUTTON, 'ui_element_not_found', `still on the pre-join after ${JOIN_ATTEMPTS} clicks`);
+}
+
+/**
+ * The form as it must be at every click of Join now, then the click. The light client can reload as the full one
+ * mid-join (`lightExperience=false`, Attendee #904) and a lobby can fall back to the pre-join: the form may have
+ * started over, with an empty name and live devices, so both are checked again each time.
+ */
+export async function joinFromForm(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
+  const name = await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 });
+  if (name && (await valueOf(name.locator)) !== ctx.botName) await typeName(ctx);
+  await devicesOff(ctx);
+  const join = await requireFirst(ctx.page, 'click Join now', S.JOIN_BUTTON.map((s) => `${s}${S.ENABLED}`), { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
+  await clickRobustly(join.locator, ctx.stepTimeoutMs);
+  memory.joinClicked = true;
+  memory.lastJoinClickAt = Date.now();
 }
 
 /** True once the page is past the pre-join; false when Join now is usable again (click it again). */

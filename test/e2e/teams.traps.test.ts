@@ -55,15 +55,24 @@ describe('microsoft_teams adapter: the traps of the real client', () => {
     });
   });
 
-  it('the "Use the web app instead" launcher, the AV modal before the pre-join, a lobby that falls back to the pre-join: joins again, then is denied', async () => {
+  it('the "Use the web app instead" launcher, the AV modal before the pre-join, a reload into the full client mid-form, a lobby that falls back to the pre-join: joins again, muted, then is denied', async () => {
     const m = await meeting({
-      ui_variant: { teams_launcher: 'join_on_web_tid', teams_av_modal: 'before_prejoin', teams_lobby_text: 'Someone in the meeting should let you in soon', teams_lobby_reset_ms: 3000 },
+      ui_variant: {
+        teams_launcher: 'join_on_web_tid',
+        teams_av_modal: 'before_prejoin',
+        teams_light_reload: true,
+        teams_lobby_text: 'Someone in the meeting should let you in soon',
+        teams_lobby_reset_ms: 3000,
+      },
     });
     const b = bot(m.join_url);
     await b.waitForStatus('in_waiting_room', 60_000);
     // The lobby reset puts the pre-join back with Join now usable: the bot clicks it again and knocks again.
     const again = await client.waitFor(m.id, (v) => v.events.filter((e) => e.type === 'join_clicked').length >= 2 && v.bot.status === 'knocking', 30_000, 'a second knock');
-    expect(types(again)).toEqual(expect.arrayContaining(['launcher_continue', 'av_modal_dismissed', 'lobby_reset_shown']));
+    expect(types(again)).toEqual(expect.arrayContaining(['launcher_continue', 'av_modal_dismissed', 'light_reload', 'lobby_reset_shown']));
+    // The reloaded form started over (empty name, live devices): every join went with the name, muted, no camera.
+    const joins = again.events.filter((e) => e.type === 'join_clicked').map((e) => e.detail);
+    for (const j of joins) expect(j).toMatchObject({ name: BOT_NAME, mic: false, camera: false });
     expect(b.codes).not.toContain('in_call_not_recording');
     await client.deny(m.id);
     expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_waiting_room');
