@@ -1,9 +1,9 @@
 import type { Locator } from 'playwright-core';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, waitForClearedComposer, wakeToolbar, type Found } from '../../src/platform/page.js';
+import { clickFirst, clickRobustly, findFirst, waitForClearedComposer, wakeToolbar, type Found } from '../../src/platform/page.js';
 import { sleep } from '../../src/util/async.js';
-import { clickRobustly, joinFromForm, look } from './join.js';
+import { joinFromForm, look } from './join.js';
 import { oneLine, type TeamsMemory } from './probe.js';
 import * as S from './selectors.js';
 

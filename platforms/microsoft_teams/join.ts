@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, JOIN_POLL_MS, pageStep, requireFirst } from '../../src/platform/page.js';
+import { clickFirst, clickRobustly, findFirst, JOIN_POLL_MS, pageStep, requireFirst } from '../../src/platform/page.js';
 import { sleep, withTimeout } from '../../src/util/async.js';
 import { probeTeams, type TeamsMemory, type TeamsSnapshot } from './probe.js';
 import * as S from './selectors.js';
@@ -151,15 +151,6 @@ async function switchOffIfLive(ctx: AdapterContext, what: string, selectors: rea
     await sleep(200);
   }
   if (await isLive(toggle.locator)) ctx.log.warn(`the ${what} stays on after two clicks`);
-}
-
-/** A positional click, else the element's own click(): a shroud or a modal may lie over the control. */
-export async function clickRobustly(locator: Locator, timeoutMs: number): Promise<void> {
-  try {
-    await locator.click({ timeout: Math.min(timeoutMs, 3000) });
-  } catch {
-    await locator.evaluate((el) => (el as HTMLElement).click(), undefined, { timeout: timeoutMs });
-  }
 }
 
 /**

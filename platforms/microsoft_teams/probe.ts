@@ -59,7 +59,7 @@ function readTeamsPage(arg: { p: Probe; botName: string }): RawSnapshot {
     if (hit) return done(verdict, hit);
   }
   if (any(p.endedCss)) return done('ended', 'end screen');
-  const joinButton = [...document.querySelectorAll(p.preJoinCss[0] + ',' + p.preJoinCss[1])].find((el) => el.checkVisibility());
+  const joinButton = [...document.querySelectorAll(p.joinButtonCss)].find((el) => el.checkVisibility());
   const joinUsable = joinButton !== undefined && !joinButton.hasAttribute('disabled') && joinButton.getAttribute('aria-disabled') !== 'true';
   const avModal = find(p.avModal);
   if (avModal) return done('av_modal', avModal);

@@ -123,6 +123,7 @@ export const PROBE = {
     '#hangup-button', '[data-tid="hangup-main-btn"]', '[data-inp="hangup-button"]', '#callingButtons-showMoreBtn',
     '[data-tid="calling-toolbar"]', '[data-tid="modern-stage-wrapper"]', '#roster-button',
   ],
+  joinButtonCss: '[data-tid="prejoin-join-button"], #prejoin-join-button',
   preJoinCss: ['[data-tid="prejoin-join-button"]', '#prejoin-join-button', 'input[data-tid="prejoin-display-name-input"]', 'input[placeholder="Type your name"]'],
   launcherCss: ['[data-tid="joinOnWeb"]', 'button[aria-label="Continue on this browser"]'],
   launcher: ['Continue on this browser', 'Join on the web instead', 'Use the web app instead', 'Watch on the web instead', 'Join from browser'],

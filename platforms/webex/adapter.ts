@@ -1,7 +1,7 @@
 import type { Locator } from 'playwright-core';
 import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, openChatPanel, pageStep, requireFirst, JOIN_POLL_MS, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
+import { clickFirst, clickRobustly, findFirst, openChatPanel, pageStep, requireFirst, JOIN_POLL_MS, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
 import { sleep, withTimeout } from '../../src/util/async.js';
 import { probeWebex, webexFrame } from './probe.js';
 import * as S from './selectors.js';
@@ -236,14 +236,6 @@ async function clickJoin(ctx: AdapterContext): Promise<void> {
   if (!ctx.signal.aborted) throw new JoinStepError('click Join meeting', S.JOIN_BUTTON, 'webex_join_meeting_error', `still on the form after ${JOIN_ATTEMPTS} clicks`);
 }
 
-/** Some Webex controls ignore positional clicks (LMA); fall back to the element's own click(). */
-async function clickRobustly(locator: Locator, timeoutMs: number): Promise<void> {
-  try {
-    await locator.click({ timeout: timeoutMs });
-  } catch {
-    await locator.evaluate((el) => (el as HTMLElement).click());
-  }
-}
 
 async function dismissDialogs(ctx: AdapterContext): Promise<void> {
   const frame = await webexFrame(ctx);

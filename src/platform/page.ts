@@ -109,6 +109,18 @@ export async function clickFirst(scope: LocatorScope, selectors: readonly string
   return found.selector;
 }
 
+/**
+ * A positional click, else the element's own click(): a shroud, an overlay or a modal may lie over the control, and
+ * some controls ignore positional clicks (LMA on Webex). The positional try gives up within 3 s.
+ */
+export async function clickRobustly(locator: Locator, timeoutMs: number): Promise<void> {
+  try {
+    await locator.click({ timeout: Math.min(timeoutMs, 3000) });
+  } catch {
+    await locator.evaluate((el) => (el as HTMLElement).click(), undefined, { timeout: timeoutMs });
+  }
+}
+
 /** Toolbars auto-hide after a few seconds without pointer movement; a move brings them back. */
 export async function wakeToolbar(ctx: AdapterContext): Promise<void> {
   const size = ctx.page.viewportSize() ?? { width: 1280, height: 720 };
