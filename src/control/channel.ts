@@ -1,5 +1,6 @@
 import WebSocket, { type RawData } from 'ws';
-import type { BotEvent } from '../events/botEvents.js';
+import { isStatusEvent, type BotEvent } from '../events/botEvents.js';
+import { isTerminal } from '../lifecycle/transitions.js';
 import type { Logger } from '../util/log.js';
 import { noRedaction, type Redact } from '../util/redact.js';
 import { CONTROL_PROTOCOL_VERSION, parseFrame, serviceMessage, type BotCommand, type BotMessage, type ServiceMessage } from './protocol.js';
@@ -26,7 +27,6 @@ export interface ControlChannelOptions {
 
 type Reported = { type: 'event'; seq: number; event: BotEvent } | { type: 'manifest'; seq: number; manifest: object };
 
-const FINAL_CODES: ReadonlySet<string> = new Set(['done', 'fatal']);
 const HANDSHAKE_TIMEOUT_MS = 5000;
 const CLOSE_GRACE_MS = 1000;
 
@@ -71,7 +71,7 @@ export class ControlChannel {
    * downloadable, and only the manifest says where it is (Recall's `done`: "shut down, media uploaded").
    */
   report(event: BotEvent): void {
-    if ('code' in event && FINAL_CODES.has(event.code)) this.heldFinal = event;
+    if (isStatusEvent(event) && isTerminal(event.code)) this.heldFinal = event;
     else this.enqueue({ type: 'event', seq: ++this.seq, event });
   }
 
