@@ -2,9 +2,9 @@
  * Meeting link -> MeetingTarget for Google Meet, Zoom, Webex and Microsoft Teams, refusing anything that could
  * point the bot's browser somewhere else: other schemes, IP literals, internal hosts, credentials, lookalike
  * hosts, several URLs in one. A Safe Links wrapper is unwrapped once and its Teams link checked by the same
- * rules (the wrapper itself is never opened, so its second URL is not refused). `opts.allowLoopback` is an operator switch for tests and local debugging only: it lets
- * http(s)://127.0.0.1:<port>/... or localhost through when `opts.platform` names the platform, and parses the
- * path with that platform's rules.
+ * rules (the wrapper itself is never opened, so its second URL is not refused). `opts.allowLoopback` is an
+ * operator switch for tests and local debugging only: it lets http(s)://127.0.0.1:<port>/... or localhost through
+ * when `opts.platform` names the platform, and parses the path with that platform's rules.
  */
 import { PLATFORMS, type MeetingTarget, type Platform } from '../config/botSpec.js';
 import { googleMeetRules } from './googleMeet.js';
