@@ -107,6 +107,7 @@ export async function startRenderOnly(url: string, chromiumPath = '/usr/bin/chro
       osKey: input.osKey,
       onScreen: () => undefined,
       untilJoinTime: () => Promise.resolve(),
+      account: null,
     };
     await adapter.join(ctx);
     const deadline = Date.now() + 60_000;

@@ -9,6 +9,8 @@ import { botConfigJsonSchema } from './config/reference.js';
 import { runBot } from './session/botSession.js';
 import { RUNTIME_DEFAULTS, type RuntimeOptions } from './session/runtimeOptions.js';
 import type { UiInputSetting } from './session/sessionInput.js';
+import { CredentialError } from './account/credential.js';
+import { loadCredential } from './account/loadCredential.js';
 import { NO_RUNTIME_SECRETS, redactorFor } from './config/secrets.js';
 import { addServiceCommands } from './cliService.js';
 import { objectStoreSettings, type ObjectStoreSettings } from './config/objectStoreSettings.js';
@@ -51,6 +53,7 @@ interface JoinFlags {
   botId?: string;
   webhookUrl?: string;
   controlUrl?: string;
+  credential?: string;
   logLevel?: RuntimeOptions['logLevel'];
 }
 
@@ -158,6 +161,16 @@ function controlChannel(flags: JoinFlags, env: NodeJS.ProcessEnv): Pick<RuntimeO
   return { controlUrl: url, controlToken: token };
 }
 
+/** A signed-in bot's account (account/loadCredential.ts); a bad one is a usage error naming the field. */
+async function credential(flags: JoinFlags, env: NodeJS.ProcessEnv): Promise<RuntimeOptions['credential']> {
+  try {
+    return await loadCredential(flags.credential, env);
+  } catch (err) {
+    if (err instanceof CredentialError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 /** The store that takes recordings when a body asks for external storage (config/objectStoreSettings.ts). */
 function objectStore(env: NodeJS.ProcessEnv): ObjectStoreSettings {
   try {
@@ -193,6 +206,7 @@ async function join(url: string | undefined, flags: JoinFlags, env: NodeJS.Proce
     webhookUrl: flags.webhookUrl ?? env.MEETBOT_WEBHOOK_URL ?? null,
     webhookSecret: env.MEETBOT_WEBHOOK_SECRET ?? null,
     ...controlChannel(flags, env),
+    credential: await credential(flags, env),
     objectStore: objectStore(env),
     storageSecrets: [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter((s): s is string => !!s),
     maxRuntimeSec: envSeconds(env, 'MEETBOT_MAX_RUNTIME_SEC', RUNTIME_DEFAULTS.maxRuntimeSec),
@@ -244,6 +258,7 @@ function program(env: NodeJS.ProcessEnv, io: CliIo, deps: CliDeps, setExit: (cod
     .option('--bot-id <id>', 'bot id used in events and webhooks (default $BOT_ID or a new UUID)')
     .option('--webhook-url <url>', 'extra status webhook endpoint (also MEETBOT_WEBHOOK_URL)')
     .option('--control-url <url>', 'ws(s) URL of the command channel to the service that started this bot (also MEETBOT_CONTROL_URL; its token only from MEETBOT_CONTROL_TOKEN)')
+    .option('--credential <file>', 'account of a signed-in bot: a saved session and/or email and password, JSON (also MEETBOT_CREDENTIAL_FILE); a rotated session is written back to it')
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error']))
     .addHelpText(
       'after',

@@ -61,6 +61,8 @@ export interface AutomaticLeaveSpec {
   in_call_not_recording_timeout: number | null;
   in_call_recording_timeout: number | null;
   max_uptime: number | null;
+  /** A Zoom bot joined with an OBF token waits this long for the user who authorised it (Attendee; 600 s). */
+  authorized_user_not_in_meeting_timeout: number;
 }
 
 export interface RealtimeEndpoint {
@@ -91,6 +93,29 @@ export interface ExternalStorageSpec {
   key: string | null;
 }
 
+/**
+ * A signed-in bot (Recall `google_meet.login_required` / `google_login_group_id`, Attendee
+ * `google_meet_settings` / `teams_settings` `use_login`): `always` signs in before joining, `only_if_required`
+ * joins as a guest and signs in when the platform demands it. `group` names the service's login group whose
+ * credential the bot gets (null: the project's default).
+ */
+export interface SignInSpec {
+  mode: 'always' | 'only_if_required';
+  group: string | null;
+}
+
+/**
+ * Where a Zoom bot gets its tokens at join time. Recall's URLs are fetched with GET and answer the token as
+ * plain text; Attendee's callback is POSTed a signed JSON body and answers `{zak_token, join_token,
+ * onbehalf_token}`. Every URL obeys the same safety rules as `meeting_url`.
+ */
+export interface ZoomAuthSpec {
+  zak_url: string | null;
+  join_token_url: string | null;
+  obf_token_url: string | null;
+  tokens_callback_url: string | null;
+}
+
 export interface BotSpec {
   source_api: SourceApi;
   bot_name: string;
@@ -102,6 +127,10 @@ export interface BotSpec {
   webhooks: WebhookEndpoint[];
   metadata: Record<string, string>;
   external_storage: ExternalStorageSpec | null;
+  /** null: the bot joins as a guest and ends on a sign-in wall. */
+  sign_in: SignInSpec | null;
+  /** null: a Zoom bot joins without tokens. */
+  zoom_auth: ZoomAuthSpec | null;
   /** When to click join (ISO-8601), if still ahead when the bot starts: it waits at the pre-join screen until then. */
   join_at: string | null;
   /** Body fields that were accepted but that the runtime does not act on, each with why (reported in one warning). */

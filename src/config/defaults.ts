@@ -42,6 +42,7 @@ export const RECALL_LEAVE_DEFAULTS: AutomaticLeaveSpec = {
   in_call_not_recording_timeout: 3600,
   in_call_recording_timeout: null,
   max_uptime: null,
+  authorized_user_not_in_meeting_timeout: 600,
 };
 
 export const RECALL_BOT_DETECTION_DEFAULTS = {
@@ -67,9 +68,10 @@ export const ATTENDEE_LEAVE_DEFAULTS: AutomaticLeaveSpec = {
   in_call_not_recording_timeout: null,
   in_call_recording_timeout: null,
   max_uptime: null,
+  authorized_user_not_in_meeting_timeout: 600,
 };
 
-export const ATTENDEE_AUTHORIZED_USER_TIMEOUT_DEFAULT = 600;
+export const ATTENDEE_AUTHORIZED_USER_TIMEOUT_DEFAULT = ATTENDEE_LEAVE_DEFAULTS.authorized_user_not_in_meeting_timeout;
 
 /** Recall realtime audio is always 16 kHz; Attendee's websocket audio defaults to it. */
 export const DEFAULT_SAMPLE_RATE = 16000;

@@ -30,6 +30,7 @@ import type {
   TimedRule,
   WebhookEndpoint,
 } from './botSpec.js';
+import { signInOf, zoomAuthOf } from './accountSettings.js';
 import { crossFieldIssues, isAttendeeBody } from './crossChecks.js';
 import {
   ATTENDEE_LEAVE_DEFAULTS,
@@ -119,6 +120,7 @@ function recallLeave(leave: RecallLeave): AutomaticLeaveSpec {
     in_call_not_recording_timeout: leave.in_call_not_recording_timeout ?? d.in_call_not_recording_timeout,
     in_call_recording_timeout: leave.in_call_recording_timeout ?? d.in_call_recording_timeout,
     max_uptime: d.max_uptime,
+    authorized_user_not_in_meeting_timeout: d.authorized_user_not_in_meeting_timeout,
   };
 }
 
@@ -143,6 +145,7 @@ function attendeeLeave(leave: AttendeeLeave): AutomaticLeaveSpec {
     in_call_not_recording_timeout: d.in_call_not_recording_timeout,
     in_call_recording_timeout: d.in_call_recording_timeout,
     max_uptime: leave.max_uptime_seconds ?? d.max_uptime,
+    authorized_user_not_in_meeting_timeout: leave.authorized_user_not_in_meeting_timeout_seconds ?? d.authorized_user_not_in_meeting_timeout,
   };
 }
 
@@ -248,6 +251,8 @@ export function normalizeBotConfig(
     webhooks: webhooks(body),
     metadata: { ...(body.metadata ?? {}) },
     external_storage: externalStorage(body),
+    sign_in: signInOf(body, meeting.platform),
+    zoom_auth: meeting.platform === 'zoom' ? zoomAuthOf(body) : null,
     join_at: body.join_at && Date.parse(body.join_at) > now.getTime() ? body.join_at : null,
     unsupported: warnings,
   };

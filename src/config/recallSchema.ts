@@ -332,8 +332,12 @@ export const recallShape = {
   zoom: doc(
     z
       .strictObject({
-        join_token_url: doc(httpsUrl().nullable().optional(), 'URL Recall GETs a Zoom join token from.'),
-        zak_url: doc(httpsUrl().nullable().optional(), 'URL Recall GETs a ZAK token from.'),
+        join_token_url: doc(httpsUrl().nullable().optional(), 'URL the bot GETs a Zoom join token for local recording from (plain text) right before it joins.'),
+        zak_url: doc(httpsUrl().nullable().optional(), 'URL the bot GETs a ZAK token from (plain text) right before it joins.'),
+        obf_token_url: doc(
+          httpsUrl().nullable().optional(),
+          'URL the bot GETs an OBF (on-behalf-of) token from (plain text) right before it joins; the bot waits for the authorising user and leaves with them.',
+        ),
         user_email: doc(
           z.email().max(MAX_SHORT_TEXT).nullable().optional(),
           'Email for registration-required webinars.',
@@ -341,7 +345,7 @@ export const recallShape = {
       })
       .nullable()
       .optional(),
-    'Zoom-specific parameters; meetbot joins as a web-client guest and acts on none of them.',
+    'Zoom-specific parameters: token URLs fetched at join time (a 404 answer means no token). A URL obeys the meeting_url safety rules.',
     null,
   ),
   google_meet: doc(

@@ -1,3 +1,4 @@
+import { credentialSecrets, type AccountCredential } from '../account/credential.js';
 import { redactorOf, type Redact } from '../util/redact.js';
 import type { BotSpec } from './botSpec.js';
 
@@ -12,6 +13,8 @@ export interface RuntimeSecrets {
   controlToken: string | null;
   /** The object store's secret access key and session token (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). */
   storageSecrets: readonly string[];
+  /** A signed-in bot's account: its password, TOTP secret and session cookies. */
+  credential?: { value: AccountCredential } | null;
 }
 
 export const NO_RUNTIME_SECRETS: RuntimeSecrets = { webhookSecret: null, controlToken: null, storageSecrets: [] };
@@ -41,6 +44,7 @@ export function secretsOf(spec: Pick<BotSpec, 'meeting'>, runtime: RuntimeSecret
   add(runtime.webhookSecret?.replace(/^whsec_/, ''));
   add(runtime.controlToken);
   runtime.storageSecrets.forEach(add);
+  if (runtime.credential) credentialSecrets(runtime.credential.value).forEach(add);
   return [...out];
 }
 

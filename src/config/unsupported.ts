@@ -53,7 +53,6 @@ interface Rule {
 }
 
 const WEB_CLIENT = 'meetbot always joins through the web client, one bot per process';
-const GUEST = 'meetbot joins as a signed-out guest';
 const NO_OUTPUT = 'the bot does not output media into the meeting';
 const RECORDED_ANYWAY = 'meetbot always records it; it cannot be turned off';
 const LAYOUT = 'the recording shows the meeting page as the platform lays it out; layouts are not applied';
@@ -64,11 +63,7 @@ const RULES: Rule[] = [
   { path: 'automatic_audio_output', reason: `${NO_OUTPUT} (no audio playback)` },
   { path: 'chat.on_bot_join.pin', reason: 'messages are not pinned', when: isTrue },
   { path: 'chat.on_participant_join', reason: 'only the join message is sent' },
-  { path: 'zoom.join_token_url', reason: `no Zoom join tokens: ${GUEST}` },
-  { path: 'zoom.zak_url', reason: `no Zoom ZAK: ${GUEST}` },
   { path: 'zoom.user_email', reason: 'registration-required webinars are not supported' },
-  { path: 'google_meet.login_required', reason: GUEST, when: isTrue },
-  { path: 'google_meet.google_login_group_id', reason: GUEST },
 
   { path: 'breakout_room', reason: 'breakout rooms are not handled; the bot stays where it joined' },
   { path: 'recording_config.transcript', reason: 'meetbot does not transcribe' },
@@ -99,16 +94,14 @@ const RULES: Rule[] = [
   },
   { path: 'bot_image', reason: `${NO_OUTPUT} (no camera image)` },
   { path: 'deduplication_key', reason: 'deduplication belongs to the control plane that starts bots' },
-  { path: 'callback_settings', reason: `no Zoom tokens: ${GUEST}` },
   { path: 'debug_settings.create_debug_recording', reason: 'no separate debug recording (see bot.log)', when: isTrue },
-  { path: 'google_meet_settings.use_login', reason: GUEST, when: isTrue },
-  { path: 'google_meet_settings.login_mode', reason: GUEST },
-  { path: 'google_meet_settings.login_group_name', reason: GUEST },
   { path: 'google_meet_settings.ui_interaction_mode', reason: 'the adapter decides how it drives the page' },
-  { path: 'teams_settings.use_login', reason: `${GUEST}; signed-in Teams bots are not supported yet`, when: isTrue },
-  { path: 'teams_settings.login_mode', reason: GUEST },
-  { path: 'teams_settings.login_group_name', reason: GUEST },
-  { path: 'zoom_settings', reason: WEB_CLIENT },
+  { path: 'zoom_settings.sdk', reason: WEB_CLIENT },
+  { path: 'zoom_settings.meeting_settings', reason: 'host-only meeting settings need the native SDK' },
+  {
+    path: 'zoom_settings.onbehalf_token',
+    reason: 'meetbot keeps no Zoom OAuth connections to mint on-behalf tokens from: return one as onbehalf_token from callback_settings.zoom_tokens_url',
+  },
   { path: 'voice_agent_settings', reason: `${NO_OUTPUT} (no voice agent page)` },
   { path: 'transcription_settings', reason: 'meetbot does not transcribe' },
   { path: 'rtmp_settings', reason: 'no RTMP streaming' },
@@ -127,10 +120,6 @@ const RULES: Rule[] = [
   {
     path: 'automatic_leave_settings.enable_closed_captions_timeout_seconds',
     reason: 'meetbot does not enable captions',
-  },
-  {
-    path: 'automatic_leave_settings.authorized_user_not_in_meeting_timeout_seconds',
-    reason: 'no Zoom on-behalf tokens',
   },
   { path: 'websocket_settings.per_participant_audio', reason: 'no per-participant audio' },
   { path: 'websocket_settings.per_participant_video', reason: 'no per-participant video' },

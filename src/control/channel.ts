@@ -2,6 +2,7 @@ import WebSocket, { type RawData } from 'ws';
 import { isStatusEvent, type BotEvent } from '../events/botEvents.js';
 import { isTerminal } from '../lifecycle/transitions.js';
 import type { Logger } from '../util/log.js';
+import type { AccountCredential } from '../account/credential.js';
 import { noRedaction, type Redact } from '../util/redact.js';
 import { CONTROL_PROTOCOL_VERSION, parseFrame, serviceMessage, type BotCommand, type BotMessage, type ServiceMessage } from './protocol.js';
 
@@ -25,7 +26,10 @@ export interface ControlChannelOptions {
   heartbeatMs?: number;
 }
 
-type Reported = { type: 'event'; seq: number; event: BotEvent } | { type: 'manifest'; seq: number; manifest: object };
+type Reported =
+  | { type: 'event'; seq: number; event: BotEvent }
+  | { type: 'manifest'; seq: number; manifest: object }
+  | { type: 'credential'; seq: number; credential: AccountCredential };
 
 const HANDSHAKE_TIMEOUT_MS = 5000;
 const CLOSE_GRACE_MS = 1000;
@@ -79,6 +83,11 @@ export class ControlChannel {
   reportManifest(manifest: object): void {
     this.enqueue({ type: 'manifest', seq: ++this.seq, manifest });
     this.releaseFinal();
+  }
+
+  /** A signed-in bot's rotated session: kept and resent like an event until the service has stored it. */
+  reportCredential(credential: AccountCredential): void {
+    this.enqueue({ type: 'credential', seq: ++this.seq, credential });
   }
 
   /**
@@ -250,7 +259,9 @@ export class ControlChannel {
 
   private send(msg: Reported | BotMessage): void {
     try {
-      this.ws?.send(this.redact(JSON.stringify(msg)));
+      // The credential is the one frame that must arrive as it is: its cookies are secrets of the redaction.
+      const text = JSON.stringify(msg);
+      this.ws?.send(msg.type === 'credential' ? text : this.redact(text));
     } catch (err) {
       // A socket closing under the send: the item stays kept (or the command is asked again) after the next welcome.
       this.opts.log.debug('control: send failed', { error: String(err) });

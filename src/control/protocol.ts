@@ -42,6 +42,11 @@ export const botMessage = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('event'), seq: z.number().int().min(1), event: reportedEvent }),
   /** The run's manifest.json, once the outputs are final; the final status (`done`, `fatal`) follows it. */
   z.strictObject({ type: z.literal('manifest'), seq: z.number().int().min(1), manifest: z.record(z.string(), z.unknown()) }),
+  /**
+   * A signed-in bot's rotated session (src/account/credential.ts), for the service to store in place of the
+   * one it gave. Sent as is: the only frame the bot's redaction does not cover.
+   */
+  z.strictObject({ type: z.literal('credential'), seq: z.number().int().min(1), credential: z.record(z.string(), z.unknown()) }),
   /** The outcome of a command: `ok` once carried out (a leave: once the bot has started to leave). */
   z.strictObject({ type: z.literal('command_result'), command_id: z.string().min(1), ok: z.boolean(), error: z.string().optional() }),
 ]);

@@ -32,6 +32,8 @@ export const CALL_ENDED_SUB_CODES = [
   'bot_kicked_from_waiting_room',
   'bot_removed_or_call_ended',
   'bot_received_leave_call',
+  // Zoom removes an on-behalf-of (OBF) bot when the user who authorised it leaves (Zoom's OBF rules).
+  'zoom_authorized_user_left',
 ] as const;
 
 /** sub_codes of `fatal`: the bot could not join, or broke. */
@@ -44,16 +46,32 @@ export const FATAL_SUB_CODES = [
   'meeting_link_invalid',
   'meeting_password_incorrect',
   'google_meet_bot_blocked',
+  // The anti-bot walls and the signed-in paths (issue 19). Recall's names where Recall has one; the others are
+  // meetbot's own, documented in docs/events.md like the rest.
+  'google_meet_join_request_dropped',
+  'google_meet_sign_in_failed',
+  'google_meet_sign_in_captcha_failed',
+  'google_meet_sign_in_missing_login_credentials',
+  'google_meet_sign_in_missing_recovery_credentials',
+  'google_meet_sign_in_missing_totp_secret',
+  'zoom_requires_rtms',
+  'zoom_invalid_join_token',
+  'zoom_token_fetch_failed',
+  'zoom_sdk_credentials_missing',
+  'zoom_invalid_signature',
+  'zoom_authorized_user_not_in_meeting',
   'zoom_captcha_required',
   'zoom_web_disallowed',
   'zoom_registration_required',
   'webex_join_meeting_error',
-  // Recall's Teams sub_codes the anonymous adapter emits (_sign_in_failed and _2fa_required need signed-in bots).
+  // Recall's Teams sub_codes.
   'microsoft_teams_captcha_detected',
   'microsoft_teams_call_dropped',
   'microsoft_teams_sign_in_credentials_missing',
   'microsoft_teams_internal_error',
   'microsoft_teams_event_not_started_for_external',
+  'microsoft_teams_sign_in_failed',
+  'microsoft_teams_2fa_required',
   // Runtime faults (issue: reliability). Named after what failed so an operator can act on them.
   'ui_element_not_found',
   'join_step_timeout',
@@ -108,6 +126,7 @@ export const SUB_CODE_DOCS: Record<SubCode, string> = {
   bot_kicked_from_waiting_room: 'the bot was denied entry from the waiting room (or the lobby went away without admitting it)',
   bot_removed_or_call_ended: 'the meeting went away (its controls gone, the page sent off the platform) and no known screen said whether the host ended it or removed the bot',
   bot_received_leave_call: 'the bot was told to leave (SIGTERM / stop, or a leave command from the service)',
+  zoom_authorized_user_left: 'the Zoom user who authorised the bot (OBF token) left, and Zoom removed the bot with them',
   bot_errored: 'an unexpected error; the event detail and bot.log say more',
   meeting_not_found: 'the meeting does not exist (Meet startup code 217, "Check your meeting code")',
   meeting_not_started: 'the host did not start the meeting within wait_for_host_timeout',
@@ -116,6 +135,20 @@ export const SUB_CODE_DOCS: Record<SubCode, string> = {
   meeting_link_invalid: 'the platform says the link is invalid (Zoom 3,001)',
   meeting_password_incorrect: 'the passcode is wrong or missing',
   google_meet_bot_blocked: 'Google Meet refused the bot ("You can\'t join this video call")',
+  google_meet_join_request_dropped:
+    'Google Meet dropped the anonymous join request without anyone answering it (the knock vanished, or the page went back to Meet\'s home); a signed-in bot is the remedy',
+  google_meet_sign_in_failed: 'Google refused the bot\'s account: wrong password or unknown email (see failure/)',
+  google_meet_sign_in_captcha_failed: 'Google asked for a captcha on its sign-in page',
+  google_meet_sign_in_missing_login_credentials: 'the bot must sign in to Google and has no credential for it (or only an expired session and no password)',
+  google_meet_sign_in_missing_recovery_credentials: 'Google asked the account to verify it is you and the credential has no recovery email for it',
+  google_meet_sign_in_missing_totp_secret: 'Google asked for a two-step verification code and the credential has no TOTP secret',
+  zoom_requires_rtms: 'Zoom refused the bot as automated ("Automated bots aren\'t allowed ... must use Zoom RTMS")',
+  zoom_invalid_join_token: 'Zoom refused a token the bot joined with (ZAK, OBF or join token): invalid or expired',
+  zoom_token_fetch_failed: 'the Zoom token URL (zoom.*_url, callback_settings.zoom_tokens_url) failed or answered something that is not a token',
+  zoom_sdk_credentials_missing: 'an OBF or join token needs the Zoom Meeting SDK and the operator set no SDK key and secret',
+  zoom_invalid_signature: 'Zoom refused the Meeting SDK signature (SDK key or secret wrong)',
+  zoom_authorized_user_not_in_meeting:
+    'the Zoom user who authorised the bot (OBF token) was not in the meeting within authorized_user_not_in_meeting_timeout',
   zoom_captcha_required: 'Zoom asked for a captcha',
   zoom_web_disallowed: 'the Zoom meeting does not admit web-client or automated participants',
   zoom_registration_required: 'the Zoom meeting needs a registration',
@@ -125,6 +158,8 @@ export const SUB_CODE_DOCS: Record<SubCode, string> = {
   microsoft_teams_sign_in_credentials_missing: 'the Teams meeting admits signed-in users only and the bot has no account to sign in with',
   microsoft_teams_internal_error: 'the Teams web client failed with an error of its own',
   microsoft_teams_event_not_started_for_external: 'the Teams event has not started, and external participants may not join before it does',
+  microsoft_teams_sign_in_failed: 'Microsoft refused the bot\'s account ("Your account or password is incorrect", unknown account)',
+  microsoft_teams_2fa_required: 'Microsoft asked the bot\'s account for a second factor the credential cannot give',
   ui_element_not_found: 'a control the adapter needs was not on the page (detail.step names the step; see failure/)',
   join_step_timeout: 'a page step did not finish in time, e.g. a click something covers (detail.step names it; see failure/)',
   browser_crashed: 'Chromium or its page crashed',

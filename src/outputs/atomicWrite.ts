@@ -7,11 +7,11 @@ import { basename, dirname, join } from 'node:path';
  * write and fsync a temp file beside the target, then rename over it (atomic on one filesystem). Synchronous
  * so it also works on the bot's last way out. Throws on failure, leaving the previous file as it was.
  */
-export function writeJsonAtomic(path: string, value: unknown): void {
+export function writeJsonAtomic(path: string, value: unknown, mode = 0o644): void {
   const bytes = Buffer.from(JSON.stringify(value, null, 2) + '\n');
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
-    const fd = openSync(tmp, 'wx', 0o644);
+    const fd = openSync(tmp, 'wx', mode);
     try {
       for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
       fsyncSync(fd);

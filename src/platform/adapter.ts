@@ -1,6 +1,7 @@
 import type { Frame, Page } from 'playwright-core';
 import type { MeetingTarget, Platform } from '../config/botSpec.js';
 import type { EndOutcome, FatalSubCode } from '../lifecycle/codes.js';
+import type { AccountCredential } from '../account/credential.js';
 import type { Logger } from '../util/log.js';
 import type { InputMode, UiInput } from './uiInput.js';
 
@@ -69,6 +70,20 @@ export interface AdapterContext {
    * before the join click, with the pre-join screen filled in, so a warm-started bot joins on time.
    */
   untilJoinTime(): Promise<void>;
+  /**
+   * The bot's account, where the body asks it to sign in (null: a guest; a sign-in wall then ends the join with
+   * the platform's sign-in sub_code). A saved session is already in the browser when join() starts.
+   */
+  account: AccountAccess | null;
+}
+
+export interface AccountAccess {
+  /** `always`: sign in before the pre-join screen; `only_if_required`: as a guest until the platform demands it. */
+  mode: 'always' | 'only_if_required';
+  /** null only with `only_if_required`: no credential for this platform (a wall ends with the missing-credential sub_code). */
+  credential: AccountCredential | null;
+  /** The page is signed in (a password typed, or a saved session still good): the session writes the browser's session back. */
+  signedIn(): void;
 }
 
 /** Where the bot is, as the page shows it. Adapters check in this order: ended → denied → lobby → in call. */

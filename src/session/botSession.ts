@@ -13,6 +13,7 @@ import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { sleep } from '../util/async.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { Redact } from '../util/redact.js';
+import { BotAccount, credentialSink } from './botAccount.js';
 import { openControlChannel } from './botCommands.js';
 import { BotOutputs } from './botOutputs.js';
 import { endFor, failedWith, UnexpectedFault, type EndReason, type FatalEnd } from './endReason.js';
@@ -65,6 +66,7 @@ export class BotSession {
   private readonly rules: LeaveRuleEngine;
   private readonly outputs: BotOutputs;
   private readonly observer: MeetingObserver;
+  private readonly account: BotAccount;
   private readonly timings = new SessionTimings();
   private phase: SessionPhase = 'launching';
   /** Aborted with the EndReason when an end is asked for: the one record of "ending", and the adapter's signal. */
@@ -107,6 +109,7 @@ export class BotSession {
     this.lifecycle.onTransition((e) => this.rules.onStatus(e.code));
     const control = openControlChannel(opts, this.log.child('control'), this.redact, { end: (r) => this.end(r), inCallSteps: () => this.inCallSteps });
     this.outputs = new BotOutputs(spec, opts, this.events, this.log.child('outputs'), control);
+    this.account = new BotAccount(spec, opts.credential?.value ?? null, credentialSink(opts.credential?.file ?? null, control), this.log.child('account'));
     this.observer = new MeetingObserver({
       lifecycle: this.lifecycle,
       rules: this.rules,
@@ -130,6 +133,8 @@ export class BotSession {
     this.runtimeCap = setTimeout(() => this.end(endFor('global_runtime_exceeded', { seconds: this.opts.maxRuntimeSec })), this.opts.maxRuntimeSec * 1000);
     try {
       await this.prepareOutputs();
+      const cannotSignIn = this.account.startFailure();
+      if (cannotSignIn) this.end(cannotSignIn);
       this.pageWork = this.isEnding ? Promise.resolve() : this.live().catch((err: unknown) => this.end(failedWith(err)));
       await this.finish(await this.endAsked);
     } catch (err) {
@@ -223,6 +228,7 @@ export class BotSession {
     browser.page.on('crash', () => this.end(endFor('browser_crashed', { reason: 'the page crashed' })));
     void browser.exited.then((r) => this.end(endFor('browser_crashed', { reason: `chromium ${describeExit(r)}` })));
     if (this.opts.trace) await startTrace(browser.context, this.log);
+    await this.account.prepare(browser.context);
   }
 
   private adapterContext(): AdapterContext {
@@ -238,6 +244,7 @@ export class BotSession {
       osKey: (key) => this.input!.osKey(key),
       onScreen: (state) => this.joinScreen(state),
       untilJoinTime: () => waitForJoinTime(this.spec.join_at, this.ending.signal, () => this.watchdog.beat(), this.log),
+      account: this.account.access(),
     };
   }
 
@@ -268,6 +275,7 @@ export class BotSession {
   /** Admission: `in_call_not_recording`, then the in-call steps (recorder, dialogs, join message) beside the loop. */
   private admit(): void {
     this.timings.mark('admitted');
+    void this.account.save(); // platforms rotate a session's cookies when it joins
     this.lifecycle.transition('in_call_not_recording');
     this.enterPhase('in_call');
     this.inCallSteps = new InCallSteps({
@@ -365,6 +373,7 @@ export class BotSession {
   }
 
   private async finalizeOutputs(exitCode: number): Promise<void> {
+    if (this.browser?.isRunning()) await this.account.save();
     await this.outputs.finalize(this.lifecycle.events, this.recording?.result ?? null, exitCode, {
       timings_ms: this.timings.toJSON(),
       versions: this.browser ? { chromium: this.browser.version() } : {},

@@ -1,3 +1,4 @@
+import type { AccountCredential } from '../account/credential.js';
 import type { ObjectStoreSettings } from '../config/objectStoreSettings.js';
 import type { UiInputSetting } from './sessionInput.js';
 
@@ -37,6 +38,11 @@ export interface RuntimeOptions {
   objectStore: ObjectStoreSettings;
   /** Its secret access key and session token, from the environment: only so that nothing ever writes them. */
   storageSecrets: readonly string[];
+  /**
+   * The account a signed-in bot uses (`--credential FILE`, MEETBOT_CREDENTIAL_FILE, or MEETBOT_CREDENTIAL from
+   * the service). `file`: where a rotated session is written back; null when it came from the environment.
+   */
+  credential: { value: AccountCredential; file: string | null } | null;
   /** Global cap on the bot's whole life, whatever the rules say (seconds). */
   maxRuntimeSec: number;
   /** Ends a bot whose page stops answering, or whose current step makes no progress, for this long (seconds). */

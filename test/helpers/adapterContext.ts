@@ -32,6 +32,7 @@ export function testAdapterContext(
     osKey: async () => false,
     onScreen: () => undefined,
     untilJoinTime: async () => undefined,
+    account: null,
     ...overrides,
   };
 }

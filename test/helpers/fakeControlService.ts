@@ -5,7 +5,7 @@ import { botMessage, channelPath, CONTROL_PROTOCOL_VERSION, parseFrame, type Bot
 
 /** A frame as the service got it, with the connection (1, 2, ...) it came on. */
 export type Received = BotMessage & { connection: number };
-export type ReportedFrame = Extract<Received, { type: 'event' | 'manifest' }>;
+export type ReportedFrame = Extract<Received, { type: 'event' | 'manifest' | 'credential' }>;
 export type ResultFrame = Extract<Received, { type: 'command_result' }>;
 
 /**

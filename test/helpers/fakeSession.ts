@@ -211,6 +211,7 @@ export function fakeOptions(overrides: Partial<RuntimeOptions> = {}): RuntimeOpt
     webhookSecret: null,
     controlUrl: null,
     controlToken: null,
+    credential: null,
     objectStore: { endpoint: null, region: 'us-east-1', forcePathStyle: false },
     storageSecrets: [],
     maxRuntimeSec: 60,

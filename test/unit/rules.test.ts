@@ -25,6 +25,7 @@ function only(overrides: Partial<AutomaticLeaveSpec>): AutomaticLeaveSpec {
     in_call_not_recording_timeout: null,
     in_call_recording_timeout: null,
     max_uptime: null,
+    authorized_user_not_in_meeting_timeout: NEVER,
     ...overrides,
   };
 }
@@ -44,6 +45,7 @@ const RECALL_DEFAULTS: AutomaticLeaveSpec = {
   in_call_not_recording_timeout: 3600,
   in_call_recording_timeout: null,
   max_uptime: null,
+  authorized_user_not_in_meeting_timeout: 600,
 };
 
 /** Recall's using_participant_names with its default timing, as a client asking for it gets it. */
@@ -67,6 +69,7 @@ const ATTENDEE_DEFAULTS: AutomaticLeaveSpec = {
   in_call_not_recording_timeout: null,
   in_call_recording_timeout: null,
   max_uptime: null,
+  authorized_user_not_in_meeting_timeout: 600,
 };
 
 const TICK_MS = 250;
@@ -156,6 +159,7 @@ describe('phases', () => {
     in_call_not_recording_timeout: 1,
     in_call_recording_timeout: 1,
     max_uptime: 1,
+    authorized_user_not_in_meeting_timeout: 1,
   };
   const IN_CALL = ['in_call_not_recording', 'in_call_recording'];
   const phases: Record<string, readonly string[]> = {
