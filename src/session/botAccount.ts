@@ -17,9 +17,10 @@ export type CredentialSink = (credential: AccountCredential) => Promise<void>;
  * service reports the session on its command channel, and the service stores it in the login group.
  */
 export function credentialSink(file: string | null, control: ControlChannel | null): CredentialSink {
-  return async (credential) => {
+  return (credential) => {
     if (file) writeJsonAtomic(file, credential, 0o600);
     control?.reportCredential(credential);
+    return Promise.resolve();
   };
 }
 
