@@ -54,6 +54,18 @@ const COULD_NOT_JOIN: Record<string, string> = {
   microsoft_teams_captcha_detected: 'blocked_by_captcha',
   microsoft_teams_sign_in_credentials_missing: 'login_required',
   microsoft_teams_event_not_started_for_external: 'meeting_not_started_waiting_for_host',
+  google_meet_join_request_dropped: 'request_to_join_denied',
+  google_meet_sign_in_failed: 'bot_login_attempt_failed',
+  google_meet_sign_in_captcha_failed: 'blocked_by_captcha',
+  google_meet_sign_in_missing_login_credentials: 'login_required',
+  google_meet_sign_in_missing_recovery_credentials: 'bot_login_attempt_failed',
+  google_meet_sign_in_missing_totp_secret: 'bot_login_attempt_failed',
+  microsoft_teams_sign_in_failed: 'bot_login_attempt_failed',
+  microsoft_teams_2fa_required: 'bot_login_attempt_failed',
+  zoom_requires_rtms: 'zoom_app_cannot_join_anonymously',
+  zoom_invalid_join_token: 'zoom_authorization_failed',
+  zoom_invalid_signature: 'zoom_authorization_failed',
+  zoom_authorized_user_not_in_meeting: 'authorized_user_not_in_meeting_timeout_exceeded',
 };
 
 /** Leaves the bot decided on (Attendee: `leave_requested` with why, then `left_meeting`). */
