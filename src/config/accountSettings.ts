@@ -1,4 +1,5 @@
 import type { Platform, SignInSpec, ZoomAuthSpec } from './botSpec.js';
+import type { UnsupportedField } from './errors.js';
 import type { BotConfig } from './schema.js';
 
 /**
@@ -33,4 +34,26 @@ export function zoomAuthOf(body: BotConfig): ZoomAuthSpec | null {
     tokens_callback_url: body.callback_settings?.zoom_tokens_url ?? null,
   };
   return Object.values(auth).some((v) => v !== null) ? auth : null;
+}
+
+/** Each platform's account settings, as body paths: given for a meeting on another platform, they do nothing. */
+const PLATFORM_SETTINGS: Record<string, Platform> = {
+  zoom: 'zoom',
+  callback_settings: 'zoom',
+  google_meet: 'google_meet',
+  google_meet_settings: 'google_meet',
+  teams_settings: 'microsoft_teams',
+};
+
+/** The account settings a body gives for another platform than its meeting's, each reported once by path. */
+export function otherPlatformSettings(body: BotConfig, platform: Platform): UnsupportedField[] {
+  const given = body as Record<string, unknown>;
+  return Object.entries(PLATFORM_SETTINGS)
+    .filter(([key, owner]) => owner !== platform && given[key] !== undefined && given[key] !== null)
+    .flatMap(([key, owner]) => {
+      const value = given[key];
+      const entries = typeof value === 'object' && value !== null ? Object.entries(value) : [];
+      const fields = entries.filter(([, v]) => v !== null && v !== undefined).map(([k]) => k);
+      return fields.map((f) => ({ path: `${key}.${f}`, reason: `the meeting is not on ${owner}: its ${owner} settings are not used` }));
+    });
 }

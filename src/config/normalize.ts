@@ -30,7 +30,7 @@ import type {
   TimedRule,
   WebhookEndpoint,
 } from './botSpec.js';
-import { signInOf, zoomAuthOf } from './accountSettings.js';
+import { otherPlatformSettings, signInOf, zoomAuthOf } from './accountSettings.js';
 import { crossFieldIssues, isAttendeeBody } from './crossChecks.js';
 import {
   ATTENDEE_LEAVE_DEFAULTS,
@@ -238,7 +238,7 @@ export function normalizeBotConfig(
   api?: SourceApi,
 ): { spec: BotSpec; warnings: UnsupportedField[] } {
   const source: SourceApi = api ?? (isAttendeeBody(body) ? 'attendee' : 'recall');
-  const warnings = unsupportedFields(body);
+  const warnings = [...unsupportedFields(body), ...otherPlatformSettings(body, meeting.platform)];
   const spec: BotSpec = {
     source_api: source,
     bot_name: body.bot_name ?? DEFAULT_BOT_NAME,

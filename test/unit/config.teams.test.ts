@@ -27,12 +27,13 @@ describe('Microsoft Teams bodies', () => {
     expect(r.warnings).toEqual([]);
   });
 
-  it('a signed-in Teams bot (use_login true) is reported by field, with the reason', () => {
+  it('a signed-in Teams bot (use_login) signs in with its login group, by default always', () => {
     const r = parsed({ meeting_url: TEAMS, bot_name: 'Notetaker', teams_settings: { use_login: true, login_group_name: 'bots' } });
-    expect(r.warnings).toEqual([
-      { path: 'teams_settings.use_login', reason: expect.stringContaining('signed-in Teams bots are not supported yet') },
-      { path: 'teams_settings.login_group_name', reason: expect.stringContaining('signed-out guest') },
-    ]);
+    expect(r.warnings).toEqual([]);
+    expect(r.spec.sign_in).toEqual({ mode: 'always', group: 'bots' });
+    const onlyIfRequired = parsed({ meeting_url: TEAMS, bot_name: 'N', teams_settings: { use_login: true, login_mode: 'only_if_required' } });
+    expect(onlyIfRequired.spec.sign_in).toEqual({ mode: 'only_if_required', group: null });
+    expect(parsed({ meeting_url: TEAMS, bot_name: 'N', teams_settings: { use_login: false } }).spec.sign_in).toBeNull();
   });
 
   it('--platform microsoft_teams takes a loopback mock meeting', () => {

@@ -99,6 +99,7 @@ describe('valid fixtures', () => {
       in_call_not_recording_timeout: 900,
       in_call_recording_timeout: 14400,
       max_uptime: null,
+      authorized_user_not_in_meeting_timeout: 600,
     });
     expect(s.recording).toEqual({
       mode: 'video_and_audio',
@@ -213,6 +214,7 @@ describe('defaults per API', () => {
       in_call_not_recording_timeout: 3600,
       in_call_recording_timeout: null,
       max_uptime: null,
+      authorized_user_not_in_meeting_timeout: 600,
     });
   });
 
@@ -230,6 +232,7 @@ describe('defaults per API', () => {
       in_call_not_recording_timeout: null,
       in_call_recording_timeout: null,
       max_uptime: null,
+      authorized_user_not_in_meeting_timeout: 600,
     });
     expect(s.recording.width).toBe(1280);
   });

@@ -1,3 +1,4 @@
+import { parseCredential } from '../../src/account/credential.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ControlChannel, type CommandOutcome, type ControlChannelOptions } from '../../src/control/channel.js';
 import type { BotCommand } from '../../src/control/protocol.js';
@@ -92,6 +93,24 @@ describe('ControlChannel', () => {
     channel.reportManifest({ manifest_version: 2, final: { code: 'done' } });
     expect(await channel.flush(2000)).toBe(true);
     expect([...service.stored.values()].map((f) => (f.type === 'event' ? f.event.event : f.type))).toEqual(['bot.call_ended', 'participant_events.join', 'manifest', 'bot.done']);
+  });
+
+  it('sends a rotated session as it is (its cookies are secrets of the redaction everything else goes through), kept until stored', async () => {
+    const cookie = 'session-cookie-value-0123456789';
+    const { service, channel } = await connect({ redact: (text) => text.replaceAll(cookie, '[redacted]') });
+    const credential = parseCredential(
+      { platform: 'google_meet', storage_state: { cookies: [{ name: 'SID', value: cookie, domain: '.google.com', path: '/', expires: -1, httpOnly: true, secure: true, sameSite: 'Lax' }], origins: [] } },
+      'test',
+    );
+    channel.report(joined(1));
+    channel.reportCredential(credential);
+    expect(await channel.flush(2000)).toBe(true);
+    const frames = [...service.stored.values()];
+    expect(frames.map((f) => [f.seq, f.type])).toEqual([
+      [1, 'event'],
+      [2, 'credential'],
+    ]);
+    expect(frames[1]).toMatchObject({ credential: { storage_state: { cookies: [{ value: cookie }] } } });
   });
 
   it('sends a held final status at the flush when no manifest came (the summary files could not be written)', async () => {
