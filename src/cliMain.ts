@@ -164,7 +164,10 @@ function controlChannel(flags: JoinFlags, env: NodeJS.ProcessEnv): Pick<RuntimeO
 /** A signed-in bot's account (account/loadCredential.ts); a bad one is a usage error naming the field. */
 async function credential(flags: JoinFlags, env: NodeJS.ProcessEnv): Promise<RuntimeOptions['credential']> {
   try {
-    return await loadCredential(flags.credential, env);
+    const loaded = await loadCredential(flags.credential, env);
+    // A trace keeps what was typed, the inputs' values and the requests' cookies: the account's secrets.
+    if (loaded && flags.trace) throw new UsageError('--trace would record the account\'s password and session cookies: trace a bot without a credential');
+    return loaded;
   } catch (err) {
     if (err instanceof CredentialError) throw new UsageError(err.message);
     throw err;

@@ -132,6 +132,7 @@ describe('meetbot join --credential', () => {
     ['a missing file', ['--credential', '/nonexistent/c.json'], {}, '--credential /nonexistent/c.json: cannot be read (ENOENT)'],
     ['a variable that is not JSON', [], { MEETBOT_CREDENTIAL: `{"password":"${PASSWORD}"` }, 'MEETBOT_CREDENTIAL: is not JSON'],
     ['a credential without email', [], { MEETBOT_CREDENTIAL: JSON.stringify({ platform: 'google_meet', password: PASSWORD }) }, 'MEETBOT_CREDENTIAL: email: a password needs its email'],
+    ['a trace of a signed-in bot', ['--trace'], { MEETBOT_CREDENTIAL: JSON.stringify({ platform: 'google_meet', email: 'a@b.example', password: PASSWORD }) }, '--trace would record the account\'s password and session cookies'],
   ])('%s is a usage error naming it (exit 2) that never shows the password, and no bot starts', async (_case, args, env, message) => {
     const r = await cli(args, env);
     expect(r.code).toBe(2);
