@@ -1,4 +1,5 @@
 import type { BrowserContext } from 'playwright-core';
+import { withTimeout } from '../util/async.js';
 import type { StorageState } from './credential.js';
 
 /**
@@ -21,13 +22,24 @@ export async function restoreSession(context: BrowserContext, state: StorageStat
   }, byOrigin);
 }
 
-/** The context's session now: the cookies, and local storage of the pages open at this moment. */
+/** Longest a page may take to hand over its local storage (the page may be busy joining). */
+const READ_STORAGE_MS = 2000;
+
+/**
+ * The context's session now: every cookie, and the local storage of the pages open at this moment. Not
+ * context.storageState(): for an origin no page shows any more (the sign-in host) it opens a tab of its own,
+ * which would take the bot's window, and the recording, for a moment.
+ */
 export async function captureSession(context: BrowserContext): Promise<StorageState> {
-  const state = await context.storageState();
-  return {
-    cookies: state.cookies.map((c) => ({ ...c, sameSite: c.sameSite ?? 'Lax' })),
-    origins: state.origins.map((o) => ({ origin: o.origin, localStorage: o.localStorage.map(({ name, value }) => ({ name, value })) })),
-  };
+  const cookies = (await withTimeout(context.cookies(), READ_STORAGE_MS, 'reading the cookies')).map((c) => ({ ...c, sameSite: c.sameSite ?? 'Lax' }));
+  const origins: StorageState['origins'] = [];
+  for (const page of context.pages()) {
+    const read = page.evaluate(() => ({ origin: location.origin, entries: Object.entries(localStorage) }));
+    const storage = await withTimeout(read, READ_STORAGE_MS, 'reading local storage').catch(() => null);
+    if (!storage || storage.origin === 'null' || storage.entries.length === 0 || origins.some((o) => o.origin === storage.origin)) continue;
+    origins.push({ origin: storage.origin, localStorage: storage.entries.map(([name, value]) => ({ name, value })) });
+  }
+  return { cookies, origins };
 }
 
 /**

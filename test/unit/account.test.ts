@@ -75,7 +75,8 @@ function fakeContext(current: () => StorageState): BrowserContext & { added: unk
     added,
     addCookies: (cookies: unknown[]) => Promise.resolve(void added.push(...cookies)),
     addInitScript: () => Promise.resolve(),
-    storageState: () => Promise.resolve(current()),
+    cookies: () => Promise.resolve(current().cookies),
+    pages: () => [],
   } as unknown as BrowserContext & { added: unknown[] };
 }
 

@@ -49,7 +49,8 @@ describe('BotSession: signed-in bots', () => {
     Object.assign(world.browser.context, {
       addCookies: (c: unknown[]) => Promise.resolve(void cookiesAdded.push(...c)),
       addInitScript: () => Promise.resolve(),
-      storageState: () => Promise.resolve(session(browserCookie)),
+      cookies: () => Promise.resolve(session(browserCookie).cookies),
+      pages: () => [],
     });
     adapter.joinImpl = (ctx) => {
       expect(cookiesAdded).toHaveLength(1); // in the browser before the meeting's page is opened
