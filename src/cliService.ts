@@ -4,6 +4,7 @@ import { type Command, Option } from 'commander';
 import { PLATFORMS, type Platform } from './config/botSpec.js';
 import { objectStoreSettings, type ObjectStoreSettings } from './config/objectStoreSettings.js';
 import { addKubernetesOptions, kubernetesLauncherFrom, type KubernetesFlags } from './cliKubernetes.js';
+import { parseCredentialsKey } from './service/credentialCipher.js';
 import { openDb } from './service/db/open.js';
 import { startService } from './service/service.js';
 import { createApiKey, ensureProject } from './service/store/projects.js';
@@ -84,6 +85,7 @@ async function serve(flags: ServeFlags, c: ServiceCli): Promise<number> {
   if (flags.allowLoopback && !flags.platform) throw c.usage('--allow-loopback needs --platform (the platform of the loopback mock meetings)');
   const key = env.MEETBOT_SIGNING_KEY ? Buffer.from(env.MEETBOT_SIGNING_KEY, 'base64') : null;
   if (key && key.length < 32) throw c.usage('MEETBOT_SIGNING_KEY must be at least 32 bytes, base64');
+  const credentialsKey = credentialsKeyOf(env.MEETBOT_CREDENTIALS_KEY, c);
   let objectStore: ObjectStoreSettings;
   try {
     objectStore = objectStoreSettings(env);
@@ -112,6 +114,7 @@ async function serve(flags: ServeFlags, c: ServiceCli): Promise<number> {
       loopbackPlatform: flags.allowLoopback ? (flags.platform ?? null) : null,
       meetbotCommand: { command: process.execPath, args: [...BOT_NODE_FLAGS, MEETBOT_BIN] },
       signingKey: key,
+      credentialsKey,
       launcher: kubernetes ?? undefined,
     },
     log,
@@ -148,6 +151,16 @@ async function createKey(flags: KeyFlags, c: ServiceCli): Promise<number> {
     return 0;
   } finally {
     await db.close();
+  }
+}
+
+/** The login groups' key, or null: the service then stores and hands out no credential (docs/api.md, "Login groups"). */
+function credentialsKeyOf(raw: string | undefined, c: ServiceCli): Buffer | null {
+  if (!raw) return null;
+  try {
+    return parseCredentialsKey(raw);
+  } catch (err) {
+    throw c.usage((err as Error).message);
   }
 }
 

@@ -7,6 +7,7 @@ import { ApiError } from './api/errors.js';
 import type { BotRecords } from './botRecords.js';
 import type { BotRunner } from './botRunner.js';
 import type { ChannelServer } from './channelServer.js';
+import type { LoginGroups } from './loginGroups.js';
 import type { Db } from './db/db.js';
 import { newBotIds } from './ids.js';
 import type { MediaLinks } from './mediaLinks.js';
@@ -23,6 +24,7 @@ export interface ServiceContext {
   records: BotRecords;
   runner: BotRunner;
   channel: ChannelServer;
+  groups: LoginGroups;
   media: MediaLinks;
   /** Presigned links for recordings bots uploaded to object storage; null without a store. */
   objects: ObjectLinks | null;
@@ -54,6 +56,7 @@ export async function createBot(ctx: ServiceContext, project: Project, api: ApiS
     ...(ctx.loopbackPlatform ? { platform: ctx.loopbackPlatform } : {}),
   });
   if (!parsed.ok) throw new ApiError(400, 'invalid bot configuration', parsed.errors);
+  const signIn = await ctx.groups.signInFor(project.id, api, parsed.spec);
   const body = JSON.parse(text.replace(/^\uFEFF/, '')) as Record<string, unknown>;
   const joinAt = typeof body.join_at === 'string' ? new Date(body.join_at) : null;
   const adHoc = !joinAt || joinAt.getTime() - Date.now() < SCHEDULED_AHEAD_MS;
@@ -76,6 +79,7 @@ export async function createBot(ctx: ServiceContext, project: Project, api: ApiS
       metadata: parsed.spec.metadata,
       deduplicationKey: typeof body.deduplication_key === 'string' ? body.deduplication_key : null,
       joinAt: joinAt && joinAt.getTime() > Date.now() ? joinAt : null,
+      signIn,
     },
     project.max_live_bots,
   );
@@ -106,12 +110,13 @@ export async function rescheduleJoin(ctx: ServiceContext, bot: BotRow, body: Rec
 }
 
 /**
- * Tells a bot to leave. A bot that has not been launched yet simply ends (`call_ended`, then `done`); a running
- * one gets a leave command over its channel, sent now or as soon as it connects.
+ * Tells a bot to leave. A bot that has not been launched yet, or whose walled first run waits for its signed-in
+ * retry, simply ends (`call_ended`, then `done`); a running one gets a leave command over its channel, sent now or
+ * as soon as it connects.
  */
 export async function leaveBot(ctx: ServiceContext, bot: BotRow): Promise<void> {
   if (!bot.live) throw new ApiError(409, `the bot has already ended (${bot.status})`);
-  if (!bot.launched_at) {
+  if (!bot.launched_at || (bot.sign_in_retry && bot.run === 1)) {
     await ctx.records.status(bot.id, 'call_ended', 'bot_received_leave_call');
     await ctx.records.status(bot.id, 'done', 'bot_received_leave_call');
     return;

@@ -9,8 +9,10 @@ import type { Db } from './db/db.js';
 import type { DispatchAttempt, DispatchQueue } from './dispatchQueue.js';
 import { newControlToken } from './ids.js';
 import type { BotExit, LaunchedBot, Launcher } from './launcher/launcher.js';
+import type { LoginGroups } from './loginGroups.js';
+import { accountPlatform, runSignIn, signedInBody } from './signInRetry.js';
 import { putArtifact, type ArtifactKind } from './store/artifacts.js';
-import { botById, claimLaunch, launchedLiveBots, markLaunched, releaseClaim, type BotRow } from './store/bots.js';
+import { botById, claimLaunch, launchedLiveBots, markLaunched, prepareSecondRun, releaseClaim, type BotRow } from './store/bots.js';
 import { failOpenCommands } from './store/commands.js';
 
 export interface BotRunnerOptions {
@@ -31,7 +33,8 @@ export const SERVICE_SUB_CODES = { notLaunched: 'bot_not_launched', processTermi
  * Dispatches bots through the job queue (at once, or `warmStartMs` before their join_at) and starts each through
  * the launcher, up to the concurrency limit, then follows it until it is gone. After a restart it finds the bots
  * that were running (they outlive the service and reconnect); a bot that is gone without a final status is ended
- * `fatal` with a service sub_code. It never talks to a bot: that is the channel's.
+ * `fatal` with a service sub_code; one whose signed-out run met a wall is launched once more, signed in
+ * (signInRetry.ts). It never talks to a bot: that is the channel's.
  */
 export class BotRunner {
   private readonly running = new Map<string, LaunchedBot>();
@@ -46,6 +49,7 @@ export class BotRunner {
     private readonly channel: ChannelServer,
     private readonly log: Logger,
     private readonly queue: DispatchQueue,
+    private readonly groups: LoginGroups,
     private readonly opts: BotRunnerOptions,
   ) {}
 
@@ -152,15 +156,22 @@ export class BotRunner {
     }
   }
 
+  /** Starts the bot's run, with its login group's credential when it signs in (the group is noted for the write-back). */
   private async launch(bot: BotRow, token: string): Promise<void> {
+    const signIn = runSignIn(bot);
+    const platform = accountPlatform(bot);
+    const account = signIn && platform ? await this.groups.forRun(bot.project_id, platform, signIn.group_id) : null;
+    const body = botBody(bot);
     const launched = await this.launcher.launch({
       botId: bot.id,
-      body: JSON.stringify(botBody(bot)),
+      body: JSON.stringify(bot.run > 1 ? (signedInBody(body, bot) ?? body) : body),
       api: bot.api,
       controlUrl: `${this.opts.channelBaseUrl()}${channelPath(bot.id)}`,
       controlToken: token,
+      credential: account?.credential ?? null,
+      run: bot.run,
     });
-    await markLaunched(this.db, bot.id, launched.ref, launched.outDir);
+    await markLaunched(this.db, bot.id, launched.ref, launched.outDir, account?.groupId ?? null);
     this.follow(bot.id, launched);
   }
 
@@ -177,7 +188,10 @@ export class BotRunner {
     void launched.exited
       .then((exit) => this.ended(botId, exit))
       .catch((err: unknown) => this.log.error('bot exit handling failed', { bot_id: botId, error: String(err) }))
-      .finally(() => this.running.delete(botId));
+      .finally(() => {
+        // The bot's second run may be running already.
+        if (this.running.get(botId) === launched) this.running.delete(botId);
+      });
   }
 
   /** After a bot's process is gone: its last reports get a moment to land, then the service speaks for it. */
@@ -191,9 +205,21 @@ export class BotRunner {
     this.channel.disconnect(botId);
     await failOpenCommands(this.db, botId, 'the bot has ended');
     if (!bot?.live) return;
+    if (bot.sign_in_retry && bot.run === 1) return this.launchSecondRun(bot);
     const message = exit.message ?? `the bot process ended (code ${exit.code ?? 'none'}, signal ${exit.signal ?? 'none'}) without a final status`;
     this.log.warn('bot ended without a final status', { bot_id: botId, message });
     await this.records.status(botId, 'fatal', exit.neverStarted ? SERVICE_SUB_CODES.notLaunched : SERVICE_SUB_CODES.processTerminated, { message });
+  }
+
+  /** The first run, stopped by a wall signed out, is gone: what is left of it goes, and the bot is dispatched again. */
+  private async launchSecondRun(bot: BotRow): Promise<void> {
+    if (bot.launch_ref && this.launcher.remove) {
+      await this.launcher.remove(bot.launch_ref).catch((err: unknown) => this.log.error('could not remove the first run of a bot', { bot_id: bot.id, error: String(err) }));
+    }
+    const again = await prepareSecondRun(this.db, bot.id);
+    if (!again) return;
+    this.log.info('launching the bot again, signed in', { bot_id: bot.id, wall: bot.sign_in_retry });
+    await this.schedule(again);
   }
 }
 

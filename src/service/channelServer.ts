@@ -15,6 +15,8 @@ const CHANNEL_PATH = /^\/internal\/bots\/([0-9a-f-]{36})\/channel$/i;
 export interface ChannelHandlers {
   event(botId: string, seq: number, event: Record<string, unknown> & { event: string; created_at: string }): Promise<void>;
   manifest(botId: string, seq: number, manifest: Record<string, unknown>): Promise<void>;
+  /** A signed-in bot's rotated session, for the login group it was given (stored, or refused and logged: either way acknowledged). */
+  credential(botId: string, seq: number, credential: Record<string, unknown>): Promise<void>;
   /** A bot connected (first time or again after a restart of either side). */
   connected?(botId: string): void;
 }
@@ -134,6 +136,9 @@ export class ChannelServer {
         return send(ws, { type: 'ack', seq: msg.seq });
       case 'manifest':
         await this.handlers.manifest(botId, msg.seq, msg.manifest);
+        return send(ws, { type: 'ack', seq: msg.seq });
+      case 'credential':
+        await this.handlers.credential(botId, msg.seq, msg.credential);
         return send(ws, { type: 'ack', seq: msg.seq });
       case 'command_result':
         return completeCommand(this.db, botId, msg.command_id, msg.ok, msg.error ?? null);

@@ -18,6 +18,9 @@ import { ObjectLinks } from './objectLinks.js';
 import type { ObjectStoreSettings } from '../config/objectStoreSettings.js';
 import { WebhookSender, type WebhookSenderOptions } from './webhookSender.js';
 import { DispatchQueue, type DispatchQueueOptions } from './dispatchQueue.js';
+import { CredentialCipher } from './credentialCipher.js';
+import { LoginGroups } from './loginGroups.js';
+import { SignInRetry } from './signInRetry.js';
 
 export interface ServiceOptions {
   host: string;
@@ -46,6 +49,8 @@ export interface ServiceOptions {
   objectStore?: ObjectStoreSettings | null;
   /** A launcher other than this machine's processes (tests, the Kubernetes launcher). */
   launcher?: Launcher;
+  /** MEETBOT_CREDENTIALS_KEY (32 bytes): seals login groups' credentials; without it none can be stored or used. */
+  credentialsKey?: Buffer | null;
 }
 
 export interface RunningService {
@@ -70,18 +75,23 @@ export async function startService(opts: ServiceOptions, log: Logger): Promise<R
     throw err;
   }
   const records = new BotRecords(db, webhooks);
+  const groups = new LoginGroups(db, opts.credentialsKey ? new CredentialCipher(opts.credentialsKey) : null, log.child('login_groups'));
+  const signInRetry = new SignInRetry(db, groups, records);
   const launcher =
     opts.launcher ??
     new ProcessLauncher({ botsDir: join(opts.dataDir, 'bots'), command: opts.meetbotCommand.command, commandArgs: opts.meetbotCommand.args, loopbackPlatform: opts.loopbackPlatform, log: log.child('launcher') });
   const channel: ChannelServer = new ChannelServer(
     db,
     {
-      event: async (botId, seq, event) => void (await records.record(botId, seq, event)),
+      event: async (botId, seq, event) => {
+        if (!(await signInRetry.hold(botId, seq, event))) await records.record(botId, seq, event);
+      },
       manifest: (botId, _seq, manifest): Promise<void> => runner.manifest(botId, manifest),
+      credential: (botId, _seq, credential) => groups.writeBack(botId, credential),
     },
     log.child('channel'),
   );
-  const runner: BotRunner = new BotRunner(db, launcher, records, channel, log.child('runner'), queue, {
+  const runner: BotRunner = new BotRunner(db, launcher, records, channel, log.child('runner'), queue, groups, {
     maxConcurrentBots: opts.maxConcurrentBots,
     warmStartMs,
     channelBaseUrl: () => opts.channelUrl ?? `ws://${listening}`,
@@ -91,6 +101,7 @@ export async function startService(opts: ServiceOptions, log: Logger): Promise<R
     records,
     runner,
     channel,
+    groups,
     media: new MediaLinks(opts.signingKey ?? (await signingKey(opts.dataDir))),
     publicUrl: opts.publicUrl,
     objects: opts.objectStore ? new ObjectLinks(opts.objectStore) : null,

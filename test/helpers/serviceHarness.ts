@@ -9,7 +9,7 @@ import type { BotEvent } from '../../src/events/botEvents.js';
 import type { BotExit, LaunchedBot, Launcher, LaunchRequest } from '../../src/service/launcher/launcher.js';
 import { startService, type RunningService, type ServiceOptions } from '../../src/service/service.js';
 import { createApiKey, ensureProject } from '../../src/service/store/projects.js';
-import { silentLogger } from '../../src/util/log.js';
+import { silentLogger, type Logger } from '../../src/util/log.js';
 import type { DbPlace } from './databases.js';
 
 /**
@@ -180,7 +180,7 @@ export interface Harness {
 }
 
 /** `meetbot serve` in this process on `place`, with a fake launcher; closed after the test that started it. */
-export async function startHarness(place: DbPlace, extra: Partial<ServiceOptions> = {}): Promise<Harness> {
+export async function startHarness(place: DbPlace, extra: Partial<ServiceOptions> = {}, log: Logger = silentLogger): Promise<Harness> {
   const launcher = new FakeLauncher(join(place.dataDir, 'bots'));
   const options: ServiceOptions = {
     host: '127.0.0.1',
@@ -199,7 +199,7 @@ export async function startHarness(place: DbPlace, extra: Partial<ServiceOptions
     ...extra,
   };
   const h: Harness = {
-    service: await startService(options, silentLogger),
+    service: await startService(options, log),
     launcher,
     async api(key, method, path, body) {
       const res = await fetch(`${h.service.url}${path}`, {
@@ -217,7 +217,7 @@ export async function startHarness(place: DbPlace, extra: Partial<ServiceOptions
     async restart() {
       await h.service.close();
       // The same port: the fake bots' channels reconnect to it.
-      h.service = await startService({ ...options, port: Number(new URL(h.service.url).port) }, silentLogger);
+      h.service = await startService({ ...options, port: Number(new URL(h.service.url).port) }, log);
     },
   };
   const close = async () => {

@@ -27,6 +27,11 @@ describe('the CLI and the service', () => {
     expect(await cli(['serve', '--data-dir', '<dir>', '--port', 'eighty'])).toMatchObject({ code: 2, err: expect.stringContaining('--port must be a non-negative integer') });
     expect(await cli(['serve', '--data-dir', '<dir>'], { MEETBOT_MAX_BOTS: '0' })).toMatchObject({ code: 2, err: expect.stringContaining('MEETBOT_MAX_BOTS must be a positive integer') });
     expect(await cli(['serve', '--data-dir', '<dir>', '--allow-loopback'])).toMatchObject({ code: 2, err: expect.stringContaining('--allow-loopback needs --platform') });
+    for (const bad of ['c2hvcnQ=', 'not base64 at all!', Buffer.alloc(33).toString('base64')]) {
+      const refused = await cli(['serve', '--data-dir', '<dir>'], { MEETBOT_CREDENTIALS_KEY: bad });
+      expect(refused).toMatchObject({ code: 2, err: expect.stringContaining('MEETBOT_CREDENTIALS_KEY must be 32 bytes, base64') });
+      expect(refused.err).not.toContain(bad);
+    }
     expect(await cli(['keys', 'create', '--project', 'acme', '--data-dir', '<dir>', '--webhook-secret', 'not-a-secret!'])).toMatchObject({ code: 2, err: expect.stringContaining('--webhook-secret') });
     expect(await cli(['keys', 'create', '--data-dir', '<dir>'])).toMatchObject({ code: 2, err: expect.stringContaining("'--project <name>' not specified") });
   });

@@ -22,6 +22,8 @@ const request: LaunchRequest = {
   api: 'recall',
   controlUrl: `ws://meetbot.bots.svc:8080/internal/bots/${BOT_ID}/channel`,
   controlToken: 'TOKEN-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL',
+  credential: null,
+  run: 1,
 };
 
 async function settings(serviceAccountName: string | null = null): Promise<KubernetesJobSettings> {
@@ -104,6 +106,23 @@ describe('jobFor: a bot’s Job from deploy/kubernetes-job.yaml', () => {
       immutable: true,
       stringData: { BOT_CONFIG: request.body, MEETBOT_CONTROL_TOKEN: request.controlToken },
     });
+  });
+
+  it('gives a signed-in bot its credential only through its Secret; a template’s credential never reaches a bot', async () => {
+    const credential = '{"platform":"google_meet","email":"bot@acme.example","password":"PASSWORD-of-the-group"}';
+    const base = await settings();
+    const container = base.template.spec!.template.spec!.containers[0]!;
+    // An operator's template that would give every bot one account: the login groups' credential replaces it.
+    container.env = [...(container.env ?? []), { name: 'MEETBOT_CREDENTIAL_FILE', value: '/secrets/account.json' }, { name: 'MEETBOT_CREDENTIAL', value: 'x' }];
+    const job = jobFor({ ...request, credential }, base);
+    expect(JSON.stringify(job)).not.toContain('PASSWORD-of-the-group');
+    const env = job.spec!.template.spec!.containers[0]!.env!;
+    expect(env.filter((e) => e.name.startsWith('MEETBOT_CREDENTIAL'))).toEqual([
+      { name: 'MEETBOT_CREDENTIAL', valueFrom: { secretKeyRef: { name: `meetbot-${BOT_ID}`, key: 'MEETBOT_CREDENTIAL' } } },
+    ]);
+    expect(secretFor({ ...request, credential }, base).stringData).toEqual({ BOT_CONFIG: request.body, MEETBOT_CONTROL_TOKEN: request.controlToken, MEETBOT_CREDENTIAL: credential });
+    // A bot that signs in with nothing gets neither the variable nor the template's.
+    expect(jobFor(request, base).spec!.template.spec!.containers[0]!.env!.some((e) => e.name.startsWith('MEETBOT_CREDENTIAL'))).toBe(false);
   });
 
   it('runs the bots under the service account the operator names, else the template’s', async () => {

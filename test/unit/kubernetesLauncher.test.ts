@@ -39,7 +39,7 @@ function launcher(opts: Partial<KubernetesLauncherOptions> = {}): KubernetesLaun
 let serial = 0;
 function request(): LaunchRequest {
   const botId = `0b0a0000-0000-4000-8000-${(serial++).toString().padStart(12, '0')}`;
-  return { botId, body: `{"meeting_url":"https://meet.google.com/abc-defg-hij","bot_name":"B${serial}"}`, api: 'attendee', controlUrl: `ws://meetbot.bots.svc:8080/internal/bots/${botId}/channel`, controlToken: `token-${serial}-SECRET` };
+  return { botId, body: `{"meeting_url":"https://meet.google.com/abc-defg-hij","bot_name":"B${serial}"}`, api: 'attendee', controlUrl: `ws://meetbot.bots.svc:8080/internal/bots/${botId}/channel`, controlToken: `token-${serial}-SECRET`, credential: null, run: 1 };
 }
 
 const jobName = (req: LaunchRequest) => `meetbot-${req.botId}`;
@@ -198,6 +198,26 @@ describe('KubernetesLauncher', () => {
     expect(fake.secrets.has(`${NS}/${jobName(req)}`)).toBe(false);
     expect(await within(bot.exited)).toEqual({ code: 0, signal: null, message: null });
     await l.stop(bot.ref, 15_000); // gone already: nothing to wait for
+  });
+
+  it('a second run (the signed-in retry) takes the names again once remove() took the first run’s Job, pod and Secret', async () => {
+    const first = request();
+    const l = launcher();
+    const bot = await l.launch(first);
+    fake.addPod(NS, jobName(first), terminated('Failed', { exitCode: 1, reason: 'Error' }));
+    fake.setJobStatus(NS, jobName(first), { failed: 1 });
+    await within(bot.exited);
+    // The finished Job keeps the bot's names (until its TTL): a launch under them is refused.
+    await expect(l.launch({ ...first, run: 2 })).rejects.toThrow(/already exists/);
+    await l.remove(bot.ref);
+    expect([...fake.pods.values()].some((p) => p.metadata.labels['meetbot/bot-id'] === first.botId)).toBe(false);
+    expect(fake.secrets.has(`${NS}/${jobName(first)}`)).toBe(false);
+    const credential = '{"platform":"microsoft_teams","email":"bot@acme.example","password":"PASSWORD-SECRET"}';
+    const again = await l.launch({ ...first, run: 2, controlToken: 'token-second-run', credential });
+    expect(again.ref).toBe(bot.ref);
+    expect(fake.secrets.get(`${NS}/${jobName(first)}`)!.stringData).toEqual({ BOT_CONFIG: first.body, MEETBOT_CONTROL_TOKEN: 'token-second-run', MEETBOT_CREDENTIAL: credential });
+    fake.addPod(NS, jobName(first), running);
+    expect(await stillRunning(again.exited)).toBe(true);
   });
 
   it('a launch the cluster refuses leaves nothing behind and says why in one line', async () => {

@@ -15,7 +15,7 @@ const fs = require('node:fs');
 const out = process.argv[process.argv.indexOf('--out') + 1];
 let body = '';
 process.stdin.on('data', (c) => (body += c)).on('end', () => {
-  fs.writeFileSync(out + '/given.json', JSON.stringify({ body, argv: process.argv.slice(1), token: process.env.MEETBOT_CONTROL_TOKEN, db: process.env.DATABASE_URL ?? null }));
+  fs.writeFileSync(out + '/given.json', JSON.stringify({ body, argv: process.argv.slice(1), token: process.env.MEETBOT_CONTROL_TOKEN, db: process.env.DATABASE_URL ?? null, credential: process.env.MEETBOT_CREDENTIAL ?? null, key: process.env.MEETBOT_CREDENTIALS_KEY ?? null }));
   if (process.argv.includes('fail')) { console.error('meetbot: could not start Chromium'); process.exit(1); }
 });
 process.on('SIGTERM', () => process.exit(0));
@@ -26,7 +26,7 @@ function launcher(extra: string[] = []): ProcessLauncher {
   return new ProcessLauncher({ botsDir: dir, command: process.execPath, commandArgs: ['-e', STAND_IN, '--', ...extra], loopbackPlatform: 'google_meet', log: silentLogger });
 }
 
-const request = (botId: string) => ({ botId, body: '{"meeting_url":"x"}', api: 'attendee' as const, controlUrl: 'ws://127.0.0.1:1/c', controlToken: 'tok-123' });
+const request = (botId: string) => ({ botId, body: '{"meeting_url":"x"}', api: 'attendee' as const, controlUrl: 'ws://127.0.0.1:1/c', controlToken: 'tok-123', credential: null, run: 1 });
 
 async function given(outDir: string): Promise<any> {
   for (let i = 0; i < 100; i++) {
@@ -60,12 +60,36 @@ describe('ProcessLauncher', () => {
     expect(await l.find('11111111-1111-4111-8111-111111111111', bot.ref, bot.outDir)).toBeNull();
   });
 
+  it('gives a signed-in bot its credential in its environment only, and a second run its own folder', async () => {
+    const credential = '{"platform":"google_meet","email":"bot@acme.example","password":"PASSWORD-of-the-group"}';
+    process.env.MEETBOT_CREDENTIALS_KEY = 'c2VydmljZS1vbmx5LWtleS1vZi0zMi1ieXRlcy0wMDA=';
+    process.env.MEETBOT_CREDENTIAL = '{"platform":"google_meet","password":"the-service-own"}';
+    const l = launcher();
+    const bot = await l.launch({ ...request('44444444-4444-4444-8444-444444444444'), credential, run: 2 });
+    delete process.env.MEETBOT_CREDENTIALS_KEY;
+    delete process.env.MEETBOT_CREDENTIAL;
+    expect(bot.outDir).toBe(join(dir, '44444444-4444-4444-8444-444444444444', 'run-2'));
+    const g = await given(bot.outDir);
+    expect(g.credential).toBe(credential);
+    expect(g.key).toBeNull();
+    expect(g.argv.join(' ')).not.toContain('PASSWORD');
+    await l.stop(bot.ref, 5000);
+    // A bot that signs in with nothing gets no credential, not even one of the service's environment.
+    process.env.MEETBOT_CREDENTIAL = '{"platform":"google_meet","password":"the-service-own"}';
+    const plain = await l.launch(request('55555555-5555-4555-8555-555555555555'));
+    delete process.env.MEETBOT_CREDENTIAL;
+    expect((await given(plain.outDir)).credential).toBeNull();
+    await l.stop(plain.ref, 5000);
+  });
+
   it("reports a bot that fails at once with its last words", async () => {
     const bot = await launcher(['fail']).launch(request('33333333-3333-4333-8333-333333333333'));
     expect(await bot.exited).toEqual({ code: 1, signal: null, message: 'meetbot: could not start Chromium' });
   });
 
   it('keeps the rest of the environment', () => {
-    expect(botEnvironment({ PATH: '/bin', CHROMIUM_PATH: '/c', PGPASSWORD: 'p', MEETBOT_SIGNING_KEY: 'k', MEETBOT_LOG: 'x' })).toEqual({ PATH: '/bin', CHROMIUM_PATH: '/c', MEETBOT_LOG: 'x' });
+    expect(
+      botEnvironment({ PATH: '/bin', CHROMIUM_PATH: '/c', PGPASSWORD: 'p', MEETBOT_SIGNING_KEY: 'k', MEETBOT_CREDENTIALS_KEY: 'k', MEETBOT_CREDENTIAL_FILE: '/a.json', MEETBOT_LOG: 'x' }),
+    ).toEqual({ PATH: '/bin', CHROMIUM_PATH: '/c', MEETBOT_LOG: 'x' });
   });
 });

@@ -4,6 +4,7 @@ import { projectForKey, type Project } from '../store/projects.js';
 import type { ServiceContext } from '../botActions.js';
 import { attendeeRoutes } from './attendeeRoutes.js';
 import { ApiError, apiOfPath, errorBody } from './errors.js';
+import { loginGroupRoutes } from './loginGroupRoutes.js';
 import { mediaRoutes } from './mediaRoutes.js';
 import { recallRoutes } from './recallRoutes.js';
 
@@ -17,10 +18,11 @@ declare module 'fastify' {
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
- * The HTTP API: Recall's bot endpoints under `/api/v1/bot/`, Attendee's under `/api/v1/bots`, the short-lived
- * media links, and the OpenAPI document at `/api/openapi.json`. Request bodies reach the handlers as text and are
- * validated there by the same zod schemas as the CLI's (`config/normalize.ts`), so every error names its field
- * in each API's own shape; the OpenAPI document's body schema is generated from those schemas.
+ * The HTTP API: Recall's bot endpoints under `/api/v1/bot/`, Attendee's under `/api/v1/bots`, the login groups
+ * under `/api/v1/login_groups/`, the short-lived media links, and the OpenAPI document at `/api/openapi.json`.
+ * Request bodies reach the handlers as text and are validated there by the same zod schemas as the CLI's
+ * (`config/normalize.ts`, `account/credential.ts`), so every error names its field in each API's own shape; the
+ * OpenAPI document's body schemas are generated from those schemas.
  */
 export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: MAX_BODY_BYTES, logger: false, return503OnClosing: true });
@@ -61,6 +63,7 @@ export async function buildApp(ctx: ServiceContext): Promise<FastifyInstance> {
   app.get('/health', { schema: { hide: true } }, () => ({ ok: true }));
   await app.register(recallRoutes(ctx));
   await app.register(attendeeRoutes(ctx));
+  await app.register(loginGroupRoutes(ctx));
   await app.register(mediaRoutes(ctx));
   return app;
 }

@@ -119,4 +119,32 @@ CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHER
     name: 'the dispatch job that claimed a bot',
     sql: 'ALTER TABLE bots ADD COLUMN dispatch_job text;',
   },
+  {
+    id: 3,
+    name: 'login groups (sealed credentials); how each bot signs in, and its signed-in retry',
+    sql: `
+CREATE TABLE login_groups (
+  id uuid PRIMARY KEY,
+  project_id text NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  platform text NOT NULL CHECK (platform IN ('google_meet', 'microsoft_teams')),
+  name text NOT NULL,
+  is_default boolean NOT NULL DEFAULT false,
+  sealed_credential text NOT NULL,
+  email text,
+  has_session boolean NOT NULL,
+  has_password boolean NOT NULL,
+  saved_at timestamptz,
+  replaced_at timestamptz NOT NULL DEFAULT now(),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (project_id, platform, name)
+);
+CREATE UNIQUE INDEX login_groups_one_default ON login_groups (project_id, platform) WHERE is_default;
+
+ALTER TABLE bots ADD COLUMN sign_in jsonb;
+ALTER TABLE bots ADD COLUMN login_group_id uuid;
+ALTER TABLE bots ADD COLUMN sign_in_retry text;
+ALTER TABLE bots ADD COLUMN run smallint NOT NULL DEFAULT 1;
+`,
+  },
 ];

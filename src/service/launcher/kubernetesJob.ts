@@ -6,7 +6,8 @@ import type { LaunchRequest } from './launcher.js';
 /**
  * The Kubernetes objects of one bot, as pure functions of its launch request and the operator's settings: a Job
  * built from the Job template (deploy/kubernetes-job.yaml unless the operator gives another) and the Secret its
- * pod reads the Create Bot body and the channel token from. Neither secret ever appears in the Job itself.
+ * pod reads the Create Bot body, the channel token and a signed-in bot's credential from. No secret ever appears
+ * in the Job itself.
  */
 export interface KubernetesJobSettings {
   namespace: string;
@@ -27,8 +28,12 @@ export const BOT_CONTAINER = 'bot';
 
 const CONFIG_KEY = 'BOT_CONFIG';
 const TOKEN_KEY = 'MEETBOT_CONTROL_TOKEN';
-/** The environment the launcher owns: the template's entries of these names are replaced. */
-const LAUNCHER_ENV = new Set([CONFIG_KEY, TOKEN_KEY, 'BOT_ID']);
+const CREDENTIAL_KEY = 'MEETBOT_CREDENTIAL';
+/**
+ * The environment the launcher owns: the template's entries of these names are replaced or dropped. A bot's
+ * credential is its login group's, or none: never one the template would give every bot.
+ */
+const LAUNCHER_ENV = new Set([CONFIG_KEY, TOKEN_KEY, CREDENTIAL_KEY, 'MEETBOT_CREDENTIAL_FILE', 'BOT_ID']);
 const NAME_PREFIX = 'meetbot-';
 /** A Job's name is the value of the `job-name` label on its pods: at most 63 characters. */
 const MAX_NAME = 63;
@@ -100,7 +105,13 @@ function botContainer(container: V1Container, request: LaunchRequest, secretName
     ...container,
     image,
     args: ['--api', request.api, '--control-url', request.controlUrl],
-    env: [...kept, fromSecret(CONFIG_KEY, secretName), fromSecret(TOKEN_KEY, secretName), { name: 'BOT_ID', value: request.botId }],
+    env: [
+      ...kept,
+      fromSecret(CONFIG_KEY, secretName),
+      fromSecret(TOKEN_KEY, secretName),
+      ...(request.credential ? [fromSecret(CREDENTIAL_KEY, secretName)] : []),
+      { name: 'BOT_ID', value: request.botId },
+    ],
   };
 }
 
@@ -108,7 +119,7 @@ function fromSecret(key: string, secretName: string): V1EnvVar {
   return { name: key, valueFrom: { secretKeyRef: { name: secretName, key } } };
 }
 
-/** The bot's Secret: its Create Bot body and channel token, created before the Job and never changed (immutable). */
+/** The bot's Secret: its Create Bot body, channel token and credential, created before the Job and never changed (immutable). */
 export function secretFor(request: LaunchRequest, settings: KubernetesJobSettings): V1Secret {
   return {
     apiVersion: 'v1',
@@ -116,7 +127,7 @@ export function secretFor(request: LaunchRequest, settings: KubernetesJobSetting
     metadata: { name: botResourceName(request.botId), namespace: settings.namespace, labels: botLabels(request.botId) },
     type: 'Opaque',
     immutable: true,
-    stringData: { [CONFIG_KEY]: request.body, [TOKEN_KEY]: request.controlToken },
+    stringData: { [CONFIG_KEY]: request.body, [TOKEN_KEY]: request.controlToken, ...(request.credential ? { [CREDENTIAL_KEY]: request.credential } : {}) },
   };
 }
 

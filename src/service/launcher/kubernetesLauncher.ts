@@ -56,9 +56,9 @@ const STOP_CHECK_MS = 500;
 const DEFAULT_POD_GRACE_S = 30;
 
 /**
- * Runs each bot as a Kubernetes Job (one pod, no retries) built from the Job template. The Create Bot body and the
- * channel token go in a per-bot Secret the Job owns; the bot reaches the service over its command channel, so the
- * launcher only creates, watches and deletes. One poll lists the Jobs of every watched bot (and their pods only
+ * Runs each bot as a Kubernetes Job (one pod, no retries) built from the Job template. The Create Bot body, the
+ * channel token and a signed-in bot's credential go in a per-bot Secret the Job owns; the bot reaches the service
+ * over its command channel, so the launcher only creates, watches and deletes. One poll lists the Jobs of every watched bot (and their pods only
  * when one is not running), whatever their number; a Job whose pod cannot start within the start timeout is
  * deleted and its bot ends as not launched.
  */
@@ -127,6 +127,11 @@ export class KubernetesLauncher implements Launcher {
       if (Date.now() >= deadline) throw new Error(`the Job ${ref} still exists ${Math.round(waitMs / 1000)} s after its deletion`);
       await sleep(STOP_CHECK_MS);
     }
+  }
+
+  /** A finished run's Job goes, with its pod and Secret (foreground), before the bot's next run takes their names. */
+  remove(ref: string): Promise<void> {
+    return this.stop(ref, 0);
   }
 
   /** Stops looking at Jobs; bots still running keep running and are found again by the next service. */

@@ -11,6 +11,10 @@ export interface LaunchRequest {
   /** ws(s) URL of this bot's command channel, and its token. */
   controlUrl: string;
   controlToken: string;
+  /** The login group's credential the bot signs in with (MEETBOT_CREDENTIAL's JSON text), passed as privately as the body; null: none. */
+  credential: string | null;
+  /** 1, or 2 for the bot's signed-in retry (its output folder is its own). */
+  run: number;
 }
 
 /** How a launched bot ended, as far as the launcher can tell. */
@@ -40,6 +44,8 @@ export interface Launcher {
   find(botId: string, ref: string, outDir: string): Promise<LaunchedBot | null>;
   /** Asks a running bot to stop the way an operator would (it leaves, finalises, reports); then makes sure it is gone. */
   stop(ref: string, graceMs: number): Promise<void>;
+  /** Removes what is left of a run that has ended (a finished Job, its pod and Secret) before the bot runs again; none for a process. */
+  remove?(ref: string): Promise<void>;
   /** Releases what the launcher holds (watches, timers) when the service stops; running bots go on. */
   close(): Promise<void>;
 }

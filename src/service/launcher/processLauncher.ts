@@ -26,8 +26,9 @@ const GONE_POLL_MS = 1000;
 /**
  * Runs each bot as a `meetbot join` process on this machine. A bot leads its own process group and outlives the
  * service on purpose: a service that restarts finds its bots again (by pid, checked against the bot id on the
- * command line) and they reconnect to it. The Create Bot body reaches the bot on stdin, the channel token in its
- * environment: neither shows on a command line.
+ * command line) and they reconnect to it. The Create Bot body reaches the bot on stdin, the channel token and its
+ * login group's credential (MEETBOT_CREDENTIAL) in its environment: none shows on a command line. A signed-in
+ * retry writes its outputs in `run-2/` of the bot's folder, beside the first run's.
  */
 export class ProcessLauncher implements Launcher {
   readonly name = 'process';
@@ -35,14 +36,14 @@ export class ProcessLauncher implements Launcher {
   constructor(private readonly opts: ProcessLauncherOptions) {}
 
   async launch(req: LaunchRequest): Promise<LaunchedBot> {
-    const outDir = join(this.opts.botsDir, req.botId);
+    const outDir = join(this.opts.botsDir, req.botId, ...(req.run > 1 ? [`run-${req.run}`] : []));
     await mkdir(outDir, { recursive: true });
     const loopback = this.opts.loopbackPlatform ? ['--allow-loopback', '--platform', this.opts.loopbackPlatform] : [];
     const bot = SupervisedProcess.start({
       name: `bot ${req.botId}`,
       command: this.opts.command,
       args: [...this.opts.commandArgs, 'join', '--config', '-', '--api', req.api, '--out', outDir, '--bot-id', req.botId, '--control-url', req.controlUrl, ...loopback],
-      env: { ...botEnvironment(process.env), MEETBOT_CONTROL_TOKEN: req.controlToken },
+      env: { ...botEnvironment(process.env), MEETBOT_CONTROL_TOKEN: req.controlToken, ...(req.credential ? { MEETBOT_CREDENTIAL: req.credential } : {}) },
       stdin: true,
       outlivesParent: { outputFile: join(outDir, OUTPUT_FILE) },
       logger: this.opts.log,
@@ -93,8 +94,11 @@ export class ProcessLauncher implements Launcher {
   }
 }
 
-/** The service's own secrets never reach a bot (a browser process): its database, its keys, Postgres's variables. */
-const SERVICE_ONLY = /^(DATABASE_URL|MEETBOT_SIGNING_KEY|MEETBOT_WEBHOOK_SECRET|MEETBOT_CONTROL_TOKEN|PG[A-Z_]*)$/;
+/**
+ * The service's own secrets never reach a bot (a browser process): its database, its keys, Postgres's variables;
+ * nor does a credential of the service's environment: a bot gets only its own login group's.
+ */
+const SERVICE_ONLY = /^(DATABASE_URL|MEETBOT_SIGNING_KEY|MEETBOT_CREDENTIALS_KEY|MEETBOT_WEBHOOK_SECRET|MEETBOT_CONTROL_TOKEN|MEETBOT_CREDENTIAL|MEETBOT_CREDENTIAL_FILE|PG[A-Z_]*)$/;
 
 export function botEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !SERVICE_ONLY.test(k)));

@@ -2,6 +2,12 @@ import type { Db } from '../db/db.js';
 
 export type ApiShape = 'recall' | 'attendee';
 
+/** How a bot's body asks it to sign in: the mode, and the login group it named (null: the project's default). */
+export interface BotSignIn {
+  mode: 'always' | 'only_if_required';
+  group_id: string | null;
+}
+
 export interface BotRow {
   id: string;
   public_id: string;
@@ -26,6 +32,14 @@ export interface BotRow {
   updated_at: Date;
   media_deleted_at: Date | null;
   data_deleted_at: Date | null;
+  /** null: the body asks for no sign-in (the bot joins signed out). */
+  sign_in: BotSignIn | null;
+  /** The login group whose credential the current run was given. */
+  login_group_id: string | null;
+  /** The wall (sub_code) a signed-out first run met, when the service launches the bot once more signed in. */
+  sign_in_retry: string | null;
+  /** 1, or 2 for the signed-in retry. */
+  run: number;
 }
 
 export interface NewBot {
@@ -40,6 +54,7 @@ export interface NewBot {
   metadata: Record<string, string>;
   deduplicationKey: string | null;
   joinAt: Date | null;
+  signIn: BotSignIn | null;
 }
 
 /** Why a bot was not created: a live bot already holds the key, or the project is at its limit of live bots. */
@@ -59,9 +74,9 @@ export async function insertBot(db: Db, bot: NewBot, maxLive: number): Promise<B
       const [{ n }] = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM bots WHERE project_id = $1 AND live', [bot.projectId])) as [{ n: number }];
       if (n >= maxLive) return { refused: 'live_bot_limit', limit: maxLive } as const;
       const [row] = await tx.query<BotRow>(
-        `INSERT INTO bots (id, public_id, project_id, api, body, meeting_url, meeting, bot_name, metadata, deduplication_key, join_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-        [bot.id, bot.publicId, bot.projectId, bot.api, bot.body, bot.meetingUrl, bot.meeting, bot.botName, bot.metadata, bot.deduplicationKey, bot.joinAt],
+        `INSERT INTO bots (id, public_id, project_id, api, body, meeting_url, meeting, bot_name, metadata, deduplication_key, join_at, sign_in)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
+        [bot.id, bot.publicId, bot.projectId, bot.api, bot.body, bot.meetingUrl, bot.meeting, bot.botName, bot.metadata, bot.deduplicationKey, bot.joinAt, bot.signIn],
       );
       return row!;
     });
@@ -170,8 +185,31 @@ export async function waitingBots(db: Db, warmStartMs: number): Promise<number> 
   return row?.n ?? 0;
 }
 
-export async function markLaunched(db: Db, botId: string, ref: string, outDir: string): Promise<void> {
-  await db.query('UPDATE bots SET launch_ref = $2, out_dir = $3, updated_at = now() WHERE id = $1', [botId, ref, outDir]);
+export async function markLaunched(db: Db, botId: string, ref: string, outDir: string, loginGroupId: string | null): Promise<void> {
+  await db.query('UPDATE bots SET launch_ref = $2, out_dir = $3, login_group_id = $4, updated_at = now() WHERE id = $1', [botId, ref, outDir, loginGroupId]);
+}
+
+/** Notes that the first run met `wall` signed out and is to be followed by a signed-in run; false when that is not the case any more. */
+export async function planSignInRetry(db: Db, botId: string, wall: string): Promise<boolean> {
+  const rows = await db.query('UPDATE bots SET sign_in_retry = COALESCE(sign_in_retry, $2), updated_at = now() WHERE id = $1 AND live AND run = 1 RETURNING id', [botId, wall]);
+  return rows.length > 0;
+}
+
+/**
+ * Makes the bot launchable again as its second run, once its first is gone: a new claim and channel token come
+ * with the launch, and the first run's events lose their seq (the new run numbers its own from 1).
+ */
+export async function prepareSecondRun(db: Db, botId: string): Promise<BotRow | null> {
+  return db.tx(async (tx) => {
+    const [row] = await tx.query<BotRow>(
+      `UPDATE bots SET run = 2, launch_ref = NULL, out_dir = NULL, launched_at = NULL, dispatch_job = NULL, control_token_hash = NULL,
+         login_group_id = NULL, updated_at = now()
+       WHERE id = $1 AND live AND run = 1 AND sign_in_retry IS NOT NULL RETURNING *`,
+      [botId],
+    );
+    if (row) await tx.query('UPDATE bot_events SET bot_seq = NULL WHERE bot_id = $1', [botId]);
+    return row ?? null;
+  });
 }
 
 /**
