@@ -2,14 +2,13 @@ import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { clickFirst, findFirst, openChatPanel, pageStep, requireFirst, JOIN_POLL_MS, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
 import { sleep, withTimeout } from '../../src/util/async.js';
-import { probeMeet, type MeetProbeMemory } from './probe.js';
+import { reachPreJoin } from './preJoin.js';
+import { newProbeMemory, probeMeet, type MeetProbeMemory } from './probe.js';
 import { receiveAudioOnly } from './receiveAudioOnly.js';
 import * as S from './selectors.js';
 
 /** Recall documents 500 characters for Meet chat; longer messages are split by the runtime. */
 const MEET_CHAT_LIMIT = 500;
-/** Vexa waits up to 120 s for the pre-join form on slow loads; we bound it by the same order. */
-const PREJOIN_FORM_TIMEOUT_MS = 60_000;
 const CTA_ATTEMPTS = 3;
 const TOGGLE_ATTEMPTS = 3;
 const TOGGLE_FLIP_MS = 1500;
@@ -17,11 +16,12 @@ const TOGGLE_FLIP_MS = 1500;
 const LEAVE_CONFIRM_WAIT_MS = 1500;
 
 /**
- * Google Meet (platforms.md 1). A page sent off Meet means a block before admission and an end after it: only
- * whether this bot ever got in tells them apart, so each bot's adapter remembers that for its own page.
+ * Google Meet (platforms.md 1). A page sent off Meet means a block before the join click, a dropped knock after
+ * it and an end after admission: only what this bot did tells them apart, so each bot's adapter remembers that
+ * (and whether it signed in) for its own page.
  */
 export function createGoogleMeetAdapter(): PlatformAdapter {
-  const seen: MeetProbeMemory = { admitted: false };
+  const seen: MeetProbeMemory = newProbeMemory();
   return {
     platform: 'google_meet',
     chatLimit: MEET_CHAT_LIMIT,
@@ -38,13 +38,14 @@ export function createGoogleMeetAdapter(): PlatformAdapter {
           'open the meeting page',
         ),
       );
-      const nameInput = await pageStep(ctx, 'reach the pre-join form', () => waitForPreJoinForm(ctx));
-      if (!nameInput) return; // an error, lobby or in-call screen: the runtime's probe reports it
-      await pageStep(ctx, 'type the name', () => ctx.input.fill(nameInput, ctx.botName));
+      const form = await pageStep(ctx, 'reach the pre-join form', () => reachPreJoin(ctx, seen));
+      if (!form) return; // an error, lobby or in-call screen, or a wall: the runtime's probe reports it
+      // A signed-in page has no name field: Meet shows the account's name.
+      if (form.kind === 'guest') await pageStep(ctx, 'type the name', () => ctx.input.fill(form.nameInput, ctx.botName));
       await pageStep(ctx, 'turn the microphone off', () => switchOff(ctx, 'turn the microphone off', S.MIC_ON, S.MIC_OFF));
       await pageStep(ctx, 'turn the camera off', () => switchOff(ctx, 'turn the camera off', S.CAMERA_ON, S.CAMERA_OFF));
       await ctx.untilJoinTime();
-      await pageStep(ctx, 'click the join button', () => clickJoin(ctx));
+      await pageStep(ctx, 'click the join button', () => clickJoin(ctx, seen));
     },
 
     probe: (ctx) => probeMeet(ctx, seen),
@@ -87,30 +88,12 @@ export function createGoogleMeetAdapter(): PlatformAdapter {
       // Only a host gets a confirm dialog; anyone else is out at the click, so stop as soon as either shows.
       const deadline = Date.now() + LEAVE_CONFIRM_WAIT_MS;
       while (Date.now() < deadline) {
-        if ((await probeMeet(ctx).catch(() => null))?.state.phase === 'ended') return;
+        if ((await probeMeet(ctx, seen).catch(() => null))?.state.phase === 'ended') return;
         if (await clickFirst(ctx.page, S.LEAVE_CONFIRM, { timeoutMs: 0 }).catch(() => null)) return;
         await sleep(100);
       }
     },
   };
-}
-
-/**
- * Waits for the name input, dismissing the device modal and popups in front of it. Returns null when the
- * page turned out to be an error, lobby or in-call screen instead (the probe classifies those).
- */
-async function waitForPreJoinForm(ctx: AdapterContext) {
-  const deadline = Date.now() + PREJOIN_FORM_TIMEOUT_MS;
-  while (!ctx.signal.aborted) {
-    const snap = await probeMeet(ctx);
-    if (snap.state.phase !== 'pre_join' && snap.state.phase !== 'unknown' && snap.state.phase !== 'joining') return null;
-    await clickFirst(ctx.page, S.PREJOIN_DIALOG_BUTTONS, { timeoutMs: 0 }).catch(() => null);
-    const input = await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 });
-    if (input) return input.locator;
-    if (Date.now() > deadline) break;
-    await sleep(JOIN_POLL_MS);
-  }
-  throw new JoinStepError('find the name input', S.NAME_INPUT, 'ui_element_not_found', `no pre-join form within ${PREJOIN_FORM_TIMEOUT_MS} ms`);
 }
 
 /**
@@ -130,14 +113,18 @@ async function switchOff(ctx: AdapterContext, step: string, live: readonly strin
   ctx.log.warn(`${step}: the toggle did not switch off; joining anyway (the device carries silence)`, { tried: [...live, ...off] });
 }
 
-/** Clicks the join call-to-action and confirms the page left the form; Meet sometimes ignores the first click. */
-async function clickJoin(ctx: AdapterContext) {
+/**
+ * Clicks the join call-to-action and confirms the page left the form; Meet sometimes ignores the first click.
+ * From the click on, a page sent off Meet is a dropped knock, not a block (`seen.asked`).
+ */
+async function clickJoin(ctx: AdapterContext, seen: MeetProbeMemory) {
   for (let attempt = 1; attempt <= CTA_ATTEMPTS; attempt++) {
-    const snap = await probeMeet(ctx);
+    const snap = await probeMeet(ctx, seen);
     if (snap.state.phase !== 'pre_join' && snap.state.phase !== 'unknown') return;
     const cta = await requireFirst(ctx.page, 'click the join button', S.JOIN_CTA, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
     await ctx.input.click(cta.locator);
-    const left = await waitUntil(ctx, async () => (await probeMeet(ctx)).state.phase !== 'pre_join', 5000);
+    seen.asked = true;
+    const left = await waitUntil(ctx, async () => (await probeMeet(ctx, seen)).state.phase !== 'pre_join', 5000);
     if (left) return;
   }
   throw new JoinStepError('click the join button', S.JOIN_CTA, 'ui_element_not_found', `still on the pre-join form after ${CTA_ATTEMPTS} clicks`);

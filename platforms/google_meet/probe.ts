@@ -1,10 +1,11 @@
+import type { EndOutcome } from '../../src/lifecycle/codes.js';
 import type { AdapterContext, MeetingSnapshot, MeetingState } from '../../src/platform/adapter.js';
 import { evaluateBounded } from '../../src/platform/page.js';
 import { PROBE } from './selectors.js';
 
 type Probe = typeof PROBE;
 type Verdict =
-  | 'not_found' | 'expired' | 'blocked' | 'sign_in' | 'bounced' | 'removed' | 'ended_by_host' | 'ended_other'
+  | 'not_found' | 'expired' | 'blocked' | 'sign_in' | 'guest_refused' | 'bounced' | 'removed' | 'ended_by_host' | 'ended_other'
   | 'denied' | 'no_answer' | 'left' | 'waiting_for_host' | 'lobby' | 'in_call' | 'pre_join' | 'unknown';
 
 interface RawSnapshot {
@@ -39,12 +40,14 @@ function readMeetPage(arg: { p: Probe; joinOrigin: string; botName: string }): R
   const any = (css: readonly string[]) => css.some((c) => document.querySelector(c) !== null);
   const done = (verdict: Verdict, text = ''): RawSnapshot => ({ verdict, text, participants: null, chat: [] });
 
-  if (location.href.startsWith('https://accounts.google.com/')) return done('sign_in', location.href);
+  if (location.hostname === 'accounts.google.com') return done('sign_in', `${location.origin}${location.pathname}`);
+  const signIn = [...document.querySelectorAll('h1')].find((h) => h.textContent?.includes(p.signInHeading) && h.parentElement?.textContent?.includes(p.signInParent));
+  if (signIn) return done('sign_in', norm(signIn.parentElement?.textContent ?? ''));
   if (location.protocol.startsWith('http') && location.origin !== arg.joinOrigin) return done('bounced', location.origin);
   const startup = document.querySelector('[data-startup-code]');
   if (startup && startup.getAttribute('data-startup-code') === p.notFoundStartupCode) return done('not_found', 'startup code 217');
   const terminal: [Verdict, readonly string[]][] = [
-    ['not_found', p.notFound], ['expired', p.expired], ['blocked', p.blocked], ['removed', p.removed],
+    ['not_found', p.notFound], ['expired', p.expired], ['guest_refused', p.guestRefused], ['blocked', p.blocked], ['removed', p.removed],
     ['ended_by_host', p.endedByHost], ['denied', p.denied], ['no_answer', p.noAnswer], ['left', p.leftMeeting],
   ];
   for (const [verdict, phrases] of terminal) {
@@ -61,7 +64,9 @@ function readMeetPage(arg: { p: Probe; joinOrigin: string; botName: string }): R
   const isPhantom = (el: Element) => phantom.test(el.getAttribute('aria-label') ?? '') || phantom.test(el.textContent ?? '');
   const tiles = [...document.querySelectorAll(p.tile)].filter((el) => !isPhantom(el));
   if (!any(p.admittedCss) && tiles.length === 0) {
-    if (any(p.preJoinCss)) return done('pre_join');
+    const label = (b: Element) => norm(b.textContent ?? '').trim();
+    const cta = (b: Element) => !b.closest('[role="dialog"]') && p.preJoinCta.some((t) => norm(t) === label(b)) && b.checkVisibility();
+    if (any(p.preJoinCss) || [...document.querySelectorAll('button')].some(cta)) return done('pre_join');
     const ended = find(p.endedOther);
     return ended ? done('ended_other', ended) : done('unknown');
   }
@@ -114,6 +119,7 @@ const STATE_OF: Record<Verdict, MeetingState> = {
   blocked: { phase: 'ended', outcome: { status: 'fatal', sub_code: 'google_meet_bot_blocked' }, text: '' },
   bounced: { phase: 'ended', outcome: { status: 'fatal', sub_code: 'google_meet_bot_blocked' }, text: '' },
   sign_in: { phase: 'ended', outcome: { status: 'fatal', sub_code: 'meeting_requires_sign_in' }, text: '' },
+  guest_refused: { phase: 'ended', outcome: { status: 'fatal', sub_code: 'meeting_requires_sign_in' }, text: '' },
   removed: { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'bot_kicked_from_call' }, text: '' },
   ended_by_host: { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'call_ended_by_host' }, text: '' },
   ended_other: { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'call_ended_by_host' }, text: '' },
@@ -127,13 +133,37 @@ const STATE_OF: Record<Verdict, MeetingState> = {
   unknown: { phase: 'unknown' },
 };
 
-/** What one bot's probe remembers of its page: whether it was ever in the call (see createGoogleMeetAdapter). */
+/**
+ * What one bot's adapter remembers of its page (see createGoogleMeetAdapter): whether it was ever in the call,
+ * whether it asked to join, and whether it signed in (tried, and seen signed in on the pre-join).
+ */
 export interface MeetProbeMemory {
   admitted: boolean;
+  asked: boolean;
+  signInTried: boolean;
+  signedIn: boolean;
 }
 
-/** One look at the page; `seen` is updated when the bot is in the call (the join steps' looks pass none). */
-export async function probeMeet(ctx: AdapterContext, seen: MeetProbeMemory = { admitted: false }): Promise<MeetingSnapshot> {
+export function newProbeMemory(): MeetProbeMemory {
+  return { admitted: false, asked: false, signInTried: false, signedIn: false };
+}
+
+/**
+ * The verdicts whose meaning depends on the bot's past. Sent off Meet: a block before the join click (ScreenApp:
+ * the in-container browser was bounced), the knock dropped after it (vellum, ScreenApp: "asking" then Meet's
+ * marketing page, no denial text), an end no screen explains once in the call. Refused as a guest after signing
+ * in: the account itself is refused.
+ */
+function stateOf(verdict: Verdict, seen: MeetProbeMemory): MeetingState {
+  const ended = (outcome: EndOutcome): MeetingState => ({ phase: 'ended', outcome, text: '' });
+  if (verdict === 'bounced' && seen.admitted) return ended({ status: 'call_ended', sub_code: 'bot_removed_or_call_ended' });
+  if (verdict === 'bounced' && seen.asked) return ended({ status: 'fatal', sub_code: 'google_meet_join_request_dropped' });
+  if (verdict === 'guest_refused' && (seen.signedIn || seen.signInTried)) return ended({ status: 'fatal', sub_code: 'google_meet_bot_blocked' });
+  return STATE_OF[verdict];
+}
+
+/** One look at the page; `seen` is updated when the bot is in the call. */
+export async function probeMeet(ctx: AdapterContext, seen: MeetProbeMemory): Promise<MeetingSnapshot> {
   const raw = await evaluateBounded(
     ctx.page,
     readMeetPage,
@@ -142,10 +172,7 @@ export async function probeMeet(ctx: AdapterContext, seen: MeetProbeMemory = { a
     'read the Meet page',
   );
   if (raw.verdict === 'in_call') seen.admitted = true;
-  // Sent off Meet before admission is a block (ScreenApp: the in-container browser was bounced while knocking);
-  // once in the call it is an end no screen explains, not a block.
-  const base: MeetingState =
-    raw.verdict === 'bounced' && seen.admitted ? { phase: 'ended', outcome: { status: 'call_ended', sub_code: 'bot_removed_or_call_ended' }, text: '' } : STATE_OF[raw.verdict];
+  const base = stateOf(raw.verdict, seen);
   const state: MeetingState = base.phase === 'ended' ? { ...base, text: raw.text } : base;
   return {
     state,

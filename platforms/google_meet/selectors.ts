@@ -24,6 +24,27 @@ export const NAME_INPUT = [
   'input[placeholder*="name" i]',
 ];
 
+/**
+ * Meet's "Sign in" for a signed-out page (top right), to accounts.google.com/ServiceLogin?...&continue=<meeting>.
+ * Links first, by where they lead, then by their text.
+ */
+export const SIGN_IN_LINK = [
+  'a[href*="accounts.google.com/ServiceLogin"]',
+  'a[href*="/ServiceLogin"]',
+  'a:has-text("Sign in")',
+  '[role="button"]:has-text("Sign in")',
+  'button:has-text("Sign in")',
+];
+
+/** The signed-in account in Google's app bar (OneGoogle): `aria-label="Google Account: Name (email)"`. */
+export const ACCOUNT_CHIP = ['a[aria-label^="Google Account:"]', '[aria-label^="Google Account:"]'];
+
+/**
+ * The join call-to-action by its text only: with no name field on the page, these mean a signed-in pre-join
+ * (Attendee: "name input is not present but the join now button is present"; Vexa's authenticated CTA list).
+ */
+export const SIGNED_IN_CTA = ['button:has-text("Join now")', 'button:has-text("Ask to join")', 'button:has-text("Switch here")', 'button:has-text("Join here too")'];
+
 /** Mic and camera toggles while they are live; after a click their label reads "Turn on ...". */
 export const MIC_ON = ['[aria-label*="Turn off microphone"]'];
 export const MIC_OFF = ['[aria-label*="Turn on microphone"]'];
@@ -129,6 +150,29 @@ export const LEAVE = [
 ];
 export const LEAVE_CONFIRM = ['button:has-text("Just leave the meeting")', 'button:has-text("Leave meeting")'];
 
+/** Controls of Google's sign-in pages (accountPage.ts reads which page it is). */
+export const GOOGLE_SIGN_IN = {
+  identifier: ['input#identifierId', 'input[type="email"][name="identifier"]', 'input[type="email"]'],
+  identifierNext: ['#identifierNext button', '#identifierNext', 'button:has-text("Next")'],
+  password: ['input[type="password"][name="Passwd"]', '#password input[type="password"]', 'input[type="password"]'],
+  passwordNext: ['#passwordNext button', '#passwordNext', 'button:has-text("Next")'],
+  recoveryChallenge: [
+    '[data-challengetype="12"]:not([data-challengeunavailable="true"])',
+    '[data-action="selectchallenge"]:has-text("Confirm your recovery email")',
+    '[role="link"]:has-text("Confirm your recovery email")',
+  ],
+  authenticatorChallenge: [
+    '[data-challengetype="6"]:not([data-challengeunavailable="true"])',
+    '[data-action="selectchallenge"]:has-text("Google Authenticator")',
+    '[role="link"]:has-text("Google Authenticator")',
+  ],
+  recoveryEmail: ['input#knowledge-preregistered-email-response', 'input[name="knowledgePreregisteredEmailResponse"]'],
+  recoveryNext: ['#idvpreregisteredemailNext button', '#next button', 'button:has-text("Next")'],
+  totp: ['input#totpPin', 'input[name="totpPin"]'],
+  totpNext: ['#totpNext button', '#totpNext', 'button:has-text("Next")'],
+  tryAnotherWay: ['button:has-text("Try another way")', '[role="button"]:has-text("Try another way")', '[role="link"]:has-text("Try another way")'],
+} as const;
+
 /** Everything the in-page probe needs; plain CSS only (Playwright's text engines do not exist in the page). */
 export const PROBE = {
   notFoundStartupCode: '217',
@@ -136,6 +180,14 @@ export const PROBE = {
   notFound: ['Check your meeting code', 'Invalid video call name', 'The meeting code you entered doesn\'t work'],
   expired: ['Your meeting code has expired'],
   blocked: ["You can't join this video call", "You can't join this meeting", 'There is a problem connecting to this video call'],
+  /**
+   * A Workspace meeting refusing anonymous guests before any pre-join, under the block heading (Illospace PR
+   * #649, 2026-08; YeetMeet #24, 2020): a sign-in wall for a guest, checked before `blocked`.
+   */
+  guestRefused: ['unless invited or admitted by the host', 'unless invited or admitted by host'],
+  /** Google's sign-in page as Meet's wall: an h1 "Sign in" whose parent names the Google Account (Attendee, ScreenApp). */
+  signInHeading: 'Sign in',
+  signInParent: 'your Google Account',
   removed: ["You've been removed from the meeting"],
   endedByHost: ['Your host ended the meeting for everyone'],
   endedOther: ['The call ended', 'Call ended', 'Meeting ended'],
@@ -169,6 +221,8 @@ export const PROBE = {
     'button[aria-label*="Present now"]',
   ],
   preJoinCss: ['input[aria-label="Your name"]', 'input[jsname][type="text"]'],
+  /** A signed-in pre-join has no name field: its CTA, outside any dialog, says it is one. */
+  preJoinCta: ['Join now', 'Ask to join', 'Switch here', 'Join here too'],
   tile: '[data-participant-id]',
   /**
    * The "Backgrounds and effects" control has a `data-participant-id` of its own in the lobby and the call (Vexa,

@@ -15,13 +15,20 @@ export interface ExternalProtocols {
 }
 
 export function initialPreferences(protocols: ExternalProtocols | null): Record<string, unknown> {
-  if (!protocols || protocols.schemes.length === 0) return {};
+  const prefs: Record<string, unknown> = { ...NO_PASSWORD_MANAGER };
+  if (!protocols || protocols.schemes.length === 0) return prefs;
   const allowed = Object.fromEntries(protocols.schemes.map((s) => [s, true]));
-  return { protocol_handler: { allowed_origin_protocol_pairs: { [protocols.origin]: allowed } } };
+  return { ...prefs, protocol_handler: { allowed_origin_protocol_pairs: { [protocols.origin]: allowed } } };
 }
 
+/**
+ * A signed-in bot types its password into Google's sign-in page, and Chromium then offers to save it: a native
+ * "Save password?" bubble over the top right of the page that swallows OS-level clicks there (Meet's Join now
+ * sits under it). The bot's profile is thrown away after the run, so its password manager is off.
+ */
+const NO_PASSWORD_MANAGER = { credentials_enable_service: false, profile: { password_manager_enabled: false } };
+
 export async function writeInitialPreferences(userDataDir: string, prefs: Record<string, unknown>): Promise<void> {
-  if (Object.keys(prefs).length === 0) return;
   await mkdir(join(userDataDir, 'Default'), { recursive: true });
   await writeFile(join(userDataDir, 'Default', 'Preferences'), JSON.stringify(prefs));
 }
