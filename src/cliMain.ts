@@ -14,6 +14,7 @@ import { loadCredential } from './account/loadCredential.js';
 import { NO_RUNTIME_SECRETS, redactorFor } from './config/secrets.js';
 import { addServiceCommands } from './cliService.js';
 import { objectStoreSettings, type ObjectStoreSettings } from './config/objectStoreSettings.js';
+import { zoomSdkSettings, type ZoomSdkSettings } from './account/zoomSdk.js';
 
 /** Exit codes, documented in the README. */
 export const EXIT = { done: 0, fatal: 1, invalidConfig: 2 } as const;
@@ -183,6 +184,15 @@ function objectStore(env: NodeJS.ProcessEnv): ObjectStoreSettings {
   }
 }
 
+/** The operator's Zoom Meeting SDK app (account/zoomSdk.ts). */
+function zoomSdk(env: NodeJS.ProcessEnv): ZoomSdkSettings | null {
+  try {
+    return zoomSdkSettings(env);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
 function invalid(io: CliIo, errors: Parameters<typeof formatConfigErrors>[0]): number {
   io.stderr.write(`invalid bot config:\n${formatConfigErrors(errors)}\n`);
   return EXIT.invalidConfig;
@@ -211,6 +221,7 @@ async function join(url: string | undefined, flags: JoinFlags, env: NodeJS.Proce
     ...controlChannel(flags, env),
     credential: await credential(flags, env),
     objectStore: objectStore(env),
+    zoomSdk: zoomSdk(env),
     storageSecrets: [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter((s): s is string => !!s),
     maxRuntimeSec: envSeconds(env, 'MEETBOT_MAX_RUNTIME_SEC', RUNTIME_DEFAULTS.maxRuntimeSec),
     watchdogSec: envSeconds(env, 'MEETBOT_WATCHDOG_SEC', RUNTIME_DEFAULTS.watchdogSec),

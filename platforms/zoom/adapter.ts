@@ -22,7 +22,7 @@ export function createZoomAdapter(): PlatformAdapter {
     externalProtocols: ['zoommtg', 'zoomus'],
     // Vexa's production Zoom join clicks in-page and records it working on the live client: CDP input suffices.
     joinInput: 'cdp',
-    join: joinZoom,
+    join: (ctx) => joinZoom(ctx, seen),
     probe: (ctx) => probeZoom(ctx, seen),
     maintain: dismissNotices,
     async afterAdmitted(ctx) {

@@ -3,7 +3,8 @@ import type { AdapterContext } from '../../src/platform/adapter.js';
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { clickFirst, findFirst, JOIN_POLL_MS, pageStep, requireFirst } from '../../src/platform/page.js';
 import { sleep, withTimeout } from '../../src/util/async.js';
-import { probeZoom, zoomFrame } from './probe.js';
+import { probeZoom, zoomFrame, type ZoomProbeMemory } from './probe.js';
+import { joinWithTokens } from './sdkJoin.js';
 import * as S from './selectors.js';
 
 const PREJOIN_FORM_TIMEOUT_MS = 60_000;
@@ -16,8 +17,12 @@ const JOIN_CLICK_MS = 3000;
 /** How long Join may take to enable after the name was inserted before it is typed again with key events. */
 const JOIN_ENABLE_MS = 1500;
 
-/** Opens the meeting and passes every pre-join screen up to the join click. */
-export async function joinZoom(ctx: AdapterContext): Promise<void> {
+/**
+ * Joins with the body's Zoom tokens through the Meeting SDK (sdkJoin.ts); without tokens, opens the meeting in the
+ * web client and passes every pre-join screen up to the join click.
+ */
+export async function joinZoom(ctx: AdapterContext, seen: ZoomProbeMemory): Promise<void> {
+  if (ctx.zoom && (await joinWithTokens(ctx, ctx.zoom, seen))) return;
   await pageStep(ctx, 'open the Zoom web client', () => openClient(ctx));
   await pageStep(ctx, 'wait for the host to start the meeting', () => waitWhileUnstarted(ctx));
   if (!(await pageStep(ctx, 'reach the pre-join form', () => waitForPreJoinForm(ctx)))) return;

@@ -97,7 +97,7 @@ const STATE_OF: Record<Verdict, MeetingState> = {
   // up to 10 min): it is a wait for the host, and reads as an invalid link only if the host never starts.
   invalid_link: { phase: 'waiting_for_host', unstartedMeans: 'meeting_link_invalid' },
   passcode_wrong: FATAL('meeting_password_incorrect'),
-  rtms_wall: FATAL('zoom_web_disallowed'),
+  rtms_wall: FATAL('zoom_requires_rtms'),
   sign_in: FATAL('meeting_requires_sign_in'),
   browser_blocked: FATAL('zoom_web_disallowed'),
   registration: FATAL('zoom_registration_required'),
@@ -115,6 +115,8 @@ const STATE_OF: Record<Verdict, MeetingState> = {
 /** What one bot's probe remembers of its page: whether it was ever in the call (see createZoomAdapter). */
 export interface ZoomProbeMemory {
   admitted: boolean;
+  /** Set when the bot joined through its own Meeting SDK page (sdkJoin.ts): where that page is and where it leaves to. */
+  sdk?: { pageOrigin: string; leftUrl: string; obf: boolean } | null;
 }
 
 export function zoomFrame(ctx: AdapterContext): Promise<Frame> {
@@ -140,7 +142,9 @@ export async function probeZoom(ctx: AdapterContext, seen: ZoomProbeMemory = { a
 /**
  * The page itself left the meeting: off the Zoom domain (and off the meeting's own host, which covers vanity
  * and loopback hosts), or on Zoom's sign-in page. Before admission sign-in is the meeting asking for an
- * account; after it, like leaving the domain, an end no screen explains (Vexa, Meeting BaaS).
+ * account; after it, like leaving the domain, an end no screen explains (Vexa, Meeting BaaS). The Meeting SDK's
+ * client view goes to its leave page when the meeting lets it go: for an OBF bot with no end screen read before,
+ * that is Zoom removing it with the user who authorised it (Recall, Zoom: "the app gets immediately disconnected").
  */
 function leftZoom(ctx: AdapterContext, seen: ZoomProbeMemory): MeetingState | null {
   let url: URL;
@@ -150,8 +154,11 @@ function leftZoom(ctx: AdapterContext, seen: ZoomProbeMemory): MeetingState | nu
     return null;
   }
   if (!url.protocol.startsWith('http')) return null;
+  if (seen.sdk && url.href.startsWith(seen.sdk.leftUrl)) {
+    return { ...ENDED(seen.sdk.obf ? 'zoom_authorized_user_left' : 'bot_removed_or_call_ended'), text: 'the Meeting SDK left the meeting' } as MeetingState;
+  }
   const meetingHost = new URL(ctx.meeting.join_url).hostname;
-  const offZoom = url.hostname !== meetingHost && !new RegExp(PROBE.zoomHost).test(url.hostname);
+  const offZoom = url.origin !== seen.sdk?.pageOrigin && url.hostname !== meetingHost && !new RegExp(PROBE.zoomHost).test(url.hostname);
   if (new RegExp(PROBE.signInPath).test(url.pathname) && !seen.admitted) return { ...FATAL('meeting_requires_sign_in'), text: url.pathname } as MeetingState;
   if (offZoom || new RegExp(PROBE.signInPath).test(url.pathname)) return { ...ENDED('bot_removed_or_call_ended'), text: `the page went to ${url.host}${url.pathname}` } as MeetingState;
   return null;

@@ -233,7 +233,7 @@ export const attendeeShape = {
     'Calendar event to join. Exclusive with meeting_url and join_at; meetbot has no calendars.',
   ),
   callback_settings: doc(
-    z.strictObject({ zoom_tokens_url: doc(httpsUrl(), 'https:// URL returning {"zak_token", ...}.') }),
+    z.strictObject({ zoom_tokens_url: doc(notifyUrl(), 'https:// URL the bot POSTs a signed JSON body to right before it joins; it answers {"zak_token", "join_token", "onbehalf_token"} (404: no tokens).') }),
     'Callback URLs the bot calls to fetch data.',
   ),
   debug_settings: doc(

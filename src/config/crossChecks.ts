@@ -95,8 +95,11 @@ function outgoingUrls(body: Body): [path: (string | number)[], url: string][] {
     add(['websocket_settings', key, 'url'], record(ws?.[key])?.url);
   }
   firstItems(body.webhooks).forEach((w, i) => add(['webhooks', i, 'url'], record(w)?.url));
-  // Accepted and not acted on yet; a later runtime that calls them must not inherit an internal host.
+  // The Zoom token URLs the bot calls at join time (account/zoomTokens.ts checks them again, redirects included).
   add(['callback_settings', 'zoom_tokens_url'], record(body.callback_settings)?.zoom_tokens_url);
+  const zoom = record(body.zoom);
+  for (const key of ['zak_url', 'join_token_url', 'obf_token_url']) add(['zoom', key], zoom?.[key]);
+  // Accepted and not acted on yet; a later runtime that calls them must not inherit an internal host.
   const agent = record(body.voice_agent_settings);
   add(['voice_agent_settings', 'url'], agent?.url);
   add(['voice_agent_settings', 'screenshare_url'], agent?.screenshare_url);
@@ -106,7 +109,8 @@ function outgoingUrls(body: Body): [path: (string | number)[], url: string][] {
 
 const LOOPBACK_RECEIVERS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
-function outgoingUrlIssue(raw: string, opts: CrossCheckOptions): string | null {
+/** Why the bot must not call this URL (an internal host, http to anything but a loopback receiver with the switch), or null. */
+export function outgoingUrlIssue(raw: string, opts: CrossCheckOptions): string | null {
   let url: URL;
   try {
     url = new URL(raw);

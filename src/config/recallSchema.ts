@@ -17,6 +17,7 @@ import {
   MAX_LIST,
   MAX_SHORT_TEXT,
   mediaSwitch,
+  notifyUrl,
   seconds,
 } from './fields.js';
 import { realtimeEndpoint } from './recallRealtimeSchema.js';
@@ -332,10 +333,10 @@ export const recallShape = {
   zoom: doc(
     z
       .strictObject({
-        join_token_url: doc(httpsUrl().nullable().optional(), 'URL the bot GETs a Zoom join token for local recording from (plain text) right before it joins.'),
-        zak_url: doc(httpsUrl().nullable().optional(), 'URL the bot GETs a ZAK token from (plain text) right before it joins.'),
+        join_token_url: doc(notifyUrl().nullable().optional(), 'URL the bot GETs a Zoom join token for local recording from (plain text) right before it joins.'),
+        zak_url: doc(notifyUrl().nullable().optional(), 'URL the bot GETs a ZAK token from (plain text) right before it joins.'),
         obf_token_url: doc(
-          httpsUrl().nullable().optional(),
+          notifyUrl().nullable().optional(),
           'URL the bot GETs an OBF (on-behalf-of) token from (plain text) right before it joins; the bot waits for the authorising user and leaves with them.',
         ),
         user_email: doc(
@@ -345,7 +346,7 @@ export const recallShape = {
       })
       .nullable()
       .optional(),
-    'Zoom-specific parameters: token URLs fetched at join time (a 404 answer means no token). A URL obeys the meeting_url safety rules.',
+    'Zoom-specific parameters: token URLs fetched at join time (a 404 answer means no token); the tokens need the Zoom Meeting SDK settings of the runtime. A URL must be https:// and must not point at an internal host (http:// only for a loopback receiver with the operator switch).',
     null,
   ),
   google_meet: doc(

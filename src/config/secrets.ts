@@ -1,5 +1,5 @@
 import { credentialSecrets, type AccountCredential } from '../account/credential.js';
-import { redactorOf, type Redact } from '../util/redact.js';
+import { redactorOf, type LearningRedact } from '../util/redact.js';
 import type { BotSpec } from './botSpec.js';
 
 /** Query parameters of a join link that are credentials (Zoom passcode, registration token, ZAK). */
@@ -15,6 +15,8 @@ export interface RuntimeSecrets {
   storageSecrets: readonly string[];
   /** A signed-in bot's account: its password, TOTP secret and session cookies. */
   credential?: { value: AccountCredential } | null;
+  /** The Zoom Meeting SDK app's secret (MEETBOT_ZOOM_SDK_SECRET). */
+  zoomSdk?: { secret: string } | null;
 }
 
 export const NO_RUNTIME_SECRETS: RuntimeSecrets = { webhookSecret: null, controlToken: null, storageSecrets: [] };
@@ -45,10 +47,14 @@ export function secretsOf(spec: Pick<BotSpec, 'meeting'>, runtime: RuntimeSecret
   add(runtime.controlToken);
   runtime.storageSecrets.forEach(add);
   if (runtime.credential) credentialSecrets(runtime.credential.value).forEach(add);
+  add(runtime.zoomSdk?.secret);
   return [...out];
 }
 
-/** The one redaction of a bot: its log, events, evidence, its command channel and the CLI's printed spec all use it. */
-export function redactorFor(spec: Pick<BotSpec, 'meeting'>, runtime: RuntimeSecrets): Redact {
+/**
+ * The one redaction of a bot: its log, events, evidence, its command channel and the CLI's printed spec all use it.
+ * Secrets the bot learns later (Zoom tokens fetched at join time) are added to it (`learn`).
+ */
+export function redactorFor(spec: Pick<BotSpec, 'meeting'>, runtime: RuntimeSecrets): LearningRedact {
   return redactorOf(secretsOf(spec, runtime));
 }

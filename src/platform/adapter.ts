@@ -75,6 +75,40 @@ export interface AdapterContext {
    * the platform's sign-in sub_code). A saved session is already in the browser when join() starts.
    */
   account: AccountAccess | null;
+  /**
+   * Zoom only: the body's token URLs and the operator's Meeting SDK app (null or absent: no token URLs, the web
+   * client joins as a guest).
+   */
+  zoom?: ZoomJoinAccess | null;
+}
+
+/** Zoom tokens joined with, and the Meeting SDK that takes them (the session fetches; the adapter joins). */
+export interface ZoomJoinAccess {
+  /**
+   * The tokens of join attempt `attempt` (0 first), fetched on the first call, right before the join: a later
+   * attempt gets an OBF token minted anew (Recall's URL) or the next of the list (Attendee's callback). Throws a
+   * JoinStepError `zoom_token_fetch_failed`. No token at all means the bot joins the web client as a guest.
+   */
+  tokens(attempt: number): Promise<ZoomJoinTokens>;
+  sdk: {
+    key: string;
+    /**
+     * The bot's own page that loads the SDK's scripts (from Zoom's CDN or the operator's copy), on a loopback
+     * address, and the page the SDK's client view goes to when it leaves the meeting.
+     */
+    page(): Promise<{ url: string; leftUrl: string }>;
+    /** A fresh Meeting SDK signature for this meeting number (already a secret of the bot's redaction). */
+    signature(meetingNumber: string): string;
+  };
+  /** How long an OBF bot keeps trying while Zoom says its authorising user is not in the meeting. */
+  authorizedUserTimeoutMs: number;
+}
+
+export interface ZoomJoinTokens {
+  zak: string | null;
+  /** Zoom's join token for local recording (`recordingToken`). */
+  joinToken: string | null;
+  obf: string | null;
 }
 
 export interface AccountAccess {

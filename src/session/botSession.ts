@@ -12,7 +12,7 @@ import { describeExit } from '../process/exitReason.js';
 import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { sleep } from '../util/async.js';
 import { createLogger, type Logger } from '../util/log.js';
-import type { Redact } from '../util/redact.js';
+import type { LearningRedact } from '../util/redact.js';
 import { BotAccount, credentialSink } from './botAccount.js';
 import { openControlChannel } from './botCommands.js';
 import { BotOutputs } from './botOutputs.js';
@@ -32,6 +32,7 @@ import { SessionTimings } from './timings.js';
 import { saveTrace, startTrace } from './trace.js';
 import { ProgressWatchdog } from './watchdog.js';
 import { waitForJoinTime } from './joinTime.js';
+import { ZoomJoinAuth } from './zoomJoin.js';
 
 export type BotOutcome = { exitCode: 0 | 1; final: StatusEvent };
 
@@ -57,7 +58,7 @@ export function runBot(spec: BotSpec, opts: RuntimeOptions, stop: AbortSignal): 
 export class BotSession {
   private readonly deps: SessionDeps;
   private readonly lifecycle: BotLifecycle;
-  private readonly redact: Redact;
+  private readonly redact: LearningRedact;
   private readonly log: Logger;
   private readonly events: EventLog;
   private readonly guard: OutputGuard;
@@ -67,6 +68,7 @@ export class BotSession {
   private readonly outputs: BotOutputs;
   private readonly observer: MeetingObserver;
   private readonly account: BotAccount;
+  private readonly zoom: ZoomJoinAuth;
   private readonly timings = new SessionTimings();
   private phase: SessionPhase = 'launching';
   /** Aborted with the EndReason when an end is asked for: the one record of "ending", and the adapter's signal. */
@@ -110,6 +112,7 @@ export class BotSession {
     const control = openControlChannel(opts, this.log.child('control'), this.redact, { end: (r) => this.end(r), inCallSteps: () => this.inCallSteps });
     this.outputs = new BotOutputs(spec, opts, this.events, this.log.child('outputs'), control);
     this.account = new BotAccount(spec, opts.credential?.value ?? null, credentialSink(opts.credential?.file ?? null, control), this.log.child('account'));
+    this.zoom = new ZoomJoinAuth(spec, opts, this.redact, this.log.child('zoom'));
     this.observer = new MeetingObserver({
       lifecycle: this.lifecycle,
       rules: this.rules,
@@ -133,8 +136,8 @@ export class BotSession {
     this.runtimeCap = setTimeout(() => this.end(endFor('global_runtime_exceeded', { seconds: this.opts.maxRuntimeSec })), this.opts.maxRuntimeSec * 1000);
     try {
       await this.prepareOutputs();
-      const cannotSignIn = this.account.startFailure();
-      if (cannotSignIn) this.end(cannotSignIn);
+      const cannotStart = this.account.startFailure() ?? this.zoom.startFailure();
+      if (cannotStart) this.end(cannotStart);
       this.pageWork = this.isEnding ? Promise.resolve() : this.live().catch((err: unknown) => this.end(failedWith(err)));
       await this.finish(await this.endAsked);
     } catch (err) {
@@ -245,6 +248,7 @@ export class BotSession {
       onScreen: (state) => this.joinScreen(state),
       untilJoinTime: () => waitForJoinTime(this.spec.join_at, this.ending.signal, () => this.watchdog.beat(), this.log),
       account: this.account.access(),
+      zoom: this.zoom.access(),
     };
   }
 
@@ -400,6 +404,7 @@ export class BotSession {
     await this.browser?.close().catch((err: unknown) => this.log.warn('browser close failed', { error: String(err) }));
     await this.media?.dispose().catch((err: unknown) => this.log.warn('media dispose failed', { error: String(err) }));
     await this.guard.releaseReserve();
+    await this.zoom.close();
     if (this.workDir) await rm(this.workDir, { recursive: true, force: true }).catch(() => undefined);
     this.enterPhase('ending');
     this.enterPhase('finished');

@@ -1,5 +1,6 @@
 import type { AccountCredential } from '../account/credential.js';
 import type { ObjectStoreSettings } from '../config/objectStoreSettings.js';
+import type { ZoomSdkSettings } from '../account/zoomSdk.js';
 import type { UiInputSetting } from './sessionInput.js';
 
 /**
@@ -43,6 +44,8 @@ export interface RuntimeOptions {
    * the service). `file`: where a rotated session is written back; null when it came from the environment.
    */
   credential: { value: AccountCredential; file: string | null } | null;
+  /** The operator's Zoom Meeting SDK app: a Zoom bot given tokens joins through the SDK (account/zoomSdk.ts). */
+  zoomSdk?: ZoomSdkSettings | null;
   /** Global cap on the bot's whole life, whatever the rules say (seconds). */
   maxRuntimeSec: number;
   /** Ends a bot whose page stops answering, or whose current step makes no progress, for this long (seconds). */

@@ -77,7 +77,7 @@ describe('hostile text and secrets', () => {
     const ok = bot({ url: recorded.join_url, platform: 'zoom', env });
     const failed = bot({ url: walled.join_url, platform: 'zoom', env });
     await ok.waitForStatus('in_call_recording', 150_000);
-    expect((await failed.waitForStatus('fatal', 150_000)).sub_code).toBe('zoom_web_disallowed');
+    expect((await failed.waitForStatus('fatal', 150_000)).sub_code).toBe('zoom_requires_rtms');
     await new Promise((r) => setTimeout(r, 3000));
     await client.end(recorded.id);
     expect((await ok.exited).code).toBe(0);

@@ -178,7 +178,7 @@ describe('zoom adapter against the Zoom mock', () => {
     ];
     await bInvalid.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
     expect((await bInvalid.waitForStatus('fatal', 60_000)).sub_code).toBe('meeting_link_invalid');
-    expect((await bWalled.waitForStatus('fatal', 60_000)).sub_code).toBe('zoom_web_disallowed');
+    expect((await bWalled.waitForStatus('fatal', 60_000)).sub_code).toBe('zoom_requires_rtms');
     await bHostless.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
     expect((await client.get(hostless.id)).events.map((e) => e.type)).toContain('bot_waiting_for_host');
     const notStarted = await bHostless.waitForStatus('fatal', 30_000);

@@ -107,6 +107,14 @@ describe('redactorFor', () => {
     expect(redact(line)).toBe('{"msg":"typed the passcode","value":"[redacted]"}');
     expect(redact(`plain ${meeting.password}`)).toBe('plain [redacted]');
   });
+
+  it('takes secrets learnt later (Zoom tokens fetched at join time), and the Zoom Meeting SDK secret from the start', () => {
+    const learning = redactorFor({ meeting } as never, { webhookSecret: null, controlToken: null, storageSecrets: [], zoomSdk: { secret: 'sdk-secret-77' } });
+    const line = JSON.stringify({ msg: 'joining', zak: 'zak-tok"en-1', signature: 'eyJhbGciOi.sig', sdk: 'sdk-secret-77' });
+    expect(learning(line)).toBe(line.replace('sdk-secret-77', '[redacted]'));
+    learning.learn('zak-tok"en-1', 'eyJhbGciOi.sig');
+    expect(learning(line)).toBe('{"msg":"joining","zak":"[redacted]","signature":"[redacted]","sdk":"[redacted]"}');
+  });
 });
 
 describe('process groups', () => {
