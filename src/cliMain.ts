@@ -204,6 +204,8 @@ async function join(url: string | undefined, flags: JoinFlags, env: NodeJS.Proce
   const parsed = parseBotConfigText(text, { allowLoopback, ...(flags.platform ? { platform: flags.platform } : {}), ...(flags.api ? { api: flags.api } : {}) });
   if (!parsed.ok) return invalid(io, parsed.errors);
   if (flags.name !== undefined && url === undefined) parsed.spec.bot_name = flags.name;
+  // A trace keeps what the page was handed: the Zoom tokens and the SDK signature given to ZoomMtg.join.
+  if (flags.trace === true && parsed.spec.zoom_auth) throw new UsageError('--trace would record the Zoom tokens the bot fetches: trace a bot without Zoom token URLs');
   const botId = flags.botId ?? env.BOT_ID ?? randomUUID();
   const opts: RuntimeOptions = {
     outDir: resolve(flags.out ?? env.MEETBOT_OUT_DIR ?? `out/${botId}`),

@@ -5,6 +5,7 @@ import { fetchZoomTokens, type TokenFetchOptions } from '../../src/account/zoomT
 import type { ZoomAuthSpec } from '../../src/config/botSpec.js';
 import { parseWebhookSecret } from '../../src/events/statusWebhook.js';
 import { ZoomSdkGate } from '../../fixtures/mock/zoomSdk.js';
+import { runCliCapturing } from '../helpers/cliRun.js';
 import { TokenServer } from '../helpers/tokenServer.js';
 
 // The Zoom token URLs against a real loopback endpoint: what each answer means, the URL rules on every hop, the
@@ -140,5 +141,35 @@ describe('the Meeting SDK settings and signature', () => {
     expect(new ZoomSdkGate({ sdk_key: 'KEY1', sdk_secret: 'SECRET1' }).check(join, { number: '85551234567', passcode: null })).toMatchObject({ ok: true });
     expect(new ZoomSdkGate({ sdk_key: 'KEY1', sdk_secret: 'other' }).check(join, { number: '85551234567', passcode: null })).toMatchObject({ ok: false, code: 3712 });
     expect(new ZoomSdkGate({ sdk_key: 'KEY1', sdk_secret: 'SECRET1' }).check(join, { number: '85550000000', passcode: null })).toMatchObject({ ok: false, code: 3712 });
+  });
+});
+
+describe('meetbot join with Zoom token URLs', () => {
+  const BODY = JSON.stringify({ meeting_url: 'https://zoom.us/j/85551234567', zoom: { zak_url: 'https://tokens.acme.example/zak?key=k1' } });
+  const SDK_ENV = { MEETBOT_ZOOM_SDK_KEY: 'key-1', MEETBOT_ZOOM_SDK_SECRET: 'secret-1' };
+  const cli = (args: string[], env: NodeJS.ProcessEnv) => runCliCapturing(['join', '--out', '<out>', ...args], { BOT_CONFIG: BODY, ...env });
+
+  it('hands the runtime the SDK app and the spec its token URLs', async () => {
+    const r = await cli([], SDK_ENV);
+    expect(r.opts?.zoomSdk).toEqual({ key: 'key-1', secret: 'secret-1', url: 'https://source.zoom.us/', version: '5.1.4' });
+    expect(r.spec?.zoom_auth).toEqual({ zak_url: 'https://tokens.acme.example/zak?key=k1', join_token_url: null, obf_token_url: null, tokens_callback_url: null });
+  });
+
+  it.each([
+    ['a key without its secret', [], { MEETBOT_ZOOM_SDK_KEY: 'key-1' }, 'MEETBOT_ZOOM_SDK_KEY and MEETBOT_ZOOM_SDK_SECRET go together'],
+    ['a trace of a bot that fetches tokens', ['--trace'], SDK_ENV, '--trace would record the Zoom tokens the bot fetches'],
+  ])('%s is a usage error (exit 2), and no bot starts', async (_case, args, env, message) => {
+    const r = await cli(args, env);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(message);
+    expect(r.opts).toBeNull();
+  });
+
+  it('refuses a token URL on an internal host or over http before anything starts', async () => {
+    const body = JSON.stringify({ meeting_url: 'https://zoom.us/j/85551234567', zoom: { obf_token_url: 'http://10.1.2.3/obf' } });
+    const r = await runCliCapturing(['join', '--out', '<out>'], { BOT_CONFIG: body, ...SDK_ENV });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('zoom.obf_token_url');
+    expect(r.err).toContain('points at a private or internal network host (10.1.2.3)');
   });
 });
