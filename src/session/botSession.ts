@@ -13,8 +13,8 @@ import { LeaveRuleEngine } from '../rules/leaveRuleEngine.js';
 import { sleep } from '../util/async.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { LearningRedact } from '../util/redact.js';
-import { BotAccount, credentialSink } from './botAccount.js';
 import { openControlChannel } from './botCommands.js';
+import { JoinIdentity } from './joinIdentity.js';
 import { BotOutputs } from './botOutputs.js';
 import { endFor, failedWith, UnexpectedFault, type EndReason, type FatalEnd } from './endReason.js';
 import { saveFailureEvidence } from './evidence.js';
@@ -27,18 +27,18 @@ import { nextPhase, SESSION_PHASES, type SessionPhase } from './phases.js';
 import type { RuntimeOptions } from './runtimeOptions.js';
 import { sessionInput, type SessionInput } from './sessionInput.js';
 import { launchSession } from './sessionLaunch.js';
-import { PRODUCTION_DEPS, type SessionBrowser, type SessionDeps, type SessionRecording } from './sessionDeps.js';
+import { keptSegmentsDetail, PRODUCTION_DEPS, type SessionBrowser, type SessionDeps, type SessionRecording } from './sessionDeps.js';
 import { SessionTimings } from './timings.js';
 import { saveTrace, startTrace } from './trace.js';
 import { ProgressWatchdog } from './watchdog.js';
 import { waitForJoinTime } from './joinTime.js';
-import { ZoomJoinAuth } from './zoomJoin.js';
 
 export type BotOutcome = { exitCode: 0 | 1; final: StatusEvent };
 
 /** How long an ending bot waits for page work already under way (each call is bounded by a step timeout). */
 const PAGE_WORK_GRACE_MS = 3000;
 const TRACE_FILE = 'trace.zip';
+const EVENTS_FILE = 'events.jsonl';
 /** Ends after which the page can no longer be driven: no Leave click, no screenshot, no trace. */
 const PAGE_GONE: readonly FatalSubCode[] = ['browser_crashed', 'page_unresponsive'];
 
@@ -67,8 +67,7 @@ export class BotSession {
   private readonly rules: LeaveRuleEngine;
   private readonly outputs: BotOutputs;
   private readonly observer: MeetingObserver;
-  private readonly account: BotAccount;
-  private readonly zoom: ZoomJoinAuth;
+  private readonly identity: JoinIdentity;
   private readonly timings = new SessionTimings();
   private phase: SessionPhase = 'launching';
   /** Aborted with the EndReason when an end is asked for: the one record of "ending", and the adapter's signal. */
@@ -111,8 +110,7 @@ export class BotSession {
     this.lifecycle.onTransition((e) => this.rules.onStatus(e.code));
     const control = openControlChannel(opts, this.log.child('control'), this.redact, { end: (r) => this.end(r), inCallSteps: () => this.inCallSteps });
     this.outputs = new BotOutputs(spec, opts, this.events, this.log.child('outputs'), control);
-    this.account = new BotAccount(spec, opts.credential?.value ?? null, credentialSink(opts.credential?.file ?? null, control), this.log.child('account'));
-    this.zoom = new ZoomJoinAuth(spec, opts, this.redact, this.log.child('zoom'));
+    this.identity = new JoinIdentity(spec, opts, control, this.redact, this.log);
     this.observer = new MeetingObserver({
       lifecycle: this.lifecycle,
       rules: this.rules,
@@ -136,7 +134,7 @@ export class BotSession {
     this.runtimeCap = setTimeout(() => this.end(endFor('global_runtime_exceeded', { seconds: this.opts.maxRuntimeSec })), this.opts.maxRuntimeSec * 1000);
     try {
       await this.prepareOutputs();
-      const cannotStart = this.account.startFailure() ?? this.zoom.startFailure();
+      const cannotStart = this.identity.startFailure();
       if (cannotStart) this.end(cannotStart);
       this.pageWork = this.isEnding ? Promise.resolve() : this.live().catch((err: unknown) => this.end(failedWith(err)));
       await this.finish(await this.endAsked);
@@ -177,7 +175,7 @@ export class BotSession {
 
   private async prepareOutputs(): Promise<void> {
     await mkdir(this.opts.outDir, { recursive: true });
-    this.events.attachFile(this.eventsFile);
+    this.events.attachFile(join(this.opts.outDir, EVENTS_FILE));
     await this.guard.start();
     this.outputs.start();
     this.outputs.reportUnsupported();
@@ -226,12 +224,11 @@ export class BotSession {
       owner: { workDir: (d) => (this.workDir = d), media: (m) => (this.media = m), browser: (b) => (this.browser = b) },
     });
     const browser = this.browser!;
-    const input = { adapter: this.adapter, setting: this.opts.uiInput, page: browser.page, media: this.media!, stepTimeoutMs: this.opts.stepTimeoutMs };
-    this.input = sessionInput({ ...input, log: this.log });
+    this.input = sessionInput({ adapter: this.adapter, setting: this.opts.uiInput, page: browser.page, media: this.media!, stepTimeoutMs: this.opts.stepTimeoutMs, log: this.log });
     browser.page.on('crash', () => this.end(endFor('browser_crashed', { reason: 'the page crashed' })));
     void browser.exited.then((r) => this.end(endFor('browser_crashed', { reason: `chromium ${describeExit(r)}` })));
     if (this.opts.trace) await startTrace(browser.context, this.log);
-    await this.account.prepare(browser.context);
+    await this.identity.prepare(browser.context);
   }
 
   private adapterContext(): AdapterContext {
@@ -247,8 +244,7 @@ export class BotSession {
       osKey: (key) => this.input!.osKey(key),
       onScreen: (state) => this.joinScreen(state),
       untilJoinTime: () => waitForJoinTime(this.spec.join_at, this.ending.signal, () => this.watchdog.beat(), this.log),
-      account: this.account.access(),
-      zoom: this.zoom.access(),
+      ...this.identity.forAdapter(),
     };
   }
 
@@ -279,7 +275,7 @@ export class BotSession {
   /** Admission: `in_call_not_recording`, then the in-call steps (recorder, dialogs, join message) beside the loop. */
   private admit(): void {
     this.timings.mark('admitted');
-    void this.account.save(); // platforms rotate a session's cookies when it joins
+    this.identity.admitted();
     this.lifecycle.transition('in_call_not_recording');
     this.enterPhase('in_call');
     this.inCallSteps = new InCallSteps({
@@ -326,7 +322,7 @@ export class BotSession {
     if (this.mustLeave(reason)) await this.leave();
     this.lifecycle.transition('call_ended', outcome.sub_code, reason.detail);
     await (stopping ?? this.recording?.stop());
-    this.lifecycle.transition('done', null, this.keptSegmentsDetail());
+    this.lifecycle.transition('done', null, keptSegmentsDetail(this.recording));
     await this.finalizeOutputs(0);
   }
 
@@ -340,7 +336,7 @@ export class BotSession {
     const { sub_code } = reason.outcome;
     if (reason.error) this.log.error('bot failed', reason.detail);
     const pageGone = PAGE_GONE.includes(sub_code) || !this.browser?.isRunning();
-    if (sub_code === 'output_dir_lost') await this.guard.restore(() => this.events.attachFile(this.eventsFile));
+    if (sub_code === 'output_dir_lost') await this.guard.restore(() => this.events.attachFile(join(this.opts.outDir, EVENTS_FILE)));
     if (sub_code === 'disk_full') {
       await this.recording?.stop();
       await this.guard.releaseReserve();
@@ -349,7 +345,7 @@ export class BotSession {
     const evidence = await saveFailureEvidence(pageGone ? null : (this.browser?.page ?? null), this.opts.outDir, why, this.redact).catch(() => null);
     if (!pageGone && this.mustLeave(reason)) await this.leave();
     await this.recording?.stop();
-    this.lifecycle.transition('fatal', sub_code, { ...reason.detail, ...(evidence ? { evidence } : {}), ...this.keptSegmentsDetail() });
+    this.lifecycle.transition('fatal', sub_code, { ...reason.detail, ...(evidence ? { evidence } : {}), ...keptSegmentsDetail(this.recording) });
     await this.finalizeOutputs(1);
   }
 
@@ -377,20 +373,11 @@ export class BotSession {
   }
 
   private async finalizeOutputs(exitCode: number): Promise<void> {
-    if (this.browser?.isRunning()) await this.account.save();
+    if (this.browser?.isRunning()) await this.identity.beforeBrowserCloses();
     await this.outputs.finalize(this.lifecycle.events, this.recording?.result ?? null, exitCode, {
       timings_ms: this.timings.toJSON(),
       versions: this.browser ? { chromium: this.browser.version() } : {},
     });
-  }
-
-  private keptSegmentsDetail(): Record<string, unknown> | undefined {
-    const kept = this.recording?.keptSegments ?? [];
-    return kept.length ? { recording_segments: kept } : undefined;
-  }
-
-  private get eventsFile(): string {
-    return join(this.opts.outDir, 'events.jsonl');
   }
 
   private async teardown(): Promise<void> {
@@ -404,7 +391,7 @@ export class BotSession {
     await this.browser?.close().catch((err: unknown) => this.log.warn('browser close failed', { error: String(err) }));
     await this.media?.dispose().catch((err: unknown) => this.log.warn('media dispose failed', { error: String(err) }));
     await this.guard.releaseReserve();
-    await this.zoom.close();
+    await this.identity.close();
     if (this.workDir) await rm(this.workDir, { recursive: true, force: true }).catch(() => undefined);
     this.enterPhase('ending');
     this.enterPhase('finished');

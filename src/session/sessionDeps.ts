@@ -19,6 +19,12 @@ export interface SessionRecording {
   readonly keptSegments: readonly string[];
 }
 
+/** The segments a recording that could not be finalised kept, for the final status's detail. */
+export function keptSegmentsDetail(recording: SessionRecording | null): Record<string, unknown> | undefined {
+  const kept = recording?.keptSegments ?? [];
+  return kept.length ? { recording_segments: kept } : undefined;
+}
+
 /**
  * The session's collaborators: everything that starts a process, drives a page or reads the time. Production
  * defaults below; unit tests pass fakes for some or all, and the session runs in milliseconds.
