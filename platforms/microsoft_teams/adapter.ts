@@ -8,9 +8,9 @@ import { newTeamsMemory, probeTeams } from './probe.js';
 const TEAMS_CHAT_LIMIT = 4096;
 
 /**
- * Microsoft Teams' web client as an anonymous guest (shared/reference/teams.md). Teams serves different client
- * variants from one session to the next (classic, new, light), so every step reads the page rather than assuming
- * one. What the adapter remembers of its page (whether Join now was clicked, whether the bot got in, what it
+ * Microsoft Teams' web client as an anonymous guest, or signed in to a Microsoft account when the body asks it to
+ * (signIn.ts; shared/reference/teams.md 2.5). Teams serves different client variants from one session to the next
+ * (classic, new, light), so every step reads the page rather than assuming one. What the adapter remembers of its page (whether Join now was clicked, whether the bot got in, what it
  * sent) is one bot's alone: the lobby is told from the pre-join only by the click, and Teams echoes the bot's own
  * messages without an author.
  */

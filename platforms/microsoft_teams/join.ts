@@ -5,6 +5,7 @@ import { clickFirst, clickRobustly, findFirst, JOIN_POLL_MS, pageStep, requireFi
 import { sleep, withTimeout } from '../../src/util/async.js';
 import { probeTeams, type TeamsMemory, type TeamsSnapshot } from './probe.js';
 import * as S from './selectors.js';
+import { followSignIn, loginView, mustReopenMeeting, signInStep, SignInWall } from './signIn.js';
 
 /** Attendee and LMA wait 60 × 1 s for the name input; the redirect chain alone can take several seconds (LMA). */
 const PREJOIN_TIMEOUT_MS = 60_000;
@@ -20,29 +21,50 @@ const NAME_ATTEMPTS = 4;
 const NAME_CLICKABLE_MS = 3000;
 /** A form that hydrates or reloads drops what was typed within a moment of the keys. */
 const NAME_SETTLE_MS = 500;
+/** A signed-in pre-join is trusted once it shows this many looks in a row (MBaaS #335: Join now and no name field). */
+const SIGNED_IN_LOOKS = 2;
+/** A sign-in bounce after Join now (Vexa #915) sends a bot that can sign in round the form again. */
+const JOIN_ROUNDS = 3;
+/** Meeting loads that may still show the guest form after signing in before the sign-in counts as failed (MBaaS). */
+const GUEST_AFTER_SIGN_IN_RELOADS = 2;
+
+type PreJoinForm = 'guest' | 'signed_in';
 
 /** Opens the meeting and passes every screen up to and including the Join now click. */
 export async function joinTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<void> {
-  const step = (name: string, work: () => Promise<unknown>) => stepUnlessGated(ctx, memory, name, work);
-  if (!(await step('open the Teams link', () => openLink(ctx)))) return;
-  if (!(await step('reach the pre-join screen', () => reachPreJoin(ctx, memory)))) return;
-  if (!(await step('type the name', () => typeName(ctx)))) return;
-  if (!(await step('turn the microphone and camera off', () => devicesOff(ctx)))) return;
-  await ctx.untilJoinTime();
-  await step('click Join now', () => clickJoin(ctx, memory));
+  const step = <T>(name: string, work: () => Promise<T>) => stepUnlessGated(ctx, memory, name, work);
+  if ((await step('open the Teams link', () => openLink(ctx))) === false) return;
+  for (let round = 1; round <= JOIN_ROUNDS && !ctx.signal.aborted; round++) {
+    const form = await step('reach the pre-join screen', () => reachPreJoin(ctx, memory));
+    if (form === false) return;
+    if (form === 'guest' && (await step('type the name', () => typeName(ctx))) === false) return;
+    if ((await step('turn the microphone and camera off', () => devicesOff(ctx))) === false) return;
+    await ctx.untilJoinTime();
+    if ((await step('click Join now', () => clickJoin(ctx, memory))) === false || !(await askedToSignIn(ctx, memory))) return;
+    ctx.log.info('Teams sent the bot to sign in after Join now: signing in, then joining again');
+  }
+}
+
+/** Whether the bot has a credential and Teams has just sent it to sign in (the pre-join then comes round again). */
+async function askedToSignIn(ctx: AdapterContext, memory: TeamsMemory): Promise<boolean> {
+  if (!ctx.account?.credential) return false;
+  if ((await loginView(ctx)) !== 'none') return true;
+  return ((await look(ctx, memory))?.signInWall ?? null) !== null;
 }
 
 /**
  * A join step, false when the page is past the form or the step failed because Teams put a gate or an end over
  * it ("We need to verify your info" over the pre-join, MBaaS #157; a sign-in bounce mid-step, #164): the
- * session's probe then reports that screen with its sub_code instead of a step timeout.
+ * session's probe then reports that screen with its sub_code instead of a step timeout. A sign-in wall stands.
  */
-async function stepUnlessGated(ctx: AdapterContext, memory: TeamsMemory, name: string, work: () => Promise<unknown>): Promise<boolean> {
+async function stepUnlessGated<T>(ctx: AdapterContext, memory: TeamsMemory, name: string, work: () => Promise<T>): Promise<T | false> {
   try {
-    return (await pageStep(ctx, name, work)) !== false;
+    return await pageStep(ctx, name, work);
   } catch (err) {
+    if (err instanceof SignInWall) throw err;
     const snap = await look(ctx, memory);
-    if (snap?.state.phase !== 'ended') throw err;
+    // A bot that can sign in and is stuck on a sign-in page failed at its step, not at a gate.
+    if (snap?.state.phase !== 'ended' || (snap.signInWall && ctx.account?.credential)) throw err;
     ctx.log.info('a Teams gate or end screen stopped the join step', { step: name, screen: snap.state.text });
     return false;
   }
@@ -66,23 +88,42 @@ export async function look(ctx: AdapterContext, memory: TeamsMemory): Promise<Te
 
 /**
  * Waits out the redirect chain and passes the launcher ("Continue on this browser", in any of its forms) and the
- * "Continue without audio or video" modal until the name input shows. False when the page is already past the
+ * "Continue without audio or video" modal until the pre-join shows: the guest form (a name input) or the signed-in
+ * one (Join now, no name field). A bot with a credential signs in on the way when Microsoft's sign-in shows, when a
+ * Teams page asks for it, and with `always` when the guest form shows. False when the page is already past the
  * pre-join (a lobby, a gate, an end): the session's probe reports it.
  */
-async function reachPreJoin(ctx: AdapterContext, memory: TeamsMemory): Promise<boolean> {
+async function reachPreJoin(ctx: AdapterContext, memory: TeamsMemory): Promise<PreJoinForm | false> {
   const deadline = Date.now() + PREJOIN_TIMEOUT_MS;
+  const canSignIn = (ctx.account?.credential ?? null) !== null;
   let launcherClickedAt = -Infinity;
   let lastScreen = '';
+  let signedInLooks = 0;
   while (!ctx.signal.aborted && Date.now() < deadline) {
+    const login = canSignIn ? await loginView(ctx) : 'none';
+    if (login !== 'none') {
+      await signInStep(ctx, memory.signIn, login);
+      await sleep(JOIN_POLL_MS);
+      continue;
+    }
+    if (mustReopenMeeting(ctx, memory.signIn)) await openLink(ctx);
     const snap = await look(ctx, memory);
-    const screen = snap ? (snap.launcher ? 'launcher' : snap.avModal ? 'av_modal' : snap.state.phase) : 'navigating';
+    const screen = snap ? (snap.launcher ? 'launcher' : snap.avModal ? 'av_modal' : (snap.signInWall ?? snap.state.phase)) : 'navigating';
     if (screen !== lastScreen) ctx.log.debug('screen', { screen });
     lastScreen = screen;
-    if (snap && !['pre_join', 'unknown'].includes(snap.state.phase)) return false;
-    if (snap?.avModal) {
+    const form = !snap?.avModal && ['pre_join', 'unknown', undefined].includes(snap?.state.phase) ? await preJoinForm(ctx) : null;
+    signedInLooks = form === 'signed_in' ? signedInLooks + 1 : 0;
+    if (snap?.signInWall && canSignIn) {
+      // On Microsoft's own page the forms are still loading; a Teams page saying so has a way there.
+      if (snap.signInWall === 'text') await followSignIn(ctx, memory.signIn);
+    } else if (snap && !['pre_join', 'unknown'].includes(snap.state.phase)) {
+      return false;
+    } else if (snap?.avModal) {
       await clickFirst(ctx.page, S.AV_MODAL_CONTINUE, { timeoutMs: 0, log: ctx.log, what: 'Continue without audio or video' }).catch(() => null);
-    } else if (await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 })) {
-      return true;
+    } else if (form === 'guest') {
+      if (!(await signInInstead(ctx, memory))) return 'guest';
+    } else if (form === 'signed_in') {
+      if (signedInLooks >= SIGNED_IN_LOOKS) return signedIn(ctx, memory);
     } else if (Date.now() - launcherClickedAt >= LAUNCHER_CLICK_GAP_MS && (await clickFirst(ctx.page, S.LAUNCHER_CONTINUE, { timeoutMs: 0, log: ctx.log, what: 'the launcher’s browser choice' }).catch(() => null))) {
       // Whatever the probe made of the page: a launcher's choice in any of its forms is the way on.
       launcherClickedAt = Date.now();
@@ -92,7 +133,42 @@ async function reachPreJoin(ctx: AdapterContext, memory: TeamsMemory): Promise<b
     await sleep(JOIN_POLL_MS);
   }
   if (ctx.signal.aborted) return false;
-  throw new JoinStepError('reach the pre-join screen', [...S.LAUNCHER_CONTINUE, ...S.NAME_INPUT], 'ui_element_not_found', `no name input within ${PREJOIN_TIMEOUT_MS} ms`);
+  throw new JoinStepError('reach the pre-join screen', [...S.LAUNCHER_CONTINUE, ...S.NAME_INPUT, ...S.JOIN_BUTTON], 'ui_element_not_found', `no pre-join (a name input or Join now) within ${PREJOIN_TIMEOUT_MS} ms`);
+}
+
+/** The guest form has a name input; the signed-in one only Join now. */
+async function preJoinForm(ctx: AdapterContext): Promise<PreJoinForm | null> {
+  if (await findFirst(ctx.page, S.NAME_INPUT, { timeoutMs: 0 })) return 'guest';
+  return (await findFirst(ctx.page, S.JOIN_BUTTON, { timeoutMs: 0 })) ? 'signed_in' : null;
+}
+
+/**
+ * On the guest form: true when the bot goes to sign in instead (`always`, not signed in yet), or reloads the meeting
+ * because it did sign in and Teams still shows the guest form (a page that lost the race to the session, MBaaS #335).
+ */
+async function signInInstead(ctx: AdapterContext, memory: TeamsMemory): Promise<boolean> {
+  const account = ctx.account;
+  if (!account?.credential) return false;
+  if (memory.signIn.lastAction !== null) {
+    if (++memory.signIn.guestAfterSignIn > GUEST_AFTER_SIGN_IN_RELOADS) {
+      throw new SignInWall('microsoft_teams_sign_in_failed', S.NAME_INPUT, `signed in, and Teams still shows the guest form after ${GUEST_AFTER_SIGN_IN_RELOADS} reloads`);
+    }
+    ctx.log.info('signed in, but Teams shows the guest form: opening the meeting again');
+    await openLink(ctx);
+    return true;
+  }
+  if (account.mode !== 'always') return false;
+  await followSignIn(ctx, memory.signIn);
+  return true;
+}
+
+/** The signed-in pre-join: the session is written back, and the bot is the account's name in the meeting. */
+async function signedIn(ctx: AdapterContext, memory: TeamsMemory): Promise<PreJoinForm> {
+  const avatar = await findFirst(ctx.page, S.SELF_AVATAR, { timeoutMs: 0 });
+  memory.selfName = (await avatar?.locator.getAttribute('aria-label', { timeout: 1000 }).catch(() => null))?.trim() || null;
+  ctx.log.info('signed in to Teams', { name: memory.selfName ?? '(not shown)' });
+  ctx.account?.signedIn();
+  return 'signed_in';
 }
 
 /**

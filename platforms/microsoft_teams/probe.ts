@@ -1,10 +1,11 @@
 import type { AdapterContext, MeetingSnapshot, MeetingState } from '../../src/platform/adapter.js';
 import { evaluateBounded } from '../../src/platform/page.js';
 import { PROBE } from './selectors.js';
+import { newSignInMemory, type SignInMemory } from './signIn.js';
 
 type Probe = typeof PROBE;
 type Verdict =
-  | 'sign_in' | 'captcha' | 'event_not_started' | 'invalid' | 'e2ee' | 'denied' | 'removed' | 'left' | 'ended'
+  | 'sign_in' | 'sign_in_page' | 'captcha' | 'event_not_started' | 'invalid' | 'e2ee' | 'denied' | 'removed' | 'left' | 'ended'
   | 'could_not_connect' | 'av_modal' | 'waiting_for_host' | 'lobby' | 'join_disabled' | 'in_call' | 'pre_join' | 'launcher' | 'unknown';
 
 interface RawPerson {
@@ -46,8 +47,8 @@ function readTeamsPage(arg: { p: Probe; botName: string }): RawSnapshot {
   const any = (css: readonly string[]) => css.some(visible);
   const done = (verdict: Verdict, text = ''): RawSnapshot => ({ verdict, text, participants: null, chat: [] });
 
-  if ((p.loginHosts as readonly string[]).includes(location.hostname)) return done('sign_in', location.hostname);
-  if (any(p.signInCss)) return done('sign_in', 'sign-in form');
+  if ((p.loginHosts as readonly string[]).includes(location.hostname)) return done('sign_in_page', location.hostname);
+  if (any(p.signInCss)) return done('sign_in_page', 'sign-in form');
   const gates: [Verdict, readonly string[]][] = [
     ['captcha', p.captcha], ['event_not_started', p.eventNotStarted], ['invalid', p.invalidLink], ['sign_in', p.signIn],
     ['denied', p.denied], ['removed', p.removed], ['left', p.left], ['ended', p.ended], ['could_not_connect', p.couldNotConnect],
@@ -132,6 +133,7 @@ const end = (outcome: Ended['outcome']): MeetingState => ({ phase: 'ended', outc
 
 const STATE_OF: Record<Verdict, MeetingState> = {
   sign_in: end({ status: 'fatal', sub_code: 'microsoft_teams_sign_in_credentials_missing' }),
+  sign_in_page: end({ status: 'fatal', sub_code: 'microsoft_teams_sign_in_credentials_missing' }),
   captcha: end({ status: 'fatal', sub_code: 'microsoft_teams_captcha_detected' }),
   event_not_started: end({ status: 'fatal', sub_code: 'microsoft_teams_event_not_started_for_external' }),
   invalid: end({ status: 'fatal', sub_code: 'meeting_not_found' }),
@@ -166,10 +168,16 @@ export interface TeamsMemory {
   joinDisabledSince: number | null;
   /** Each tile's voice-level outline style at the last look, and when it last changed. */
   outlines: Map<string, { style: string | null; changedAt: number }>;
+  /** Signed in, the bot is in the meeting under its account's name (read from the pre-join), not bot_name. */
+  selfName: string | null;
+  signIn: SignInMemory;
 }
 
 export function newTeamsMemory(): TeamsMemory {
-  return { joinClicked: false, admitted: false, sent: new Set(), lastJoinClickAt: 0, lastPointerMoveAt: 0, joinDisabledSince: null, outlines: new Map() };
+  return {
+    joinClicked: false, admitted: false, sent: new Set(), lastJoinClickAt: 0, lastPointerMoveAt: 0, joinDisabledSince: null, outlines: new Map(),
+    selfName: null, signIn: newSignInMemory(),
+  };
 }
 
 /** Chat text compared with one space for any run of white space: lists render line breaks their own way. */
@@ -211,14 +219,17 @@ export interface TeamsSnapshot extends MeetingSnapshot {
   /** The "Continue without audio or video" modal is up: it blocks the join until dismissed. */
   avModal: boolean;
   launcher: boolean;
+  /** Teams wants the bot signed in: Microsoft's sign-in page itself, or a Teams page saying so. */
+  signInWall: 'sign_in_page' | 'text' | null;
 }
 
 export async function probeTeams(ctx: AdapterContext, memory: TeamsMemory): Promise<TeamsSnapshot> {
-  const raw = await evaluateBounded(ctx.page, readTeamsPage, { p: PROBE, botName: ctx.botName }, ctx.stepTimeoutMs, 'read the Teams page');
+  const selfName = memory.selfName ?? ctx.botName;
+  const raw = await evaluateBounded(ctx.page, readTeamsPage, { p: PROBE, botName: selfName }, ctx.stepTimeoutMs, 'read the Teams page');
   const base = lobbyWithoutText(memory, raw.verdict === 'join_disabled') ? STATE_OF.lobby : STATE_OF[raw.verdict];
   const state: MeetingState = base.phase === 'ended' ? { ...base, text: raw.text } : base;
   if (raw.verdict === 'in_call') memory.admitted = true;
-  const self = ctx.botName.toLowerCase();
+  const self = selfName.toLowerCase();
   return {
     state,
     participants: raw.participants?.map(({ outline, ...person }) => ({ ...person, speaking: person.speaking || outlineMoved(memory, person.name, outline) })) ?? null,
@@ -230,5 +241,6 @@ export async function probeTeams(ctx: AdapterContext, memory: TeamsMemory): Prom
     })),
     avModal: raw.verdict === 'av_modal',
     launcher: raw.verdict === 'launcher',
+    signInWall: raw.verdict === 'sign_in_page' ? 'sign_in_page' : raw.verdict === 'sign_in' ? 'text' : null,
   };
 }

@@ -39,6 +39,11 @@ export const NAME_INPUT = [
 /** Join now: disabled until a guest name is typed (MBaaS #335). */
 export const JOIN_BUTTON = ['[data-tid="prejoin-join-button"]', '#prejoin-join-button', 'button[aria-label*="Join now"]', 'button:has-text("Join now")'];
 export const ENABLED = ':not([disabled]):not([aria-disabled="true"])';
+/**
+ * The signed-in pre-join's avatar of the account: Fluent UI v9's Avatar is `role="img"` labelled with the person's
+ * name (which avatar Teams puts there is an assumption). The bot is in the meeting under that name, not bot_name.
+ */
+export const SELF_AVATAR = ['[role="img"][aria-label]'];
 /** Leaves the lobby (Attendee). */
 export const CANCEL_BUTTON = ['[data-tid="prejoin-cancel-button"]'];
 

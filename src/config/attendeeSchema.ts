@@ -274,7 +274,7 @@ export const attendeeShape = {
       login_mode: loginMode,
       login_group_name: loginGroup,
     }),
-    'Microsoft Teams settings. meetbot joins as an anonymous guest: use_login true is reported as not acted on.',
+    'Microsoft Teams settings: with use_login the bot signs in to Microsoft with the credential its runtime was given.',
   ),
   zoom_settings: doc(
     z.strictObject({
