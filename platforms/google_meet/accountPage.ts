@@ -15,6 +15,8 @@ export const ACCOUNT_PAGE = {
   recoveryInput: ['input#knowledge-preregistered-email-response', 'input[name="knowledgePreregisteredEmailResponse"]'],
   captcha: ['#captchaimg', 'input[aria-label="Type the text you hear or see"]', 'iframe[title="reCAPTCHA"]', 'iframe[src*="recaptcha"]'],
   challengeList: '[data-challengetype]:not([data-challengeunavailable="true"])',
+  /** The sign-in card every step renders into (automation peers address steps through `#view_container`). */
+  shell: ['#view_container', '#initialView'],
   recoveryChallenge: '12',
   authenticatorChallenge: '6',
   /** Error texts under a field; Google also marks the field `aria-invalid="true"`. */
@@ -39,7 +41,7 @@ export type AccountScreen =
   | { kind: 'two_step_other' }
   | { kind: 'captcha' }
   | { kind: 'refused'; text: string }
-  /** On Google's account host, no known form yet (loading, a redirect). */
+  /** Google's sign-in card or host with no known form yet (a step loading, a redirect). */
   | { kind: 'pending' }
   /** Not one of Google's account pages: the meeting, or wherever sign-in continued to. */
   | { kind: 'elsewhere' };
@@ -73,7 +75,9 @@ function readAccountPage(a: typeof ACCOUNT_PAGE): AccountScreen {
   if (captcha || /\/challenge\/recaptcha/.test(location.pathname)) return { kind: 'captcha' };
   if (says(a.twoStep)) return { kind: 'two_step_other' };
   if (says(a.verify)) return { kind: 'selection', recovery: false, authenticator: false };
-  return location.hostname === 'accounts.google.com' ? { kind: 'pending' } : { kind: 'elsewhere' };
+  // Between two steps the card is empty for a moment: still Google's page, not the meeting yet.
+  const shell = a.shell.some((c) => document.querySelector(c) !== null);
+  return shell || location.hostname === 'accounts.google.com' ? { kind: 'pending' } : { kind: 'elsewhere' };
 }
 
 /** The account page now; null while it cannot be read (a navigation under way). */
