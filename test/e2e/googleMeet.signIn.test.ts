@@ -81,18 +81,29 @@ describe('google_meet signed in', () => {
     expectNoSecrets(bTfa, [TFA.password, SECRET]);
   });
 
-  it('only_if_required: a guest where Meet lets guests in, signed in only at the sign-in wall', async () => {
-    const [open, walled] = await Promise.all([meeting(), meeting({ ui_variant: { meet_guest_wall: 'sign_in' } })]);
+  it('only_if_required: a guest where Meet lets guests in, signed in at the sign-in page and the hard block; an expired session falls back to the password', async () => {
+    const [open, walled, blocked, expired] = await Promise.all([
+      meeting(),
+      meeting({ ui_variant: { meet_guest_wall: 'sign_in' } }),
+      meeting({ ui_variant: { meet_guest_wall: 'hard_block' } }),
+      meeting(),
+    ]);
     const credential = { platform: 'google_meet', email: ADA.email, password: ADA.password };
+    const stale = { name: 'SID', value: 'expired-session-value-8813', domain: '127.0.0.1', path: '/', expires: -1, httpOnly: true, secure: false, sameSite: 'Lax' };
+    const expiredFile = credentialFile({ ...credential, storage_state: { cookies: [stale], origins: [] } });
     const guest = startBot({ url: open.join_url, platform: 'google_meet', body: { ...IF_REQUIRED, bot_name: 'Guest Notetaker' }, args: ['--credential', credentialFile(credential)] });
-    const walledBot = signedInBot(walled.join_url, credentialFile(credential), IF_REQUIRED);
-    for (const b of [guest, walledBot]) await b.waitForStatus('in_call_recording', 60_000);
-    const [vOpen, vWalled] = await Promise.all([client.get(open.id), client.get(walled.id)]);
+    const bots = [guest, signedInBot(walled.join_url, credentialFile(credential), IF_REQUIRED), signedInBot(blocked.join_url, credentialFile(credential), IF_REQUIRED), signedInBot(expired.join_url, expiredFile)];
+    for (const b of bots) await b.waitForStatus('in_call_recording', 60_000);
+    const [vOpen, vWalled, vBlocked, vExpired] = await Promise.all([client.get(open.id), client.get(walled.id), client.get(blocked.id), client.get(expired.id)]);
     expect(vOpen.joined_names).toEqual(['Guest Notetaker']);
     expect(vOpen.bot.account).toBeNull();
     expect(accountEvents(vOpen)).toEqual([]);
-    expect(vWalled.joined_names).toEqual([ADA.name]);
     expect(vWalled.events.map((e) => e.type)).toEqual(expect.arrayContaining(['bot_sign_in_required', 'account_signed_in', 'account_session_rotated']));
-    for (const b of [guest, walledBot]) expect(await b.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(vBlocked.events.map((e) => e.type)).toEqual(expect.arrayContaining(['bot_guest_refused', 'account_signed_in', 'account_session_rotated']));
+    // The saved session no longer signs in: Meet shows the guest form, and the bot signs in with its password.
+    expect(vExpired.events.map((e) => e.type)).toEqual(expect.arrayContaining(['bot_prejoin', 'account_signed_in', 'account_session_rotated']));
+    for (const v of [vWalled, vBlocked, vExpired]) expect(v.joined_names).toEqual([ADA.name]);
+    for (const b of bots) expect(await b.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(cookie(readCredential(expiredFile), 'SID')).not.toBe(stale.value);
   });
 });
