@@ -14,6 +14,7 @@ import { accountPlatform, runSignIn, signedInBody } from './signInRetry.js';
 import { putArtifact, type ArtifactKind } from './store/artifacts.js';
 import { botById, claimLaunch, launchedLiveBots, markLaunched, prepareSecondRun, releaseClaim, type BotRow } from './store/bots.js';
 import { failOpenCommands } from './store/commands.js';
+import { projectById } from './store/projects.js';
 
 export interface BotRunnerOptions {
   /** Bots this service runs at once; more wait in `ready`. */
@@ -169,10 +170,18 @@ export class BotRunner {
       controlUrl: `${this.opts.channelBaseUrl()}${channelPath(bot.id)}`,
       controlToken: token,
       credential: account?.credential ?? null,
+      callbackSecret: await this.callbackSecret(bot, body),
       run: bot.run,
     });
     await markLaunched(this.db, bot.id, launched.ref, launched.outDir, account?.groupId ?? null);
     this.follow(bot.id, launched);
+  }
+
+  /** The project's webhook secret when the body has a callback for the bot to sign (Attendee's zoom_tokens_url). */
+  private async callbackSecret(bot: BotRow, body: Record<string, unknown>): Promise<string | null> {
+    const callbacks = body.callback_settings;
+    if (typeof callbacks !== 'object' || callbacks === null || !('zoom_tokens_url' in callbacks)) return null;
+    return (await projectById(this.db, bot.project_id))?.webhook_secret ?? null;
   }
 
   private async findAgain(bot: BotRow): Promise<void> {

@@ -23,6 +23,7 @@ const request: LaunchRequest = {
   controlUrl: `ws://meetbot.bots.svc:8080/internal/bots/${BOT_ID}/channel`,
   controlToken: 'TOKEN-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL',
   credential: null,
+  callbackSecret: null,
   run: 1,
 };
 
@@ -121,6 +122,12 @@ describe('jobFor: a bot’s Job from deploy/kubernetes-job.yaml', () => {
       { name: 'MEETBOT_CREDENTIAL', valueFrom: { secretKeyRef: { name: `meetbot-${BOT_ID}`, key: 'MEETBOT_CREDENTIAL' } } },
     ]);
     expect(secretFor({ ...request, credential }, base).stringData).toEqual({ BOT_CONFIG: request.body, MEETBOT_CONTROL_TOKEN: request.controlToken, MEETBOT_CREDENTIAL: credential });
+    // The project's webhook secret signs an Attendee callback: in the Secret too, only for such a bot.
+    const signing = jobFor({ ...request, callbackSecret: 'whsec_cHJvamVjdA==' }, base);
+    expect(JSON.stringify(signing)).not.toContain('whsec_');
+    expect(signing.spec!.template.spec!.containers[0]!.env!.filter((e) => e.name === 'MEETBOT_WEBHOOK_SECRET')).toHaveLength(1);
+    expect(secretFor({ ...request, callbackSecret: 'whsec_cHJvamVjdA==' }, base).stringData).toMatchObject({ MEETBOT_WEBHOOK_SECRET: 'whsec_cHJvamVjdA==' });
+    expect(jobFor(request, base).spec!.template.spec!.containers[0]!.env!.some((e) => e.name === 'MEETBOT_WEBHOOK_SECRET')).toBe(false);
     // A bot that signs in with nothing gets neither the variable nor the template's.
     expect(jobFor(request, base).spec!.template.spec!.containers[0]!.env!.some((e) => e.name.startsWith('MEETBOT_CREDENTIAL'))).toBe(false);
   });

@@ -15,7 +15,7 @@ const fs = require('node:fs');
 const out = process.argv[process.argv.indexOf('--out') + 1];
 let body = '';
 process.stdin.on('data', (c) => (body += c)).on('end', () => {
-  fs.writeFileSync(out + '/given.json', JSON.stringify({ body, argv: process.argv.slice(1), token: process.env.MEETBOT_CONTROL_TOKEN, db: process.env.DATABASE_URL ?? null, credential: process.env.MEETBOT_CREDENTIAL ?? null, key: process.env.MEETBOT_CREDENTIALS_KEY ?? null }));
+  fs.writeFileSync(out + '/given.json', JSON.stringify({ body, argv: process.argv.slice(1), token: process.env.MEETBOT_CONTROL_TOKEN, db: process.env.DATABASE_URL ?? null, credential: process.env.MEETBOT_CREDENTIAL ?? null, callbackSecret: process.env.MEETBOT_WEBHOOK_SECRET ?? null, key: process.env.MEETBOT_CREDENTIALS_KEY ?? null }));
   if (process.argv.includes('fail')) { console.error('meetbot: could not start Chromium'); process.exit(1); }
 });
 process.on('SIGTERM', () => process.exit(0));
@@ -26,7 +26,7 @@ function launcher(extra: string[] = []): ProcessLauncher {
   return new ProcessLauncher({ botsDir: dir, command: process.execPath, commandArgs: ['-e', STAND_IN, '--', ...extra], loopbackPlatform: 'google_meet', log: silentLogger });
 }
 
-const request = (botId: string) => ({ botId, body: '{"meeting_url":"x"}', api: 'attendee' as const, controlUrl: 'ws://127.0.0.1:1/c', controlToken: 'tok-123', credential: null, run: 1 });
+const request = (botId: string) => ({ botId, body: '{"meeting_url":"x"}', api: 'attendee' as const, controlUrl: 'ws://127.0.0.1:1/c', controlToken: 'tok-123', credential: null, callbackSecret: null, run: 1 });
 
 async function given(outDir: string): Promise<any> {
   for (let i = 0; i < 100; i++) {
@@ -80,6 +80,18 @@ describe('ProcessLauncher', () => {
     delete process.env.MEETBOT_CREDENTIAL;
     expect((await given(plain.outDir)).credential).toBeNull();
     await l.stop(plain.ref, 5000);
+  });
+
+  it("gives a bot the project's webhook secret only when its body has a callback to sign, and never the service's own", async () => {
+    process.env.MEETBOT_WEBHOOK_SECRET = 'whsec_c2VydmljZS1vd24tc2VjcmV0';
+    const l = launcher();
+    const withCallback = await l.launch({ ...request('66666666-6666-4666-8666-666666666666'), callbackSecret: 'whsec_cHJvamVjdC1zZWNyZXQ=' });
+    const without = await l.launch(request('77777777-7777-4777-8777-777777777777'));
+    delete process.env.MEETBOT_WEBHOOK_SECRET;
+    expect((await given(withCallback.outDir)).callbackSecret).toBe('whsec_cHJvamVjdC1zZWNyZXQ=');
+    expect((await given(without.outDir)).callbackSecret).toBeNull();
+    await l.stop(withCallback.ref, 5000);
+    await l.stop(without.ref, 5000);
   });
 
   it("reports a bot that fails at once with its last words", async () => {

@@ -29,11 +29,12 @@ export const BOT_CONTAINER = 'bot';
 const CONFIG_KEY = 'BOT_CONFIG';
 const TOKEN_KEY = 'MEETBOT_CONTROL_TOKEN';
 const CREDENTIAL_KEY = 'MEETBOT_CREDENTIAL';
+const CALLBACK_SECRET_KEY = 'MEETBOT_WEBHOOK_SECRET';
 /**
  * The environment the launcher owns: the template's entries of these names are replaced or dropped. A bot's
  * credential is its login group's, or none: never one the template would give every bot.
  */
-const LAUNCHER_ENV = new Set([CONFIG_KEY, TOKEN_KEY, CREDENTIAL_KEY, 'MEETBOT_CREDENTIAL_FILE', 'BOT_ID']);
+const LAUNCHER_ENV = new Set([CONFIG_KEY, TOKEN_KEY, CREDENTIAL_KEY, CALLBACK_SECRET_KEY, 'MEETBOT_CREDENTIAL_FILE', 'BOT_ID']);
 const NAME_PREFIX = 'meetbot-';
 /** A Job's name is the value of the `job-name` label on its pods: at most 63 characters. */
 const MAX_NAME = 63;
@@ -110,6 +111,7 @@ function botContainer(container: V1Container, request: LaunchRequest, secretName
       fromSecret(CONFIG_KEY, secretName),
       fromSecret(TOKEN_KEY, secretName),
       ...(request.credential ? [fromSecret(CREDENTIAL_KEY, secretName)] : []),
+      ...(request.callbackSecret ? [fromSecret(CALLBACK_SECRET_KEY, secretName)] : []),
       { name: 'BOT_ID', value: request.botId },
     ],
   };
@@ -127,7 +129,7 @@ export function secretFor(request: LaunchRequest, settings: KubernetesJobSetting
     metadata: { name: botResourceName(request.botId), namespace: settings.namespace, labels: botLabels(request.botId) },
     type: 'Opaque',
     immutable: true,
-    stringData: { [CONFIG_KEY]: request.body, [TOKEN_KEY]: request.controlToken, ...(request.credential ? { [CREDENTIAL_KEY]: request.credential } : {}) },
+    stringData: { [CONFIG_KEY]: request.body, [TOKEN_KEY]: request.controlToken, ...(request.credential ? { [CREDENTIAL_KEY]: request.credential } : {}), ...(request.callbackSecret ? { [CALLBACK_SECRET_KEY]: request.callbackSecret } : {}) },
   };
 }
 

@@ -13,6 +13,11 @@ export interface LaunchRequest {
   controlToken: string;
   /** The login group's credential the bot signs in with (MEETBOT_CREDENTIAL's JSON text), passed as privately as the body; null: none. */
   credential: string | null;
+  /**
+   * The project's webhook secret, for a bot whose body has Attendee's `callback_settings.zoom_tokens_url`: it signs
+   * that callback as Attendee does (MEETBOT_WEBHOOK_SECRET); null for every other bot, which has nothing to sign.
+   */
+  callbackSecret: string | null;
   /** 1, or 2 for the bot's signed-in retry (its output folder is its own). */
   run: number;
 }

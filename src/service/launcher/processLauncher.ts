@@ -43,7 +43,7 @@ export class ProcessLauncher implements Launcher {
       name: `bot ${req.botId}`,
       command: this.opts.command,
       args: [...this.opts.commandArgs, 'join', '--config', '-', '--api', req.api, '--out', outDir, '--bot-id', req.botId, '--control-url', req.controlUrl, ...loopback],
-      env: { ...botEnvironment(process.env), MEETBOT_CONTROL_TOKEN: req.controlToken, ...(req.credential ? { MEETBOT_CREDENTIAL: req.credential } : {}) },
+      env: { ...botEnvironment(process.env), MEETBOT_CONTROL_TOKEN: req.controlToken, ...(req.credential ? { MEETBOT_CREDENTIAL: req.credential } : {}), ...(req.callbackSecret ? { MEETBOT_WEBHOOK_SECRET: req.callbackSecret } : {}) },
       stdin: true,
       outlivesParent: { outputFile: join(outDir, OUTPUT_FILE) },
       logger: this.opts.log,
