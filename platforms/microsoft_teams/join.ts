@@ -37,13 +37,21 @@ export async function joinTeams(ctx: AdapterContext, memory: TeamsMemory): Promi
   for (let round = 1; round <= JOIN_ROUNDS && !ctx.signal.aborted; round++) {
     const form = await step('reach the pre-join screen', () => reachPreJoin(ctx, memory));
     if (form === false) return;
-    if (form === 'guest' && (await step('type the name', () => typeName(ctx))) === false) return;
-    if ((await step('turn the microphone and camera off', () => devicesOff(ctx))) === false) return;
-    await ctx.untilJoinTime();
-    if ((await step('click Join now', () => clickJoin(ctx, memory))) === false || !(await askedToSignIn(ctx, memory))) return;
-    ctx.log.info('Teams sent the bot to sign in after Join now: signing in, then joining again');
+    const typed = form === 'guest' ? await step('type the name', () => typeName(ctx)) : null;
+    if (typed === false) return;
+    const devices = typed === SIGN_IN ? SIGN_IN : await step('turn the microphone and camera off', () => devicesOff(ctx));
+    if (devices === false) return;
+    if (devices !== SIGN_IN) {
+      await ctx.untilJoinTime();
+      const clicked = await step('click Join now', () => clickJoin(ctx, memory));
+      if (clicked === false || (clicked !== SIGN_IN && !(await askedToSignIn(ctx, memory)))) return;
+    }
+    ctx.log.info('Teams asked the bot to sign in over the pre-join or after Join now: signing in, then joining again');
   }
 }
+
+/** A join step that Teams interrupted to ask a bot that can sign in to do so: the round starts again from the pre-join. */
+const SIGN_IN = 'sign_in' as const;
 
 /** Whether the bot has a credential and Teams has just sent it to sign in (the pre-join then comes round again). */
 async function askedToSignIn(ctx: AdapterContext, memory: TeamsMemory): Promise<boolean> {
@@ -55,16 +63,21 @@ async function askedToSignIn(ctx: AdapterContext, memory: TeamsMemory): Promise<
 /**
  * A join step, false when the page is past the form or the step failed because Teams put a gate or an end over
  * it ("We need to verify your info" over the pre-join, MBaaS #157; a sign-in bounce mid-step, #164): the
- * session's probe then reports that screen with its sub_code instead of a step timeout. A sign-in wall stands.
+ * session's probe then reports that screen with its sub_code instead of a step timeout. A sign-in wall stands,
+ * except for a bot that can sign in (SIGN_IN): the modal can come a moment after the form, once Teams has asked
+ * who the browser is, over a name being typed.
  */
-async function stepUnlessGated<T>(ctx: AdapterContext, memory: TeamsMemory, name: string, work: () => Promise<T>): Promise<T | false> {
+async function stepUnlessGated<T>(ctx: AdapterContext, memory: TeamsMemory, name: string, work: () => Promise<T>): Promise<T | false | typeof SIGN_IN> {
   try {
     return await pageStep(ctx, name, work);
   } catch (err) {
     if (err instanceof SignInWall) throw err;
     const snap = await look(ctx, memory);
-    // A bot that can sign in and is stuck on a sign-in page failed at its step, not at a gate.
-    if (snap?.state.phase !== 'ended' || (snap.signInWall && ctx.account?.credential)) throw err;
+    if (snap?.signInWall && ctx.account?.credential) {
+      ctx.log.info('Teams asked for a sign-in over the join step', { step: name });
+      return SIGN_IN;
+    }
+    if (snap?.state.phase !== 'ended') throw err;
     ctx.log.info('a Teams gate or end screen stopped the join step', { step: name, screen: snap.state.text });
     return false;
   }
@@ -182,6 +195,8 @@ async function typeName(ctx: AdapterContext): Promise<void> {
     await clickFirst(ctx.page, S.AV_MODAL_CONTINUE, { timeoutMs: 0 }).catch(() => null);
     const field = await requireFirst(ctx.page, 'find the name input', S.NAME_INPUT, { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal });
     const clickable = await field.locator.click({ trial: true, timeout: NAME_CLICKABLE_MS }).then(() => true, () => false);
+    // A modal over the form is a gate ("We need to verify your info"): the step gives way to it at once.
+    if (!clickable && (await findFirst(ctx.page, S.MODAL, { timeoutMs: 0 }))) throw new JoinStepError('type the name', S.NAME_INPUT, 'ui_element_not_found', 'a dialog covers the name field');
     if (!clickable) continue;
     if (attempt < NAME_ATTEMPTS) await ctx.input.fill(field.locator, ctx.botName);
     else {

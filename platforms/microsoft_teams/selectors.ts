@@ -28,6 +28,8 @@ export const AV_MODAL_CONTINUE = [
   'button:has-text("Continue without audio or video")',
 ];
 /** The light client's permission gate: an OK some builds show beside the text (MBaaS). */
+/** Any modal dialog (the AV modal is answered before this is asked). */
+export const MODAL = ['[role="dialog"][aria-modal="true"]', '[role="alertdialog"]'];
 export const PERMISSION_OK = ['[role="dialog"]:has-text("use your mic and camera") button:has-text("OK")'];
 
 export const NAME_INPUT = [
