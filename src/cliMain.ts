@@ -2,7 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { PLATFORMS, type Platform, type SourceApi } from './config/botSpec.js';
+import { PLATFORMS, type Platform, type SignInSpec, type SourceApi } from './config/botSpec.js';
 import { BODY_PATH } from './config/errors.js';
 import { formatConfigErrors, parseBotConfigText } from './config/normalize.js';
 import { botConfigJsonSchema } from './config/reference.js';
@@ -55,6 +55,7 @@ interface JoinFlags {
   webhookUrl?: string;
   controlUrl?: string;
   credential?: string;
+  signIn?: SignInSpec['mode'];
   logLevel?: RuntimeOptions['logLevel'];
 }
 
@@ -204,6 +205,7 @@ async function join(url: string | undefined, flags: JoinFlags, env: NodeJS.Proce
   const parsed = parseBotConfigText(text, { allowLoopback, ...(flags.platform ? { platform: flags.platform } : {}), ...(flags.api ? { api: flags.api } : {}) });
   if (!parsed.ok) return invalid(io, parsed.errors);
   if (flags.name !== undefined && url === undefined) parsed.spec.bot_name = flags.name;
+  if (flags.signIn) parsed.spec.sign_in = { mode: flags.signIn, group: parsed.spec.sign_in?.group ?? null };
   // A trace keeps what the page was handed: the Zoom tokens and the SDK signature given to ZoomMtg.join.
   if (flags.trace === true && parsed.spec.zoom_auth) throw new UsageError('--trace would record the Zoom tokens the bot fetches: trace a bot without Zoom token URLs');
   const botId = flags.botId ?? env.BOT_ID ?? randomUUID();
@@ -274,6 +276,7 @@ function program(env: NodeJS.ProcessEnv, io: CliIo, deps: CliDeps, setExit: (cod
     .option('--bot-id <id>', 'bot id used in events and webhooks (default $BOT_ID or a new UUID)')
     .option('--webhook-url <url>', 'extra status webhook endpoint (also MEETBOT_WEBHOOK_URL)')
     .option('--control-url <url>', 'ws(s) URL of the command channel to the service that started this bot (also MEETBOT_CONTROL_URL; its token only from MEETBOT_CONTROL_TOKEN)')
+    .addOption(new Option('--sign-in <mode>', "sign in whatever the body says (the service's signed-in retry; Google Meet and Microsoft Teams)").choices(['always', 'only_if_required']))
     .option('--credential <file>', 'account of a signed-in bot: a saved session and/or email and password, JSON (also MEETBOT_CREDENTIAL_FILE); a rotated session is written back to it')
     .addOption(new Option('--log-level <level>', 'stderr log level').choices(['debug', 'info', 'warn', 'error']))
     .addHelpText(

@@ -10,7 +10,7 @@ import type { DispatchAttempt, DispatchQueue } from './dispatchQueue.js';
 import { newControlToken } from './ids.js';
 import type { BotExit, LaunchedBot, Launcher } from './launcher/launcher.js';
 import type { LoginGroups } from './loginGroups.js';
-import { accountPlatform, runSignIn, signedInBody } from './signInRetry.js';
+import { accountPlatform, runSignIn } from './signInRetry.js';
 import { putArtifact, type ArtifactKind } from './store/artifacts.js';
 import { botById, claimLaunch, launchedLiveBots, markLaunched, prepareSecondRun, releaseClaim, type BotRow } from './store/bots.js';
 import { failOpenCommands } from './store/commands.js';
@@ -165,12 +165,13 @@ export class BotRunner {
     const body = botBody(bot);
     const launched = await this.launcher.launch({
       botId: bot.id,
-      body: JSON.stringify(bot.run > 1 ? (signedInBody(body, bot) ?? body) : body),
+      body: JSON.stringify(body),
       api: bot.api,
       controlUrl: `${this.opts.channelBaseUrl()}${channelPath(bot.id)}`,
       controlToken: token,
       credential: account?.credential ?? null,
       callbackSecret: await this.callbackSecret(bot, body),
+      signIn: bot.run > 1 ? 'always' : null,
       run: bot.run,
     });
     await markLaunched(this.db, bot.id, launched.ref, launched.outDir, account?.groupId ?? null);

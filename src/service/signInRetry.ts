@@ -33,19 +33,6 @@ export function accountPlatform(bot: Pick<BotRow, 'meeting'>): AccountPlatform |
 }
 
 /**
- * The body a run is launched with: the retry's asks to sign in always, in the bot's own API's fields (Recall's
- * `google_meet.login_required`, Attendee's `use_login` and `login_mode`). Null when the API has no field for the
- * platform (a Recall body has none for Teams): such a bot is not retried.
- */
-export function signedInBody(body: Record<string, unknown>, bot: Pick<BotRow, 'api' | 'meeting'>): Record<string, unknown> | null {
-  const platform = accountPlatform(bot);
-  const object = (key: string) => (typeof body[key] === 'object' && body[key] !== null ? (body[key] as Record<string, unknown>) : {});
-  if (bot.api === 'recall') return platform === 'google_meet' ? { ...body, google_meet: { ...object('google_meet'), login_required: true } } : null;
-  const key = platform === 'google_meet' ? 'google_meet_settings' : platform === 'microsoft_teams' ? 'teams_settings' : null;
-  return key ? { ...body, [key]: { ...object(key), use_login: true, login_mode: 'always' } } : null;
-}
-
-/**
  * Holds back the `fatal` of a signed-out first run stopped by a wall when a signed-in run can follow: it is
  * recorded as a `bot.sign_in_retry` event naming the wall (status stays `joining_call`, no webhook, no terminal
  * status) and the bot is marked for its second run, which the runner launches once the first has exited.
@@ -63,7 +50,7 @@ export class SignInRetry {
     if (!wall) return false;
     const bot = await botById(this.db, botId);
     const platform = bot ? accountPlatform(bot) : null;
-    if (!bot?.live || bot.run !== 1 || bot.sign_in !== null || !platform || !signedInBody(bot.body, bot)) return false;
+    if (!bot?.live || bot.run !== 1 || bot.sign_in !== null || !platform) return false;
     if (!(await this.groups.usable(bot.project_id, platform))) return false;
     if (!(await planSignInRetry(this.db, botId, wall))) return false;
     await this.records.record(botId, seq, {

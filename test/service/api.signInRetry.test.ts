@@ -50,7 +50,10 @@ describe.each(testDatabases())('the signed-in retry on $kind', (database) => {
     await walled(first!, 'google_meet_bot_blocked');
     const [, second] = await launchesOf(h, id, 2);
     expect(second!.request.run).toBe(2);
-    expect(JSON.parse(second!.request.body).google_meet).toEqual({ login_required: true });
+    // Signed in by the launch (`meetbot join --sign-in always`), the body as the client gave it.
+    expect(second!.request.signIn).toBe('always');
+    expect(first!.request.signIn).toBeNull();
+    expect(second!.request.body).toBe(first!.request.body);
     expect(JSON.parse(second!.request.credential!)).toMatchObject({ platform: 'google_meet', password: PASSWORD });
     const retrying = (await h.api(key, 'GET', `/api/v1/bot/${id}/`)).body;
     expect(retrying.status_changes.map((s: any) => [s.code, s.sub_code])).toEqual([
@@ -81,7 +84,7 @@ describe.each(testDatabases())('the signed-in retry on $kind', (database) => {
     const [first] = await launchesOf(h, uuid!, 1);
     await walled(first!, 'microsoft_teams_captcha_detected');
     const [, second] = await launchesOf(h, uuid!, 2);
-    expect(JSON.parse(second!.request.body).teams_settings).toEqual({ use_login: true, login_mode: 'always' });
+    expect(second!.request.signIn).toBe('always');
     expect((await h.api(key, 'GET', `/api/v1/bots/${id}`)).body.state).toBe('joining');
     second!.connect();
     second!.status('joining_call');
@@ -91,7 +94,7 @@ describe.each(testDatabases())('the signed-in retry on $kind', (database) => {
     expect(joined.body.events.map((e: any) => e.type)).not.toContain('could_not_join');
   });
 
-  it('is not made without a credential for the platform, for other ends, for a body that signed in, or where the API cannot ask for it', async () => {
+  it('is not made without a credential for the platform, for other ends, or for a body that signed in', async () => {
     const h = await startHarness(await database.place(), { credentialsKey: randomBytes(32) });
     const key = await h.key('acme');
     await h.api(key, 'POST', '/api/v1/login_groups/', { platform: 'google_meet', name: 'Notetakers', credential: account });
@@ -99,7 +102,7 @@ describe.each(testDatabases())('the signed-in retry on $kind', (database) => {
       [{ meeting_url: MEET }, 'bot/', 'meeting_not_found'],
       [{ meeting_url: MEET, google_meet: { login_required: true } }, 'bot/', 'google_meet_bot_blocked'],
       [{ meeting_url: TEAMS }, 'bots', 'microsoft_teams_captcha_detected'], // no Teams group
-      [{ meeting_url: TEAMS }, 'bot/', 'meeting_requires_sign_in'], // no Teams group, and Recall has no Teams sign-in field
+      [{ meeting_url: TEAMS }, 'bot/', 'meeting_requires_sign_in'], // no Teams group
     ];
     const ids: string[] = [];
     for (const [body, api] of cases) {

@@ -129,6 +129,16 @@ describe('meetbot join --credential', () => {
     expect((await cli([])).opts?.credential).toBeNull();
   });
 
+  it('--sign-in makes a bot sign in whatever its body says (the service\'s retry), keeping the body\'s group', async () => {
+    const plain = (args: string[], body: object) => runCliCapturing(['join', '--out', '<out>', ...args], { BOT_CONFIG: JSON.stringify(body) });
+    const meet = { meeting_url: 'https://meet.google.com/abc-defg-hij' };
+    expect((await plain([], meet)).spec?.sign_in).toBeNull();
+    expect((await plain(['--sign-in', 'always'], meet)).spec?.sign_in).toEqual({ mode: 'always', group: null });
+    const grouped = { ...meet, google_meet_settings: { use_login: true, login_mode: 'only_if_required', login_group_name: 'Notetakers' } };
+    expect((await plain(['--sign-in', 'always'], grouped)).spec?.sign_in).toEqual({ mode: 'always', group: 'Notetakers' });
+    expect((await plain(['--sign-in', 'sometimes'], meet)).code).toBe(2);
+  });
+
   it.each([
     ['a missing file', ['--credential', '/nonexistent/c.json'], {}, '--credential /nonexistent/c.json: cannot be read (ENOENT)'],
     ['a variable that is not JSON', [], { MEETBOT_CREDENTIAL: `{"password":"${PASSWORD}"` }, 'MEETBOT_CREDENTIAL: is not JSON'],

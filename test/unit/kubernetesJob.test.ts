@@ -24,6 +24,7 @@ const request: LaunchRequest = {
   controlToken: 'TOKEN-abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL',
   credential: null,
   callbackSecret: null,
+  signIn: null,
   run: 1,
 };
 
@@ -128,6 +129,8 @@ describe('jobFor: a bot’s Job from deploy/kubernetes-job.yaml', () => {
     expect(signing.spec!.template.spec!.containers[0]!.env!.filter((e) => e.name === 'MEETBOT_WEBHOOK_SECRET')).toHaveLength(1);
     expect(secretFor({ ...request, callbackSecret: 'whsec_cHJvamVjdA==' }, base).stringData).toMatchObject({ MEETBOT_WEBHOOK_SECRET: 'whsec_cHJvamVjdA==' });
     expect(jobFor(request, base).spec!.template.spec!.containers[0]!.env!.some((e) => e.name === 'MEETBOT_WEBHOOK_SECRET')).toBe(false);
+    // The signed-in retry is an argument, like the API: no secret in it.
+    expect(jobFor({ ...request, signIn: 'always' }, base).spec!.template.spec!.containers[0]!.args).toEqual(['--api', 'recall', '--control-url', request.controlUrl, '--sign-in', 'always']);
     // A bot that signs in with nothing gets neither the variable nor the template's.
     expect(jobFor(request, base).spec!.template.spec!.containers[0]!.env!.some((e) => e.name.startsWith('MEETBOT_CREDENTIAL'))).toBe(false);
   });

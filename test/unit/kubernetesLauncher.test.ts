@@ -39,7 +39,7 @@ function launcher(opts: Partial<KubernetesLauncherOptions> = {}): KubernetesLaun
 let serial = 0;
 function request(): LaunchRequest {
   const botId = `0b0a0000-0000-4000-8000-${(serial++).toString().padStart(12, '0')}`;
-  return { botId, body: `{"meeting_url":"https://meet.google.com/abc-defg-hij","bot_name":"B${serial}"}`, api: 'attendee', controlUrl: `ws://meetbot.bots.svc:8080/internal/bots/${botId}/channel`, controlToken: `token-${serial}-SECRET`, credential: null, callbackSecret: null, run: 1 };
+  return { botId, body: `{"meeting_url":"https://meet.google.com/abc-defg-hij","bot_name":"B${serial}"}`, api: 'attendee', controlUrl: `ws://meetbot.bots.svc:8080/internal/bots/${botId}/channel`, controlToken: `token-${serial}-SECRET`, credential: null, callbackSecret: null, signIn: null, run: 1 };
 }
 
 const jobName = (req: LaunchRequest) => `meetbot-${req.botId}`;

@@ -26,7 +26,7 @@ function launcher(extra: string[] = []): ProcessLauncher {
   return new ProcessLauncher({ botsDir: dir, command: process.execPath, commandArgs: ['-e', STAND_IN, '--', ...extra], loopbackPlatform: 'google_meet', log: silentLogger });
 }
 
-const request = (botId: string) => ({ botId, body: '{"meeting_url":"x"}', api: 'attendee' as const, controlUrl: 'ws://127.0.0.1:1/c', controlToken: 'tok-123', credential: null, callbackSecret: null, run: 1 });
+const request = (botId: string) => ({ botId, body: '{"meeting_url":"x"}', api: 'attendee' as const, controlUrl: 'ws://127.0.0.1:1/c', controlToken: 'tok-123', credential: null, callbackSecret: null, signIn: null, run: 1 });
 
 async function given(outDir: string): Promise<any> {
   for (let i = 0; i < 100; i++) {
@@ -65,7 +65,7 @@ describe('ProcessLauncher', () => {
     process.env.MEETBOT_CREDENTIALS_KEY = 'c2VydmljZS1vbmx5LWtleS1vZi0zMi1ieXRlcy0wMDA=';
     process.env.MEETBOT_CREDENTIAL = '{"platform":"google_meet","password":"the-service-own"}';
     const l = launcher();
-    const bot = await l.launch({ ...request('44444444-4444-4444-8444-444444444444'), credential, run: 2 });
+    const bot = await l.launch({ ...request('44444444-4444-4444-8444-444444444444'), credential, signIn: 'always', run: 2 });
     delete process.env.MEETBOT_CREDENTIALS_KEY;
     delete process.env.MEETBOT_CREDENTIAL;
     expect(bot.outDir).toBe(join(dir, '44444444-4444-4444-8444-444444444444', 'run-2'));
@@ -73,6 +73,7 @@ describe('ProcessLauncher', () => {
     expect(g.credential).toBe(credential);
     expect(g.key).toBeNull();
     expect(g.argv.join(' ')).not.toContain('PASSWORD');
+    expect(g.argv.join(' ')).toContain('--sign-in always');
     await l.stop(bot.ref, 5000);
     // A bot that signs in with nothing gets no credential, not even one of the service's environment.
     process.env.MEETBOT_CREDENTIAL = '{"platform":"google_meet","password":"the-service-own"}';

@@ -105,7 +105,7 @@ function botContainer(container: V1Container, request: LaunchRequest, secretName
   return {
     ...container,
     image,
-    args: ['--api', request.api, '--control-url', request.controlUrl],
+    args: ['--api', request.api, '--control-url', request.controlUrl, ...(request.signIn ? ['--sign-in', request.signIn] : [])],
     env: [
       ...kept,
       fromSecret(CONFIG_KEY, secretName),

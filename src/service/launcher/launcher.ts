@@ -18,6 +18,8 @@ export interface LaunchRequest {
    * that callback as Attendee does (MEETBOT_WEBHOOK_SECRET); null for every other bot, which has nothing to sign.
    */
   callbackSecret: string | null;
+  /** `always` for the bot's signed-in retry (`meetbot join --sign-in always`, whatever its body says); else null. */
+  signIn: 'always' | null;
   /** 1, or 2 for the bot's signed-in retry (its output folder is its own). */
   run: number;
 }

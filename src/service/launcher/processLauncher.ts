@@ -42,7 +42,7 @@ export class ProcessLauncher implements Launcher {
     const bot = SupervisedProcess.start({
       name: `bot ${req.botId}`,
       command: this.opts.command,
-      args: [...this.opts.commandArgs, 'join', '--config', '-', '--api', req.api, '--out', outDir, '--bot-id', req.botId, '--control-url', req.controlUrl, ...loopback],
+      args: [...this.opts.commandArgs, 'join', '--config', '-', '--api', req.api, '--out', outDir, '--bot-id', req.botId, '--control-url', req.controlUrl, ...(req.signIn ? ['--sign-in', req.signIn] : []), ...loopback],
       env: { ...botEnvironment(process.env), MEETBOT_CONTROL_TOKEN: req.controlToken, ...(req.credential ? { MEETBOT_CREDENTIAL: req.credential } : {}), ...(req.callbackSecret ? { MEETBOT_WEBHOOK_SECRET: req.callbackSecret } : {}) },
       stdin: true,
       outlivesParent: { outputFile: join(outDir, OUTPUT_FILE) },
