@@ -10,9 +10,11 @@ import { defineConfig } from 'eslint/config';
  * `../../src/capture/recorder.js` are both `capture`.
  */
 const LAYERS = [
-  { folders: ['util'], above: ['config', 'meetingUrl', 'lifecycle', 'process', 'events', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
-  { folders: ['config', 'meetingUrl', 'lifecycle', 'process'], above: ['events', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
-  { folders: ['events'], above: ['process', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
+  { folders: ['util'], above: ['config', 'meetingUrl', 'lifecycle', 'process', 'events', 'account', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
+  { folders: ['config', 'meetingUrl', 'lifecycle', 'process'], above: ['events', 'account', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
+  { folders: ['events'], above: ['process', 'account', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
+  // A signed-in bot's account and a Zoom bot's tokens: the credential, its session in a browser, the token fetches.
+  { folders: ['account'], above: ['process', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
   // The command channel between a bot and the service: the session (the bot's end) and the service use it.
   { folders: ['control'], above: ['process', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
   { folders: ['capture'], above: ['events', 'control', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },

@@ -1,4 +1,3 @@
-import { credentialSecrets, type AccountCredential } from '../account/credential.js';
 import { redactorOf, type LearningRedact } from '../util/redact.js';
 import type { BotSpec } from './botSpec.js';
 
@@ -13,8 +12,6 @@ export interface RuntimeSecrets {
   controlToken: string | null;
   /** The object store's secret access key and session token (AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). */
   storageSecrets: readonly string[];
-  /** A signed-in bot's account: its password, TOTP secret and session cookies. */
-  credential?: { value: AccountCredential } | null;
   /** The Zoom Meeting SDK app's secret (MEETBOT_ZOOM_SDK_SECRET). */
   zoomSdk?: { secret: string } | null;
 }
@@ -46,7 +43,6 @@ export function secretsOf(spec: Pick<BotSpec, 'meeting'>, runtime: RuntimeSecret
   add(runtime.webhookSecret?.replace(/^whsec_/, ''));
   add(runtime.controlToken);
   runtime.storageSecrets.forEach(add);
-  if (runtime.credential) credentialSecrets(runtime.credential.value).forEach(add);
   add(runtime.zoomSdk?.secret);
   return [...out];
 }

@@ -1,4 +1,5 @@
 import type { BrowserContext } from 'playwright-core';
+import { credentialSecrets } from '../account/credential.js';
 import type { BotSpec } from '../config/botSpec.js';
 import type { ControlChannel } from '../control/channel.js';
 import type { AdapterContext } from '../platform/adapter.js';
@@ -19,6 +20,8 @@ export class JoinIdentity {
   private readonly zoom: ZoomJoinAuth;
 
   constructor(spec: BotSpec, opts: RuntimeOptions, control: ControlChannel | null, redact: LearningRedact, log: Logger) {
+    // The account's password, TOTP secret and session cookies join the bot's one redaction before anything is said.
+    if (opts.credential) redact.learn(...credentialSecrets(opts.credential.value));
     this.account = new BotAccount(spec, opts.credential?.value ?? null, credentialSink(opts.credential?.file ?? null, control), log.child('account'));
     this.zoom = new ZoomJoinAuth(spec, opts, redact, log.child('zoom'));
   }

@@ -38,6 +38,9 @@ describe('layering', () => {
     ['src/events/eventLog.ts', '../control/channel.js', 'src/events sits below'],
     ['src/outputs/webhooks.ts', '../control/channel.js', 'src/outputs sits below'],
     ['platforms/zoom/join.ts', '../../src/control/protocol.js', 'adapters know pages only'],
+    ['src/account/credential.ts', '../session/botAccount.js', 'src/account sits below'],
+    ['src/account/zoomTokens.ts', '../control/channel.js', 'src/account sits below'],
+    ['src/config/secrets.ts', '../account/credential.js', 'src/config sits below'],
     ['bench/run.ts', '../test/helpers/botProcess.js', 'never import tests'],
   ])('%s may not import %s', async (file, target, why) => {
     expect((await problems(file, target)).join('\n')).toContain(why);
