@@ -335,10 +335,7 @@ export const recallShape = {
       .strictObject({
         join_token_url: doc(notifyUrl().nullable().optional(), 'URL the bot GETs a Zoom join token for local recording from (plain text) right before it joins.'),
         zak_url: doc(notifyUrl().nullable().optional(), 'URL the bot GETs a ZAK token from (plain text) right before it joins.'),
-        obf_token_url: doc(
-          notifyUrl().nullable().optional(),
-          'URL the bot GETs an OBF (on-behalf-of) token from (plain text) right before it joins; the bot waits for the authorising user and leaves with them.',
-        ),
+        obf_token_url: doc(notifyUrl().nullable().optional(), 'URL the bot GETs an OBF (on-behalf-of) token from (plain text) right before it joins; it waits for that user and leaves with them.'),
         user_email: doc(
           z.email().max(MAX_SHORT_TEXT).nullable().optional(),
           'Email for registration-required webinars.',
