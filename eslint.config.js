@@ -10,22 +10,24 @@ import { defineConfig } from 'eslint/config';
  * `../../src/capture/recorder.js` are both `capture`.
  */
 const LAYERS = [
-  { folders: ['util'], above: ['config', 'meetingUrl', 'lifecycle', 'process', 'events', 'account', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
-  { folders: ['config', 'meetingUrl', 'lifecycle', 'process'], above: ['events', 'account', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
-  { folders: ['events'], above: ['process', 'account', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
+  { folders: ['util'], above: ['config', 'meetingUrl', 'lifecycle', 'process', 'events', 'account', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'stage', 'session', 'service'] },
+  { folders: ['config', 'meetingUrl', 'lifecycle', 'process'], above: ['events', 'account', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'stage', 'session', 'service'] },
+  { folders: ['events'], above: ['process', 'account', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'stage', 'session', 'service'] },
   // A signed-in bot's account and a Zoom bot's tokens: the credential, its session in a browser, the token fetches.
-  { folders: ['account'], above: ['process', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
+  { folders: ['account'], above: ['process', 'control', 'capture', 'rules', 'browser', 'outputs', 'platform', 'stage', 'session', 'service'] },
   // The command channel between a bot and the service: the session (the bot's end) and the service use it.
-  { folders: ['control'], above: ['process', 'capture', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
-  { folders: ['capture'], above: ['events', 'control', 'rules', 'browser', 'outputs', 'platform', 'session', 'service'] },
-  { folders: ['rules'], above: ['process', 'events', 'control', 'capture', 'browser', 'outputs', 'platform', 'session', 'service'] },
-  { folders: ['outputs'], above: ['process', 'control', 'capture', 'rules', 'browser', 'platform', 'session', 'service'] },
-  { folders: ['browser'], above: ['events', 'control', 'rules', 'outputs', 'platform', 'session', 'service'] },
+  { folders: ['control'], above: ['process', 'capture', 'rules', 'browser', 'outputs', 'platform', 'stage', 'session', 'service'] },
+  { folders: ['capture'], above: ['events', 'control', 'rules', 'browser', 'outputs', 'platform', 'stage', 'session', 'service'] },
+  { folders: ['rules'], above: ['process', 'events', 'control', 'capture', 'browser', 'outputs', 'platform', 'stage', 'session', 'service'] },
+  { folders: ['outputs'], above: ['process', 'control', 'capture', 'rules', 'browser', 'platform', 'stage', 'session', 'service'] },
+  { folders: ['browser'], above: ['events', 'control', 'rules', 'outputs', 'platform', 'stage', 'session', 'service'] },
   // Adapters' toolkit: it knows pages, not capture, outputs or the session.
-  { folders: ['platform'], above: ['process', 'events', 'control', 'capture', 'rules', 'browser', 'outputs', 'session', 'service'] },
+  { folders: ['platform'], above: ['process', 'events', 'control', 'capture', 'rules', 'browser', 'outputs', 'stage', 'session', 'service'] },
+  // The recording's picture, drawn in the meeting page from the adapter's tiles; the session shows it.
+  { folders: ['stage'], above: ['process', 'events', 'control', 'capture', 'rules', 'browser', 'outputs', 'session', 'service'] },
   { folders: ['session'], above: ['service'] },
   // The API service (issue 16) talks to bots only through their command channel, never to a session's insides.
-  { folders: ['service'], above: ['session', 'platform', 'capture', 'browser', 'rules', 'outputs'] },
+  { folders: ['service'], above: ['session', 'platform', 'stage', 'capture', 'browser', 'rules', 'outputs'] },
 ];
 
 const folderPattern = (folder) => [`**/${folder}/**`, `**/${folder}`];
@@ -63,7 +65,7 @@ export const layering = [
     files: ['platforms/**/*.ts'],
     rules: restrict(
       {
-        group: ['process', 'events', 'control', 'capture', 'rules', 'browser', 'outputs', 'session', 'service', 'meetingUrl'].flatMap(folderPattern),
+        group: ['process', 'events', 'control', 'capture', 'rules', 'browser', 'outputs', 'stage', 'session', 'service', 'meetingUrl'].flatMap(folderPattern),
         message: 'adapters know pages only: src/platform, src/util and the spec and code types (CONTRIBUTING.md, "Layers")',
       },
       { group: ['../*/**', '!../../**'], message: 'one platform never imports another' },

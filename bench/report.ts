@@ -1,3 +1,4 @@
+import { layoutSection } from './layoutCompare.js';
 import { platformSection } from './platformCompare.js';
 import type { BenchResults } from './results.js';
 import { median, round } from './stats.js';
@@ -113,6 +114,7 @@ export function markdownReport(r: BenchResults, chartFile: string): string {
     ...warmJoinSection(r.warm_joins),
     ...apiSection(r.api_creates, r.dispatch_lag),
     ...platformSection(r.platforms ?? []),
+    ...layoutSection(r.layouts ?? []),
   ];
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import type { ApiCreateResult, DispatchLagResult } from './apiLoad.js';
+import type { LayoutResult } from './layoutCompare.js';
 import type { PlatformResult } from './platformCompare.js';
 import type { JoinSample, SteadyResult, WarmJoinSample } from './scenarios.js';
 
@@ -100,6 +101,7 @@ export interface BenchResults {
   dispatch_lag: DispatchLagResult | null;
   /** Google Meet and Microsoft Teams bots measured side by side in this run. */
   platforms: PlatformResult[];
+  layouts?: LayoutResult[];
 }
 
 export interface NodeRuntimeResult {

@@ -10,6 +10,7 @@ import { recordingSpecFor, measureEncodeFloor } from './floors.js';
 import { markdownReport } from './report.js';
 import { runtimeVariants, cliStartupMs } from './nodeRuntimes.js';
 import { TARGETS, type BenchResults, type DensityStep, type Machine, type NodeRuntimeResult } from './results.js';
+import { compareLayouts } from './layoutCompare.js';
 import { comparePlatforms } from './platformCompare.js';
 import { BODIES, joinSummary, measureJoins, measureWarmJoins, type JoinSample, renderFloor, steadyBots, syncMeeting, type Env, type SteadyResult } from './scenarios.js';
 import { median, round } from './stats.js';
@@ -21,12 +22,12 @@ import { densityChart } from './svgChart.js';
  *
  *   node dist/bench/run.js            full run (~12-15 min)
  *   node dist/bench/run.js --smoke    every phase, short windows (~2 min); writes smoke.*
- *   --only encode,joins,video,sync,audio,render,density,node,api,platforms   some phases (development); writes partial.*
+ *   --only encode,joins,video,sync,audio,render,density,node,api,platforms,layouts   some phases (development); writes partial.*
  *   --window <s> --joins <n> --max-bots <n> --keep (keep the bots' output folders)
  *   --wait-quiet <min>: first wait (5-minute steps) up to <min> minutes for a load average below 1.5
  */
 
-const PHASES = ['encode', 'joins', 'video', 'sync', 'audio', 'render', 'density', 'node', 'api', 'platforms'] as const;
+const PHASES = ['encode', 'joins', 'video', 'sync', 'audio', 'render', 'density', 'node', 'api', 'platforms', 'layouts'] as const;
 type Phase = (typeof PHASES)[number];
 
 interface Options {
@@ -172,6 +173,8 @@ async function main(): Promise<void> {
 
     // Microsoft Teams beside Google Meet (issue 18): joins and a recording bot's cost, measured together.
     const platforms = has('platforms') ? await comparePlatforms(env, ['google_meet', 'microsoft_teams'], opts.mode === 'smoke' ? 1 : 7, steady) : [];
+    // The recording's layouts (issue 20): what each costs, measured together.
+    const layouts = has('layouts') ? await compareLayouts(env, steady) : [];
 
     const v = video?.bots[0];
     const a = audio?.bots[0];
@@ -241,6 +244,7 @@ async function main(): Promise<void> {
       warm_joins: warmJoins,
       dispatch_lag: dispatch,
       platforms,
+      layouts,
     };
     write(resultsDir, opts, results, root);
     log(`done in ${results.duration_sec} s: ${join(resultsDir, opts.stem)}.{json,md,svg}; load average after ${results.loadavg_after.join(' ')}`);

@@ -2,6 +2,7 @@ import type { AdapterContext, PlatformAdapter } from '../../src/platform/adapter
 import { JoinStepError } from '../../src/platform/adapter.js';
 import { clickFirst, findFirst, openChatPanel, pageStep, requireFirst, JOIN_POLL_MS, waitForClearedComposer, wakeToolbar } from '../../src/platform/page.js';
 import { sleep, withTimeout } from '../../src/util/async.js';
+import { applyMeetLayout } from './layout.js';
 import { reachPreJoin } from './preJoin.js';
 import { newProbeMemory, probeMeet, type MeetProbeMemory } from './probe.js';
 import { receiveAudioOnly } from './receiveAudioOnly.js';
@@ -29,6 +30,8 @@ export function createGoogleMeetAdapter(): PlatformAdapter {
     // Vexa's join code (2026-06) records real Meet refusing CDP-driven input ("no real pointer movement");
     // Vexa and Attendee both default to XTEST for Meet's name, toggles and join button.
     joinInput: 'os',
+    tiles: S.TILES,
+    applyLayout: applyMeetLayout,
 
     async join(ctx) {
       await pageStep(ctx, 'open the meeting page', () =>

@@ -1,11 +1,8 @@
 import type { AdapterContext } from '../../src/platform/adapter.js';
-import { clickFirst, findFirst, requireFirst, wakeToolbar } from '../../src/platform/page.js';
+import { findFirst, requireFirst, wakeToolbar } from '../../src/platform/page.js';
 import { withTimeout } from '../../src/util/async.js';
+import { closeMeetDialog } from './dialogs.js';
 import * as S from './selectors.js';
-
-const CLOSE_ATTEMPTS = 3;
-/** A dialog closes within a frame or two of its Close click; longer means the click went elsewhere. */
-const CLOSE_WAIT_MS = 1000;
 
 /**
  * Asks Meet to send this client audio only (Settings → Video → "Receive resolution (maximum)" → "Audio only",
@@ -20,7 +17,7 @@ export async function receiveAudioOnly(ctx: AdapterContext): Promise<boolean> {
     return true;
   } catch (err) {
     ctx.log.warn('could not switch Meet to receive audio only; incoming video stays on', { error: String(err) });
-    await closeSettings(ctx).catch(() => undefined);
+    await closeMeetDialog(ctx).catch(() => undefined);
     return false;
   }
 }
@@ -38,19 +35,5 @@ async function chooseAudioOnly(ctx: AdapterContext): Promise<void> {
   await (await requireFirst(ctx.page, 'choose "Audio only"', S.AUDIO_ONLY_OPTION, wait)).locator.click(click);
   const chosen = await findFirst(ctx.page, S.AUDIO_ONLY_CHOSEN, { ...wait, state: 'attached' });
   if (!chosen) throw new Error(`"Audio only" was clicked but not shown as chosen (${S.AUDIO_ONLY_CHOSEN.join(' | ')})`);
-  await closeSettings(ctx);
-}
-
-/** Closes the Settings dialog (and an open menu or list) by its Close button, else by Escape. */
-async function closeSettings(ctx: AdapterContext): Promise<void> {
-  const open = ctx.page.locator(`${S.OPEN_DIALOG}, [role="menu"]`);
-  for (let attempt = 0; attempt < CLOSE_ATTEMPTS; attempt++) {
-    if (!(await open.first().isVisible().catch(() => false))) return;
-    const closed = await clickFirst(ctx.page, S.DIALOG_CLOSE, { timeoutMs: 0 }).catch(() => null);
-    if (!closed) await withTimeout(ctx.page.keyboard.press('Escape'), ctx.stepTimeoutMs, 'press Escape');
-    await open.first().waitFor({ state: 'hidden', timeout: CLOSE_WAIT_MS }).catch(() => undefined);
-  }
-  if (await open.first().isVisible().catch(() => false)) {
-    throw new Error(`the Settings dialog did not close (${S.DIALOG_CLOSE.join(' | ')}, Escape)`);
-  }
+  await closeMeetDialog(ctx);
 }

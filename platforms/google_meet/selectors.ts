@@ -141,6 +141,38 @@ export const DIALOG_CLOSE = [
 ];
 export const OPEN_DIALOG = '[aria-modal="true"]';
 
+/** Meet's own layout (1.9): More options → "Change layout" (older: "Adjust view") → Sidebar / Tiled / Spotlight. */
+export const CHANGE_LAYOUT_MENU_ITEM = [
+  '[role="menuitem"][jsname="WZerud"]',
+  'li[role="menuitem"]:has(span:text-is("Change layout"))',
+  'li[role="menuitem"]:has(span:text-is("Adjust view"))',
+  '[role="menuitem"]:has-text("Change layout")',
+];
+/** The option's label text in the layout dialog; Tiled also carries class xo15nd (Attendee). */
+export const LAYOUT_OPTION_LABEL = { speaker_view: 'Sidebar', speaker_view_no_sidebar: 'Spotlight', gallery_view: 'Tiled' } as const;
+export function layoutOption(label: string): string[] {
+  const tiled = label === 'Tiled' ? ['[aria-modal="true"] .xo15nd'] : [];
+  return [
+    ...tiled,
+    `[aria-modal="true"] label:has(span:text-is("${label}"))`,
+    `[aria-modal="true"] label:has-text("${label}")`,
+    `[aria-modal="true"] [role="radio"]:has-text("${label}")`,
+  ];
+}
+
+/**
+ * The call's tiles for the recording's picture (1.8): the self tile carries data-self-name; names in
+ * span.notranslate; speaking as a non-zero data-audio-level or one of Meet's speaking classes. A presentation's
+ * tile is named "<name> (Presentation)" (*assumption*: no peer reads shares from tiles).
+ */
+export const TILES = {
+  tile: '[data-participant-id]',
+  name: [{ css: '[data-self-name]', attr: 'data-self-name' }, { css: 'span.notranslate' }, { css: '.zWGUib' }],
+  self: '[data-self-name]',
+  speaking: '[data-audio-level]:not([data-audio-level="0"]), .Oaajhc, .HX2H7, .wEsLMd, .OgVli',
+  screenshare: '[aria-label$="(Presentation)"], [aria-label*="is presenting"]',
+} as const;
+
 /** Leave (1.10). "End meeting" is deliberately absent: it would end the call for everyone. */
 export const LEAVE = [
   'button[jsname="CQylAd"][aria-label="Leave call"]',

@@ -3,6 +3,7 @@ import { pageStep } from '../../src/platform/page.js';
 import { afterAdmittedTeams, leaveTeams, maintainTeams, sendChatTeams } from './inCall.js';
 import { joinTeams } from './join.js';
 import { newTeamsMemory, probeTeams } from './probe.js';
+import { TILES } from './selectors.js';
 
 /** Teams chat takes 4096 characters (Recall docs). */
 const TEAMS_CHAT_LIMIT = 4096;
@@ -23,6 +24,7 @@ export function createMicrosoftTeamsAdapter(): PlatformAdapter {
     externalProtocols: ['msteams', 'ms-teams'],
     // No peer saw Teams refuse CDP input (MBaaS even falls back to DOM clicks), teams.md 0.3.
     joinInput: 'cdp',
+    tiles: TILES,
     join: (ctx) => joinTeams(ctx, memory),
     probe: (ctx) => probeTeams(ctx, memory),
     maintain: (ctx) => maintainTeams(ctx, memory),

@@ -150,3 +150,16 @@ export const PROBE = {
   chatAuthor: ['[data-tid="message-author-name"]'],
   chatBody: ['[data-tid="messageBodyContent"]', '[id^="content-"]', 'div[dir="auto"][role="heading"][aria-level="4"]'],
 } as const;
+
+/**
+ * The call's tiles for the recording's picture (4.3): new-client tiles named in data-tid (a share's is
+ * `ScreenSharing`) and the name tag, classic tiles by their aria-label's first field. Speaking: the outline's
+ * occlusion class or the classic ring; the runtime adds the probe's own reading (the outline's movement).
+ */
+export const TILES = {
+  tile: '[data-stream-type="Video"][data-tid], [data-stream-type="ScreenSharing"], [data-cid="calling-participant-stream"]',
+  name: [{ css: '[data-tid="participant-info-nametag"]' }, { attr: 'data-tid' }, { attr: 'aria-label', firstField: true }],
+  self: null,
+  speaking: '[data-tid="voice-level-stream-outline"].vdi-frame-occlusion, [data-tid="participant-speaker-ring"][style*="opacity: 1"]',
+  screenshare: '[data-stream-type="ScreenSharing"], [data-tid="ScreenSharing"], [aria-label^="Content shared by"]',
+} as const;

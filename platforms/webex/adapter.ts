@@ -32,6 +32,8 @@ export function createWebexAdapter(): PlatformAdapter {
     externalProtocols: ['webex'],
     // No peer reports Webex refusing CDP input (LMA even falls back to DOM clicks).
     joinInput: 'cdp',
+    tiles: S.TILES,
+    callFrame: webexFrame,
 
     async join(ctx) {
       await pageStep(ctx, 'open the Webex link', () =>

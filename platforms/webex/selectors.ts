@@ -97,3 +97,16 @@ export const PROBE = {
   chatSender: ['.sender-name', 'h3[class^="style-chat-label"]'],
   chatBody: ['.activity-item-message', 'span[class^="style-chat-msg"]'],
 } as const;
+
+/**
+ * The call's tiles for the recording's picture (3.5): `*-video-pane-container` tiles named by
+ * `participant-name`, the bot's own being the self pane; the loudest carries the active-speaker halo. Webex
+ * mixes a share into the video it sends (3.7), so no tile is a share.
+ */
+export const TILES = {
+  tile: '[data-test$="-video-pane-container"]',
+  name: [{ css: '[data-test="participant-name"]' }, { css: '[class*="full-name"]' }],
+  self: '[data-test="self-video-pane-container"], [data-test="local_stream"]',
+  speaking: PROBE.speakerHalo,
+  screenshare: null,
+} as const;

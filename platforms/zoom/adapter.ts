@@ -3,6 +3,7 @@ import { pageStep } from '../../src/platform/page.js';
 import { dismissNotices, joinComputerAudio, leave, openChat, sendChat } from './inCall.js';
 import { joinZoom } from './join.js';
 import { probeZoom, type ZoomProbeMemory } from './probe.js';
+import { TILES } from './selectors.js';
 
 /** Zoom's chat accepts 4096 characters (Recall docs). */
 const ZOOM_CHAT_LIMIT = 4096;
@@ -22,6 +23,7 @@ export function createZoomAdapter(): PlatformAdapter {
     externalProtocols: ['zoommtg', 'zoomus'],
     // Vexa's production Zoom join clicks in-page and records it working on the live client: CDP input suffices.
     joinInput: 'cdp',
+    tiles: TILES,
     join: (ctx) => joinZoom(ctx, seen),
     probe: (ctx) => probeZoom(ctx, seen),
     maintain: dismissNotices,

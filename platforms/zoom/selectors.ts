@@ -93,3 +93,17 @@ export const PROBE = {
   chatText: ['.new-chat-message__text-box', '.chat-rtf-box__display'],
   chatToast: '[class*="notification-message"]',
 } as const;
+
+/**
+ * The call's tiles for the recording's picture (2.5): `.video-avatar__avatar` named in its footer; the active
+ * speaker is the tile inside the speaker frame. Zoom may draw video into one canvas behind the tiles: the
+ * runtime then takes each tile's part of that canvas. No peer documents how a share shows in the tiles, so
+ * none is told apart (a share stays whatever tile Zoom puts it in).
+ */
+export const TILES = {
+  tile: PROBE.tile,
+  name: [{ css: PROBE.tileName }],
+  self: null,
+  speaking: PROBE.activeSpeaker,
+  screenshare: null,
+} as const;

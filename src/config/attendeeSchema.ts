@@ -103,7 +103,7 @@ const recordingSettings = z.strictObject({
   ),
   view: doc(
     z.enum(['speaker_view', 'gallery_view', 'speaker_view_no_sidebar']).optional(),
-    'Meeting layout recorded (Meet: Sidebar, Tiled, Spotlight); not applied yet (reported in the unsupported-fields warning).',
+    'Meeting layout recorded: the active speaker with the others beside (Meet Sidebar), everyone in a grid (Tiled), or the active speaker alone (Spotlight).',
     'speaker_view',
   ),
   record_chat_messages_when_paused: doc(z.boolean().optional(), 'Keep recording chat while paused.', false),

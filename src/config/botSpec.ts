@@ -23,6 +23,13 @@ export interface MeetingTarget {
 }
 
 export type RecordingMode = 'video_and_audio' | 'audio_only' | 'none';
+/**
+ * What a video recording shows: the active speaker large beside the others (Meet "Sidebar"), the active speaker
+ * alone (Meet "Spotlight"), or everyone in a grid.
+ */
+export type RecordingLayout = 'speaker_view' | 'speaker_view_no_sidebar' | 'gallery_view';
+/** Participants' video while someone shares a screen (Recall): not shown, in a column beside it, or small over it. */
+export type ScreenshareView = 'hide' | 'beside' | 'overlap';
 
 export interface RecordingSpec {
   mode: RecordingMode;
@@ -30,6 +37,8 @@ export interface RecordingSpec {
   width: number;
   height: number;
   fps: number;
+  layout: RecordingLayout;
+  screenshare: ScreenshareView;
   /** Container/codec of an audio-only recording. */
   audio_format: 'aac' | 'mp3';
 }

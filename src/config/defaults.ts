@@ -23,6 +23,8 @@ export const RECORDING_DEFAULTS: RecordingSpec = {
   mode: 'video_and_audio',
   ...RESOLUTIONS[DEFAULT_RESOLUTION],
   fps: 30,
+  layout: 'speaker_view',
+  screenshare: 'overlap',
   audio_format: 'aac',
 };
 

@@ -10,9 +10,9 @@
  *   only_participant_in_meeting_timeout_seconds is the everyone-left rule; its bot_keywords become whole-word
  *   bot_names that only stop those bots counting as people. wait_for_host_timeout is 600 s for both (Recall documents none).
  * - Recording: 1280x720 at 30 fps, video_and_audio, speaker_view unless asked. Recall video_mixed_layout
- *   audio_only -> audio_only; video_mixed_mp4 null -> audio_only with audio_mixed_raw, else none; the meetbot
- *   extension video_mixed_mp4 {resolution, fps} sets the frame. Attendee format mp3 -> audio_only (mp3),
- *   none -> none; resolution and view map directly. An audio_only recording has layout audio_only.
+ *   audio_only -> audio_only, gallery_view and gallery_view_v2 -> gallery_view; video_mixed_mp4 null ->
+ *   audio_only with audio_mixed_raw, else none; the meetbot extension video_mixed_mp4 {resolution, fps} sets the
+ *   frame. Attendee format mp3 -> audio_only (mp3), none -> none; resolution and view map directly.
  * - Chat: only messages to everyone are sent; a message for the host, everyone-but-host or one user is
  *   dropped (and reported) rather than risk showing a private message to everyone.
  * - Attendee external_media_storage_settings -> external_storage (bucket, key); the store is the operator's.
@@ -165,11 +165,14 @@ function recording(body: BotConfig): RecordingSpec {
     if (mp4?.resolution) Object.assign(spec, RESOLUTIONS[mp4.resolution]);
     if (mp4?.fps) spec.fps = mp4.fps;
     if (recall.video_mixed_layout === 'audio_only') spec.mode = 'audio_only';
+    else if (recall.video_mixed_layout) spec.layout = recall.video_mixed_layout === 'speaker_view' ? 'speaker_view' : 'gallery_view';
+    if (recall.video_mixed_participant_video_when_screenshare) spec.screenshare = recall.video_mixed_participant_video_when_screenshare;
     else if (mp4 === null) spec.mode = recall.audio_mixed_raw ? 'audio_only' : 'none';
   }
   const attendee = body.recording_settings;
   if (attendee) {
     if (attendee.resolution) Object.assign(spec, RESOLUTIONS[attendee.resolution]);
+    if (attendee.view) spec.layout = attendee.view;
     if (attendee.format === 'mp3') Object.assign(spec, { mode: 'audio_only', audio_format: 'mp3' });
     if (attendee.format === 'none') spec.mode = 'none';
   }

@@ -69,7 +69,7 @@ const recordingConfig = z.strictObject({
   ),
   video_mixed_layout: doc(
     z.enum(['speaker_view', 'gallery_view', 'gallery_view_v2', 'audio_only']).optional(),
-    'Layout of the mixed recording. audio_only records no video (mode audio_only); the other layouts are not applied yet (reported in the unsupported-fields warning).',
+    'Layout of the mixed recording: the active speaker large with the others beside, or everyone in a grid (gallery_view_v2 is gallery_view); audio_only records no video.',
     'speaker_view',
   ),
   video_mixed_mp4: doc(
@@ -95,7 +95,7 @@ const recordingConfig = z.strictObject({
   meeting_metadata: mediaSwitch('Meeting metadata artifact ({} = on). meetbot always records it.', {}),
   video_mixed_participant_video_when_screenshare: doc(
     z.enum(['hide', 'beside', 'overlap']).optional(),
-    'Participant video while someone shares their screen.',
+    'Participant video while someone shares their screen: not shown, in a column beside the share, or the active speaker small over it.',
     'overlap',
   ),
   start_recording_on: doc(

@@ -2,7 +2,7 @@
  * Body fields meetbot accepts (so a Recall or Attendee client keeps working) but does not act on. They are
  * reported together in one warning, each with the reason, instead of being silently ignored.
  *
- * Acted on: bot_name, meeting_url, the recording mode/resolution/fps (audio_only layout included), the join chat message to
+ * Acted on: bot_name, meeting_url, the recording mode/resolution/fps/layout/screenshare view, the join chat message to
  * everyone, automatic_leave / automatic_leave_settings, websocket realtime endpoints (audio and participant
  * events), websocket_settings.audio, webhooks, metadata, external_media_storage_settings. Everything else present
  * in a body is listed here.
@@ -55,7 +55,6 @@ interface Rule {
 const WEB_CLIENT = 'meetbot always joins through the web client, one bot per process';
 const NO_OUTPUT = 'the bot does not output media into the meeting';
 const RECORDED_ANYWAY = 'meetbot always records it; it cannot be turned off';
-const LAYOUT = 'the recording shows the meeting page as the platform lays it out; layouts are not applied';
 
 const RULES: Rule[] = [
   { path: 'output_media', reason: `${NO_OUTPUT} (no webpage camera or screenshare)` },
@@ -68,10 +67,6 @@ const RULES: Rule[] = [
   { path: 'breakout_room', reason: 'breakout rooms are not handled; the bot stays where it joined' },
   { path: 'recording_config.transcript', reason: 'meetbot does not transcribe' },
   { path: 'recording_config.retention', reason: 'media retention belongs to whoever stores the output folder' },
-  {
-    path: 'recording_config.video_mixed_participant_video_when_screenshare',
-    reason: 'the recorded layout is what the meeting page shows',
-  },
   {
     path: 'recording_config.start_recording_on',
     reason: 'recording always starts when the bot is in the call',
@@ -142,13 +137,7 @@ function dynamicFields(body: BotConfig): UnsupportedField[] {
   for (const key of Object.keys(body.webex ?? {})) {
     if (key !== 'password') out.push({ path: `webex.${key}`, reason: 'Webex-specific parameters other than password are not acted on' });
   }
-  // A layout matters only to a video recording; audio_only is a layout meetbot does act on (no video).
-  const recall = body.recording_config;
-  if (recall?.video_mixed_layout && recall.video_mixed_layout !== 'audio_only' && recall.video_mixed_mp4 !== null) {
-    out.push({ path: 'recording_config.video_mixed_layout', reason: LAYOUT });
-  }
   const attendee = body.recording_settings;
-  if (attendee?.view && attendee.format !== 'mp3' && attendee.format !== 'none') out.push({ path: 'recording_settings.view', reason: LAYOUT });
   if (body.external_media_storage_settings && attendee?.format === 'none') {
     out.push({ path: 'external_media_storage_settings', reason: 'nothing is recorded (recording_settings.format "none"), so nothing is uploaded' });
   }

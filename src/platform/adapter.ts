@@ -1,5 +1,5 @@
 import type { Frame, Page } from 'playwright-core';
-import type { MeetingTarget, Platform } from '../config/botSpec.js';
+import type { MeetingTarget, Platform, RecordingLayout } from '../config/botSpec.js';
 import type { EndOutcome, FatalSubCode } from '../lifecycle/codes.js';
 import type { AccountCredential } from '../account/credential.js';
 import type { Logger } from '../util/log.js';
@@ -36,6 +36,31 @@ export interface PlatformAdapter {
   sendChat(ctx: AdapterContext, message: string): Promise<void>;
   /** Leaves by the platform's own control; the runtime falls back to about:blank if this fails. */
   leave(ctx: AdapterContext): Promise<void>;
+  /** Where the call's video tiles are on the page, for the recording's picture (src/stage). */
+  readonly tiles: TileSelectors;
+  /** The frame that shows the call when it is not the main frame (Webex's client iframe). */
+  callFrame?(ctx: AdapterContext): Promise<PageScope>;
+  /**
+   * Sets the platform's own layout closest to the recording's, where the platform has one that also lowers what
+   * it sends (Meet's Spotlight shows and receives one large video). Best effort: the recording's picture is
+   * laid out by the runtime either way.
+   */
+  applyLayout?(ctx: AdapterContext, layout: RecordingLayout): Promise<void>;
+}
+
+/**
+ * The call's video tiles as CSS, read inside the page. Each tile is one person's video or a screen share; a
+ * tile inside another counts as part of it. `self`, `speaking` and `screenshare` match the tile itself,
+ * something inside it, or a frame around it (Zoom marks the active speaker's frame). A tile whose name is the
+ * bot's is the bot's own whatever `self` says.
+ */
+export interface TileSelectors {
+  tile: string;
+  /** The first of these that gives text is the name: `css` inside the tile (absent: the tile), its `attr` or its text; `firstField` keeps what comes before the first comma (Teams' aria-labels). */
+  name: readonly { css?: string; attr?: string; firstField?: boolean }[];
+  self: string | null;
+  speaking: string | null;
+  screenshare: string | null;
 }
 
 export interface AdapterContext {

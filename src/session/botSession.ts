@@ -282,7 +282,7 @@ export class BotSession {
       adapter: this.adapter,
       ctx: this.adapterContext(),
       startRecording: () => this.startRecording(),
-      joinMessage: this.spec.chat.on_bot_join?.message ?? null,
+      recording: this.spec.recording, joinMessage: this.spec.chat.on_bot_join?.message ?? null,
       outputs: this.outputs,
       events: this.events,
       log: this.log,

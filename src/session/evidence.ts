@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { JoinStepError } from '../platform/adapter.js';
+import { WITHOUT_STAGE_CSS } from '../stage/stagePage.js';
 import { withTimeout } from '../util/async.js';
 import type { Redact } from '../util/redact.js';
 
@@ -21,7 +22,9 @@ export async function saveFailureEvidence(page: Page | null, outDir: string, err
   ];
   await writeFile(join(dir, 'error.txt'), redact(lines.join('\n') + '\n'));
   if (page) {
-    await withTimeout(page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 5000 }), 6000, 'screenshot').catch(() => undefined);
+    // The page itself, not the recording's picture drawn over it.
+    const shot = page.screenshot({ path: join(dir, 'screenshot.png'), timeout: 5000, style: WITHOUT_STAGE_CSS });
+    await withTimeout(shot, 6000, 'screenshot').catch(() => undefined);
     // The page may carry the passcode (a prefilled field, the link in a script): the copy must not.
     const html = await withTimeout(page.content(), 5000, 'page content').catch(() => null);
     if (html !== null) await writeFile(join(dir, 'page.html'), redact(html));

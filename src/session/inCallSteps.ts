@@ -1,7 +1,9 @@
+import type { RecordingSpec } from '../config/botSpec.js';
 import type { EventLog } from '../events/eventLog.js';
 import { nowIso } from '../events/botEvents.js';
 import type { AdapterContext, PlatformAdapter } from '../platform/adapter.js';
 import { withTimeout } from '../util/async.js';
+import { RecordingStage } from '../stage/recordingStage.js';
 import type { Logger } from '../util/log.js';
 import type { BotOutputs } from './botOutputs.js';
 import { splitChatMessage } from './chatSplit.js';
@@ -12,6 +14,8 @@ export interface InCallStepsParts {
   ctx: AdapterContext;
   /** Starts the recorder (the session owns it); resolves once it records. */
   startRecording: () => Promise<void>;
+  /** What is recorded: a video recording shows the recording stage (src/stage) from its first frame. */
+  recording: RecordingSpec;
   joinMessage: string | null;
   outputs: BotOutputs;
   events: EventLog;
@@ -29,14 +33,20 @@ export interface InCallStepsParts {
  */
 export class InCallSteps {
   readonly recorderStart: Promise<void>;
+  /** The recording's picture; null when no video is recorded. */
+  readonly stage: RecordingStage | null;
   /** The page work queued so far, settled (each item's failure is its caller's). */
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
 
   constructor(private readonly p: InCallStepsParts) {
-    this.recorderStart = p.startRecording();
+    const video = p.recording.mode === 'video_and_audio';
+    this.stage = video ? new RecordingStage({ adapter: p.adapter, ctx: p.ctx, recording: p.recording, log: p.log.child('stage') }) : null;
+    // The stage goes up first (one bounded look at the page), so the recording's first frame is the meeting's.
+    this.recorderStart = (this.stage?.start() ?? Promise.resolve()).then(() => p.startRecording());
     const stepMs = p.ctx.stepTimeoutMs * 2;
-    const adapterSteps = withTimeout(p.adapter.afterAdmitted(p.ctx), stepMs, 'after-admission steps').catch((err: unknown) => {
+    const layout = video && p.adapter.applyLayout ? () => p.adapter.applyLayout!(p.ctx, p.recording.layout) : () => Promise.resolve();
+    const adapterSteps = withTimeout(p.adapter.afterAdmitted(p.ctx).then(layout), stepMs * 2, 'after-admission steps').catch((err: unknown) => {
       if (!this.ending) p.log.warn('after-admission steps failed', { error: String(err) });
     });
     void this.enqueue(() =>

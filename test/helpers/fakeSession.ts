@@ -23,6 +23,7 @@ export class FakeAdapter implements PlatformAdapter {
   readonly chatLimit = 500;
   readonly externalProtocols: readonly string[] = [];
   readonly joinInput = 'cdp' as const;
+  readonly tiles = { tile: '.tile', name: [], self: null, speaking: null, screenshare: null };
   readonly calls: string[] = [];
   readonly chatSent: string[] = [];
   private readonly script: MeetingState[];

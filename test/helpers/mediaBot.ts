@@ -26,6 +26,8 @@ export function recordingSpec(overrides: Partial<RecordingSpec> = {}): Recording
     width: 1280,
     height: 720,
     fps: 30,
+    layout: 'speaker_view',
+    screenshare: 'overlap',
     audio_format: 'aac',
     ...overrides,
   };

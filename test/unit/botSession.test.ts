@@ -57,11 +57,11 @@ describe('BotSession: phases', () => {
 
   it('warns once, first, of the accepted fields it does not act on, each with its reason', async () => {
     const world = fakeWorld(new FakeAdapter(ENDED_BY_HOST));
-    const r = await run(world, { spec: fakeSpec({}, { recording_config: { video_mixed_layout: 'gallery_view_v2' } }) });
+    const r = await run(world, { spec: fakeSpec({}, { recording_config: { transcript: { provider: { meeting_captions: {} } } } }) });
     expect(eventsIn(r.outDir)[0]).toMatchObject({
       event: 'bot.warning',
       kind: 'unsupported_fields',
-      fields: [{ path: 'recording_config.video_mixed_layout', reason: expect.stringMatching(/layouts are not applied/) }],
+      fields: [{ path: 'recording_config.transcript', reason: expect.stringMatching(/does not transcribe/) }],
     });
   });
 
@@ -164,7 +164,11 @@ describe('BotSession: every end goes through one EndReason', () => {
 
   it('a recorder that gives up ends recording_failed; one that cannot start ends the bot with its message', async () => {
     const gaveUp = fakeWorld(new FakeAdapter({ phase: 'in_call' }));
-    gaveUp.adapter.afterAdmittedImpl = async () => gaveUp.recordings[0]!.opts.onFailure('ffmpeg failed 5 times');
+    // The recorder starts once the recording's picture is up, beside the adapter's in-call steps.
+    gaveUp.adapter.afterAdmittedImpl = async () => {
+      while (!gaveUp.recordings[0]) await new Promise((r) => setTimeout(r, 5));
+      gaveUp.recordings[0].opts.onFailure('ffmpeg failed 5 times');
+    };
     const r1 = await run(gaveUp);
     expect(r1.final).toMatchObject({ code: 'fatal', sub_code: 'recording_failed', detail: { reason: 'ffmpeg failed 5 times' } });
     expect(r1.codes).toContain('in_call_recording');

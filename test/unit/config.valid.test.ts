@@ -106,9 +106,11 @@ describe('valid fixtures', () => {
       width: 1920,
       height: 1080,
       fps: 15,
+      layout: 'gallery_view',
+      screenshare: 'overlap',
       audio_format: 'aac',
     });
-    expect(s.unsupported.map((f) => f.path)).toContain('recording_config.video_mixed_layout');
+    expect(s.unsupported.map((f) => f.path)).not.toContain('recording_config.video_mixed_layout');
     expect(s.chat.on_bot_join).toEqual({
       message: "Hi, I am recording this meeting for Acme. Type 'stop' to ask me to leave.",
     });
@@ -126,8 +128,8 @@ describe('valid fixtures', () => {
   it('attendee-meet-chat: Attendee settings map onto the spec', () => {
     const s = spec('attendee-meet-chat.json');
     expect(s.chat.on_bot_join).toEqual({ message: "Hello! I'm taking notes for this call." });
-    expect(s.recording).toMatchObject({ mode: 'video_and_audio', width: 1920, height: 1080 });
-    expect(s.unsupported.map((f) => f.path)).toContain('recording_settings.view');
+    expect(s.recording).toMatchObject({ mode: 'video_and_audio', width: 1920, height: 1080, layout: 'gallery_view' });
+    expect(s.unsupported.map((f) => f.path)).not.toContain('recording_settings.view');
     expect(s.automatic_leave).toMatchObject({
       waiting_room_timeout: 600,
       everyone_left: { timeout: 30, activate_after: 0 },
@@ -201,6 +203,8 @@ describe('defaults per API', () => {
       width: 1280,
       height: 720,
       fps: 30,
+      layout: 'speaker_view',
+      screenshare: 'overlap',
       audio_format: 'aac',
     });
     expect(s.automatic_leave).toEqual({
@@ -321,11 +325,20 @@ describe('recording mode mapping', () => {
       fps: 30,
     });
   });
-  it('Attendee resolution 720p (its view is reported, not applied)', () => {
+  it('Attendee resolution 720p and view map directly', () => {
     expect(mode({ recording_settings: { resolution: '720p', view: 'speaker_view_no_sidebar' } })).toMatchObject({
       width: 1280,
       height: 720,
+      layout: 'speaker_view_no_sidebar',
     });
+  });
+  it('Recall layouts: gallery_view and gallery_view_v2 are a grid; the screenshare view is carried', () => {
+    for (const layout of ['gallery_view', 'gallery_view_v2'] as const) {
+      expect(mode({ recording_config: { video_mixed_layout: layout } }).layout).toBe('gallery_view');
+    }
+    const spec = mode({ recording_config: { video_mixed_layout: 'speaker_view', video_mixed_participant_video_when_screenshare: 'beside' } });
+    expect(spec).toMatchObject({ layout: 'speaker_view', screenshare: 'beside' });
+    expect(parse({ meeting_url: MEET, recording_config: { video_mixed_participant_video_when_screenshare: 'hide' } }).spec.unsupported).toEqual([]);
   });
   it('Attendee mp4 default is video and audio', () => {
     expect(mode({ recording_settings: {} }).mode).toBe('video_and_audio');

@@ -16,6 +16,8 @@ const spec = (o: Partial<RecordingSpec> = {}): RecordingSpec => ({
   width: 1280,
   height: 720,
   fps: 30,
+  layout: 'speaker_view',
+  screenshare: 'overlap',
   audio_format: 'aac',
   ...o,
 });
