@@ -7,12 +7,21 @@ export interface VideoStreamInfo {
   width: number;
   height: number;
   fps: number;
+  /**
+   * Frames in the stream as the container's header counts them (an MP4's sample table: free to read, no pass
+   * over the packets); null when the header does not say (fragmented files).
+   */
+  frames: number | null;
+  /** The stream's first timestamp, seconds. */
+  startSec: number;
 }
 
 export interface AudioStreamInfo {
   codec: string;
   sampleRate: number;
   channels: number;
+  /** The stream's first timestamp, seconds. */
+  startSec: number;
 }
 
 export interface MediaInfo {
@@ -36,6 +45,8 @@ interface FfprobeJson {
     r_frame_rate?: string;
     sample_rate?: string;
     channels?: number;
+    nb_frames?: string;
+    start_time?: string;
   }[];
 }
 
@@ -63,9 +74,13 @@ export function parseProbe(json: FfprobeJson, sizeBytes: number): MediaInfo {
           height: v.height ?? 0,
           // avg_frame_rate is what a constant-rate recording shows; r_frame_rate is the fallback for fragments.
           fps: parseRate(v.avg_frame_rate) || parseRate(v.r_frame_rate),
+          frames: v.nb_frames && Number(v.nb_frames) > 0 ? Number(v.nb_frames) : null,
+          startSec: Number(v.start_time ?? 0) || 0,
         }
       : null,
-    audio: a ? { codec: a.codec_name ?? '', sampleRate: Number(a.sample_rate ?? 0), channels: a.channels ?? 0 } : null,
+    audio: a
+      ? { codec: a.codec_name ?? '', sampleRate: Number(a.sample_rate ?? 0), channels: a.channels ?? 0, startSec: Number(a.start_time ?? 0) || 0 }
+      : null,
     streamTypes: streams.map((s) => s.codec_type ?? 'unknown'),
   };
 }

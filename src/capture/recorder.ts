@@ -10,7 +10,9 @@ import type { Logger } from '../util/log.js';
 import { AudioTap } from './audioTap.js';
 import { finalFileName, recordingArgs, recordingContainer, segmentFileName, segmentIndexOf } from './ffmpegArgs.js';
 import { finalizeRecording } from './finalize.js';
+import { SegmentFreezes, type FreezeSpan } from './freezeLog.js';
 import type { MediaEnvironment } from './mediaEnvironment.js';
+import type { AudioStreamInfo, VideoStreamInfo } from './probe.js';
 
 /** How long ffmpeg gets to connect its capture stream before the sink's clock restart is skipped. */
 const CAPTURE_CONNECT_MS = 3000;
@@ -32,10 +34,12 @@ export interface RecordingResult {
   file: string | null;
   durationSec: number;
   sizeBytes: number;
-  video: { codec: string; width: number; height: number; fps: number } | null;
-  audio: { codec: string; sampleRate: number; channels: number } | null;
+  video: VideoStreamInfo | null;
+  audio: AudioStreamInfo | null;
   gaps: RecordingGap[];
   segments: number;
+  /** Stretches in which the recorded picture did not change (freezedetect), in every segment; empty without video. */
+  freezes: FreezeSpan[];
 }
 
 export interface RecorderOptions {
@@ -71,6 +75,7 @@ interface Segment {
   started: boolean;
   /** Monotonic start time, to tell a healthy segment from a failing one. */
   createdMs: number;
+  freezes: SegmentFreezes;
 }
 
 type State = 'idle' | 'recording' | 'restarting' | 'failed' | 'stopping' | 'stopped';
@@ -135,7 +140,8 @@ export class Recorder extends EventEmitter {
     if (current?.proc.running) await this.quit(current);
     this.state = 'stopped';
     const tapSec = this.audio.durationMs / 1000;
-    const empty: RecordingResult = { file: null, durationSec: tapSec, sizeBytes: 0, video: null, audio: null, gaps: [...this.gaps], segments: 0 };
+    const freezes = this.segments.flatMap((s) => s.freezes.close(this.wallTimeOf(s.lastOutputMs)));
+    const empty: RecordingResult = { file: null, durationSec: tapSec, sizeBytes: 0, video: null, audio: null, gaps: [...this.gaps], segments: 0, freezes };
     const container = recordingContainer(this.opts.recording);
     const name = finalFileName(this.opts.recording);
     if (!wasRecording || !container || !name) return empty;
@@ -158,7 +164,13 @@ export class Recorder extends EventEmitter {
       audio: info.audio,
       gaps: [...this.gaps],
       segments: finalized.segments,
+      freezes,
     };
+  }
+
+  /** The wall-clock time of a monotonic one (segments keep monotonic times: the wall clock can jump). */
+  private wallTimeOf(monotonicMs: number): number {
+    return this.clock.now().getTime() - (this.clock.monotonicMs() - monotonicMs);
   }
 
   private async quit(seg: Segment): Promise<void> {
@@ -196,10 +208,11 @@ export class Recorder extends EventEmitter {
       logger: this.log,
     });
     const now = this.clock.monotonicMs();
-    const seg: Segment = { index, file, proc, lastOutputMs: now, expected: false, stalled: false, started: false, createdMs: now };
+    const seg: Segment = { index, file, proc, lastOutputMs: now, expected: false, stalled: false, started: false, createdMs: now, freezes: new SegmentFreezes(timeOriginMs) };
     this.segments.push(seg);
     proc.onLine((line) => {
-      // -loglevel level+warning tags each line; errors are worth a warning in the bot log, the rest debug.
+      // -loglevel level+… tags each line; errors are worth a warning in the bot log, the rest (freezes too) debug.
+      seg.freezes.see(line);
       if (/\[(error|fatal|panic)\]/.test(line)) this.log.warn(`ffmpeg: ${line}`, { index });
       else this.log.debug(`ffmpeg: ${line}`, { index });
     });
@@ -255,7 +268,7 @@ export class Recorder extends EventEmitter {
   private onExit(seg: Segment, exit: ExitReason): void {
     if (seg.expected || !seg.started || this.state !== 'recording' || seg !== this.segments.at(-1)) return;
     const reason = seg.stalled ? 'ffmpeg stalled (no output) and was killed' : `ffmpeg ${describeExit(exit)}`;
-    const lastOutputWall = this.clock.now().getTime() - (this.clock.monotonicMs() - seg.lastOutputMs);
+    const lastOutputWall = this.wallTimeOf(seg.lastOutputMs);
     this.log.warn('recorder: ffmpeg ended unexpectedly; starting the next segment', {
       index: seg.index,
       exit,

@@ -1,3 +1,4 @@
+import type { RecordingVerdict } from '../lifecycle/codes.js';
 import type { StatusEvent } from '../lifecycle/machine.js';
 
 /**
@@ -13,7 +14,8 @@ export type BotEvent =
   | WarningEvent
   | WaitingForHostEvent
   | RecordingGapEvent
-  | RecordingUploadedEvent;
+  | RecordingUploadedEvent
+  | RecordingOutcomeEvent;
 
 /** Lines only events.jsonl holds, about the reporting itself: never announced to webhooks or realtime. */
 export type RecordOnlyEvent = WebhookDeliveryEvent;
@@ -66,6 +68,49 @@ export interface RecordingGapEvent {
   reason: string;
 }
 
+/** Seconds since the recording started (its first audio, about the file's time 0). */
+export interface RecordingSpan {
+  start_sec: number;
+  end_sec: number;
+}
+
+/** The recording's health, per track (outputs/recordingHealth.ts computes it; docs/outputs.md describes it). */
+export interface RecordingHealth {
+  /** The file's length against the time the bot recorded (start to stop), seconds. */
+  duration_sec: number;
+  wall_clock_sec: number;
+  /** Stretches the recorder lost (a restarted ffmpeg). */
+  gaps: { start_sec: number; duration_sec: number }[];
+  audio: {
+    /** Share of the recording's audio under the silence threshold (0..1). */
+    silence_share: number;
+    /** Time anyone else spoke while the bot recorded (the page's speaking indicators). */
+    speaking_sec: number;
+    /** Of it, the time the recording held no sound. */
+    silent_while_speaking_sec: number;
+  };
+  /** null for an audio-only recording. */
+  video: {
+    longest_freeze_sec: number;
+    freezes: RecordingSpan[];
+    /** Frozen time while the meeting's own video moved; null without the page's motion timeline. */
+    frozen_while_moving_sec: number | null;
+    /** Frames expected (duration × fps) minus frames in the file; null when the file's header does not count them. */
+    frames_dropped: number | null;
+    /** The audio stream's start minus the video stream's, ms; null without both streams. */
+    av_offset_ms: number | null;
+  } | null;
+}
+
+/**
+ * Recall's `recording.done` / `recording.failed`: once the recording has stopped and been finalised, before the
+ * final status. `failed` carries a health verdict, or `recording_failed` (ffmpeg gave up, or the segments could
+ * not be joined: they are kept).
+ */
+export type RecordingOutcomeEvent =
+  | { event: 'recording.done'; created_at: string; sub_code: null; file: string; health: RecordingHealth }
+  | { event: 'recording.failed'; created_at: string; sub_code: RecordingVerdict | 'recording_failed'; reason: string; file: string | null; health: RecordingHealth | null };
+
 /** A recording file is complete in the bucket the body named (`external_media_storage_settings`). */
 export interface RecordingUploadedEvent {
   event: 'recording.uploaded';
@@ -87,7 +132,7 @@ export interface WebhookDeliveryEvent {
   event: 'webhook.delivery';
   created_at: string;
   webhook_id: string;
-  /** The `bot.<code>` event delivered. */
+  /** The event delivered: `bot.<code>`, `recording.done` or `recording.failed`. */
   bot_event: string;
   /** The endpoint without its query (tokens stay out of the log). */
   endpoint: string;

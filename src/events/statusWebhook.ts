@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { StatusEvent } from '../lifecycle/machine.js';
+import { isStatusEvent, type LoggedEvent, type RecordingOutcomeEvent } from './botEvents.js';
 
 /**
  * A status webhook as Recall sends it (bot-api.md 8.1, 8.2): the v1.11 envelope, signed the Standard Webhooks
@@ -19,6 +20,29 @@ export function statusWebhookBody(event: Pick<StatusEvent, 'event' | 'code' | 's
     event: event.event,
     data: { data: { code: event.code, sub_code: event.sub_code, updated_at: event.created_at }, bot },
   });
+}
+
+/**
+ * Recall's `recording.done` / `recording.failed` (bot-api.md 8.1: `data: {data: {code, sub_code, updated_at},
+ * recording: {id, metadata}, bot}`); the bot's one recording has the bot's id, as the API lists it, and carries
+ * its health report.
+ */
+export function recordingWebhookBody(event: RecordingOutcomeEvent, bot: { id: string; metadata: Record<string, string> }): string {
+  return JSON.stringify({
+    event: event.event,
+    data: {
+      data: { code: event.event === 'recording.done' ? 'done' : 'failed', sub_code: event.sub_code, updated_at: event.created_at },
+      recording: { id: bot.id, metadata: {}, health: event.health },
+      bot,
+    },
+  });
+}
+
+/** The webhook body of an event, or null for events that are not sent as webhooks (participants, chat, warnings, ...). */
+export function webhookBodyOf(event: LoggedEvent, bot: { id: string; metadata: Record<string, string> }): string | null {
+  if (isStatusEvent(event)) return statusWebhookBody(event, bot);
+  if (event.event === 'recording.done' || event.event === 'recording.failed') return recordingWebhookBody(event, bot);
+  return null;
 }
 
 /** One id per message, shared by its endpoints and its retries: the receiver's idempotency key. */

@@ -36,6 +36,13 @@ export const CALL_ENDED_SUB_CODES = [
   'zoom_authorized_user_left',
 ] as const;
 
+/**
+ * The recording's health verdicts (issue 20): the call ended normally but the recording is unusable (empty,
+ * silent while participants spoke, frozen), so the bot ends `fatal` with one of these rather than `done`.
+ */
+export const RECORDING_VERDICTS = ['recording_empty', 'recording_silent', 'recording_frozen'] as const;
+export type RecordingVerdict = (typeof RECORDING_VERDICTS)[number];
+
 /** sub_codes of `fatal`: the bot could not join, or broke. */
 export const FATAL_SUB_CODES = [
   'bot_errored',
@@ -78,6 +85,7 @@ export const FATAL_SUB_CODES = [
   'browser_crashed',
   'page_unresponsive',
   'recording_failed',
+  ...RECORDING_VERDICTS,
   'disk_full',
   'output_dir_lost',
   'watchdog_no_progress',
@@ -93,6 +101,10 @@ export const SUB_CODES = [...CALL_ENDED_SUB_CODES, ...FATAL_SUB_CODES, ...PROGRE
 export type CallEndedSubCode = (typeof CALL_ENDED_SUB_CODES)[number];
 export type FatalSubCode = (typeof FATAL_SUB_CODES)[number];
 export type SubCode = (typeof SUB_CODES)[number];
+
+export function isRecordingVerdict(s: string | null): s is RecordingVerdict {
+  return (RECORDING_VERDICTS as readonly (string | null)[]).includes(s);
+}
 
 export function isFatalSubCode(s: SubCode): s is FatalSubCode {
   return (FATAL_SUB_CODES as readonly string[]).includes(s);
@@ -165,6 +177,12 @@ export const SUB_CODE_DOCS: Record<SubCode, string> = {
   browser_crashed: 'Chromium or its page crashed',
   page_unresponsive: 'the page stopped answering for MEETBOT_WATCHDOG_SEC',
   recording_failed: 'ffmpeg could not record (restarts exhausted)',
+  recording_empty:
+    'the call ended but the recording is empty: no file, no media in it, or under 1 s while the bot recorded for 2 s or more (detail.recording_health)',
+  recording_silent:
+    'the call ended but the recording was silent for 90 % or more of the time participants spoke (5 s or more in all, by the page\'s speaking indicators)',
+  recording_frozen:
+    'the call ended but the recorded picture did not change for 15 s while the meeting\'s video moved (without the page\'s motion timeline: over 95 % of a recording of 20 s or more)',
   disk_full: 'the output disk is full; the recording is kept up to that point',
   output_dir_lost: 'the output folder disappeared',
   watchdog_no_progress: 'the bot made no progress for too long',

@@ -1,7 +1,7 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BotSpec, MeetingTarget } from '../config/botSpec.js';
-import type { ParticipantRef } from '../events/botEvents.js';
+import type { ParticipantRef, RecordingHealth } from '../events/botEvents.js';
 import type { StatusEvent } from '../lifecycle/machine.js';
 import { writeJsonAtomic } from './atomicWrite.js';
 import type { UploadRecord } from './fileUpload.js';
@@ -14,8 +14,11 @@ import type { UploadRecord } from './fileUpload.js';
 export const PARTICIPANTS_FILE = 'participants.json';
 export const CHAT_FILE = 'chat.jsonl';
 export const MANIFEST_FILE = 'manifest.json';
-/** 2: `timings_ms` split into `durations` and `process_uptime`; participants lost `is_host`. */
-export const MANIFEST_VERSION = 2;
+/**
+ * 2: `timings_ms` split into `durations` and `process_uptime`; participants lost `is_host`.
+ * 3: `recording.health`, the recording's health report per track.
+ */
+export const MANIFEST_VERSION = 3;
 
 // ---- participants.json ---------------------------------------------------------------------------------
 
@@ -103,6 +106,8 @@ export interface RecordingFacts {
   size_bytes: number;
   /** Stretches the recorder lost (e.g. a restarted ffmpeg), in seconds from the recording's start. */
   gaps: { start_sec: number; duration_sec: number }[];
+  /** The recording's health report (docs/outputs.md); null when it could not be assessed. */
+  health: RecordingHealth | null;
 }
 
 /** The manifest's `timings_ms`: two kinds of number, kept apart so neither is read as the other. */

@@ -1,5 +1,5 @@
 import type { WebhookEndpoint } from '../config/botSpec.js';
-import { isStatusEvent, nowIso, type BotEvent, type DeliveryStatus } from '../events/botEvents.js';
+import { nowIso, type BotEvent, type DeliveryStatus } from '../events/botEvents.js';
 import type { EventLog } from '../events/eventLog.js';
 import type { Logger } from '../util/log.js';
 import { redactUrl } from '../util/redactUrl.js';
@@ -9,7 +9,7 @@ import {
   parseWebhookSecret,
   postWebhook,
   RECALL_BACKOFF_MS,
-  statusWebhookBody,
+  webhookBodyOf,
   type AttemptOutcome,
 } from '../events/statusWebhook.js';
 
@@ -49,8 +49,8 @@ interface Queue {
 }
 
 /**
- * Sends every status event to the bot's webhook endpoints as Recall's v1.11 envelope, signed the Standard
- * Webhooks way. `handle` only queues: delivery runs beside the bot and never blocks or slows it.
+ * Sends every status event (and the recording's outcome) to the bot's webhook endpoints as Recall's v1.11
+ * envelope, signed the Standard Webhooks way. `handle` only queues: delivery runs beside the bot and never blocks or slows it.
  */
 export class WebhookDispatcher {
   private readonly queues: Queue[];
@@ -84,10 +84,14 @@ export class WebhookDispatcher {
       }));
   }
 
-  /** Queues a status event for every subscribed endpoint; other events are not webhooks here. Never throws. */
+  /**
+   * Queues a status event, or a recording's `recording.done` / `recording.failed`, for every subscribed endpoint;
+   * other events are not webhooks here. Never throws.
+   */
   handle(event: BotEvent): void {
-    if (!isStatusEvent(event) || this.queues.length === 0) return;
-    const body = statusWebhookBody(event, { id: this.opts.botId, metadata: this.opts.metadata });
+    if (this.queues.length === 0) return;
+    const body = webhookBodyOf(event, { id: this.opts.botId, metadata: this.opts.metadata });
+    if (body === null) return;
     const id = newWebhookId();
     for (const q of this.queues) {
       const m: Message = { id, event: event.event, body, attempts: 0, lastChance: false };

@@ -1,12 +1,17 @@
-import { newWebhookId, statusWebhookBody } from '../events/statusWebhook.js';
+import type { LoggedEvent } from '../events/botEvents.js';
+import { newWebhookId, webhookBodyOf } from '../events/statusWebhook.js';
 import type { StatusCode } from '../lifecycle/codes.js';
 import type { Db } from './db/db.js';
 import { botById, type BotRow } from './store/bots.js';
-import { recordEvent, statusOf, type OutgoingWebhook, type StoredEvent } from './store/events.js';
+import { recordEvent, type OutgoingWebhook, type StoredEvent } from './store/events.js';
 import { projectById, type Project } from './store/projects.js';
 import type { WebhookSender } from './webhookSender.js';
 
-/** Status endpoints of a bot: its own `webhooks` (Attendee: they replace the project's), else the project's. */
+/**
+ * Status endpoints of a bot: its own `webhooks` (Attendee: they replace the project's), else the project's. They
+ * get the recording's outcome too (Recall sends every event to its endpoints; an Attendee state_change subscriber
+ * learns the recording is ready from it).
+ */
 function endpointsOf(bot: BotRow, project: Project): string[] {
   const own = Array.isArray(bot.body.webhooks) ? (bot.body.webhooks as { url?: unknown; triggers?: unknown }[]) : [];
   if (own.length > 0) {
@@ -32,18 +37,13 @@ export class BotRecords {
   async record(botId: string, seq: number | null, body: StoredEvent['body']): Promise<boolean> {
     const bot = await botById(this.db, botId);
     if (!bot) return false;
-    const project = statusOf(body) ? await projectById(this.db, bot.project_id) : null;
-    const webhooks = (): OutgoingWebhook[] => {
-      const code = statusOf(body);
-      if (!project || !code) return [];
-      const payload = statusWebhookBody(
-        { event: `bot.${code as StatusCode}`, code: code as StatusCode, sub_code: (body.sub_code ?? null) as never, created_at: body.created_at },
-        { id: bot.api === 'attendee' ? bot.public_id : bot.id, metadata: bot.metadata },
-      );
-      return endpointsOf(bot, project).map((url) => ({ id: newWebhookId(), url, secret: project.webhook_secret, body: payload }));
-    };
+    // The bot's own event, as it wrote it: a status or a recording's outcome becomes a webhook, the rest does not.
+    const payload = webhookBodyOf(body as unknown as LoggedEvent, { id: bot.api === 'attendee' ? bot.public_id : bot.id, metadata: bot.metadata });
+    const project = payload ? await projectById(this.db, bot.project_id) : null;
+    const webhooks = (): OutgoingWebhook[] =>
+      project && payload ? endpointsOf(bot, project).map((url) => ({ id: newWebhookId(), url, secret: project.webhook_secret, body: payload })) : [];
     const fresh = await recordEvent(this.db, botId, seq, body, webhooks);
-    if (fresh && statusOf(body)) this.webhooks.wake();
+    if (fresh && payload) this.webhooks.wake();
     return fresh;
   }
 

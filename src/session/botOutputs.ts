@@ -6,6 +6,7 @@ import type { EventLog } from '../events/eventLog.js';
 import type { StatusEvent } from '../lifecycle/machine.js';
 import type { ChatMessageSeen } from '../platform/adapter.js';
 import type { RecordingResult } from '../capture/recorder.js';
+import type { HealthAssessment } from '../outputs/recordingHealth.js';
 import { WebhookDispatcher } from '../outputs/webhooks.js';
 import { RealtimeHub } from '../outputs/realtime.js';
 import { RecordingUploads } from '../outputs/recordingUploads.js';
@@ -136,7 +137,7 @@ export class BotOutputs {
    */
   async finalize(
     statusEvents: readonly StatusEvent[],
-    recording: RecordingResult | null,
+    recording: { result: RecordingResult | null; assessment: HealthAssessment | null } | null,
     exitCode: number,
     extra: { timings_ms: ManifestTimings; versions: Record<string, string> },
   ): Promise<void> {
@@ -149,7 +150,7 @@ export class BotOutputs {
         botId: this.opts.botId,
         spec: this.spec,
         statusEvents,
-        recording: recording ? this.recordingFacts(recording) : null,
+        recording: recording?.result ? this.recordingFacts(recording.result, recording.assessment) : null,
         exitCode,
         versions: { node: process.version, ...extra.versions },
         timings_ms: extra.timings_ms,
@@ -170,7 +171,7 @@ export class BotOutputs {
     await this.realtime?.close().catch(() => undefined);
   }
 
-  private recordingFacts(r: RecordingResult): RecordingFacts | null {
+  private recordingFacts(r: RecordingResult, assessment: HealthAssessment | null): RecordingFacts | null {
     if (!r.file) return null;
     const start = this.recordingStartedAt ?? Date.now();
     return {
@@ -179,6 +180,7 @@ export class BotOutputs {
       codecs: { video: r.video?.codec ?? null, audio: r.audio?.codec ?? null },
       size_bytes: r.sizeBytes,
       gaps: r.gaps.map((g) => ({ start_sec: (Date.parse(g.startedAt) - start) / 1000, duration_sec: g.durationMs / 1000 })),
+      health: assessment?.health ?? null,
     };
   }
 

@@ -16,7 +16,7 @@ import type { LearningRedact } from '../util/redact.js';
 import { openControlChannel } from './botCommands.js';
 import { JoinIdentity } from './joinIdentity.js';
 import { BotOutputs } from './botOutputs.js';
-import { endFor, failedWith, UnexpectedFault, type EndReason, type FatalEnd } from './endReason.js';
+import { endFor, failedWith, stopSignalEnd, type EndReason, type FatalEnd } from './endReason.js';
 import { saveFailureEvidence } from './evidence.js';
 import { InCallSteps } from './inCallSteps.js';
 import { leaveMeeting } from './leaveMeeting.js';
@@ -27,7 +27,8 @@ import { nextPhase, SESSION_PHASES, type SessionPhase } from './phases.js';
 import type { RuntimeOptions } from './runtimeOptions.js';
 import { sessionInput, type SessionInput } from './sessionInput.js';
 import { launchSession } from './sessionLaunch.js';
-import { keptSegmentsDetail, PRODUCTION_DEPS, type SessionBrowser, type SessionDeps, type SessionRecording } from './sessionDeps.js';
+import { recordingDetail, statusAfterCall } from './recordingAssessment.js';
+import { PRODUCTION_DEPS, type SessionBrowser, type SessionDeps, type SessionRecording } from './sessionDeps.js';
 import { SessionTimings } from './timings.js';
 import { saveTrace, startTrace } from './trace.js';
 import { ProgressWatchdog } from './watchdog.js';
@@ -123,12 +124,7 @@ export class BotSession {
 
   /** `stop` is the operator's stop (SIGTERM): the bot leaves and reports `bot_received_leave_call`. */
   async run(stop: AbortSignal): Promise<BotOutcome> {
-    const onStop = () =>
-      this.end(
-        stop.reason instanceof UnexpectedFault
-          ? endFor('bot_errored', { message: stop.reason.message })
-          : endFor('bot_received_leave_call', { reason: 'stop signal' }),
-      );
+    const onStop = () => this.end(stopSignalEnd(stop.reason));
     stop.addEventListener('abort', onStop, { once: true });
     if (stop.aborted) onStop();
     this.runtimeCap = setTimeout(() => this.end(endFor('global_runtime_exceeded', { seconds: this.opts.maxRuntimeSec })), this.opts.maxRuntimeSec * 1000);
@@ -322,8 +318,8 @@ export class BotSession {
     if (this.mustLeave(reason)) await this.leave();
     this.lifecycle.transition('call_ended', outcome.sub_code, reason.detail);
     await (stopping ?? this.recording?.stop());
-    this.lifecycle.transition('done', null, keptSegmentsDetail(this.recording));
-    await this.finalizeOutputs(0);
+    this.lifecycle.transition(...statusAfterCall(this.recording));
+    await this.finalizeOutputs(this.lifecycle.code === 'done' ? 0 : 1);
   }
 
   /**
@@ -345,7 +341,7 @@ export class BotSession {
     const evidence = await saveFailureEvidence(pageGone ? null : (this.browser?.page ?? null), this.opts.outDir, why, this.redact).catch(() => null);
     if (!pageGone && this.mustLeave(reason)) await this.leave();
     await this.recording?.stop();
-    this.lifecycle.transition('fatal', sub_code, { ...reason.detail, ...(evidence ? { evidence } : {}), ...keptSegmentsDetail(this.recording) });
+    this.lifecycle.transition('fatal', sub_code, { ...reason.detail, ...(evidence ? { evidence } : {}), ...recordingDetail(this.recording) });
     await this.finalizeOutputs(1);
   }
 
@@ -374,7 +370,7 @@ export class BotSession {
 
   private async finalizeOutputs(exitCode: number): Promise<void> {
     if (this.browser?.isRunning()) await this.identity.beforeBrowserCloses();
-    await this.outputs.finalize(this.lifecycle.events, this.recording?.result ?? null, exitCode, {
+    await this.outputs.finalize(this.lifecycle.events, this.recording, exitCode, {
       timings_ms: this.timings.toJSON(),
       versions: this.browser ? { chromium: this.browser.version() } : {},
     });

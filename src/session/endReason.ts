@@ -41,3 +41,10 @@ export function failedWith(err: unknown): FatalEnd {
 export class UnexpectedFault extends Error {
   override name = 'UnexpectedFault';
 }
+
+/** The end a stop signal asks for: the operator's leave (SIGTERM), or `bot_errored` when the process broke. */
+export function stopSignalEnd(reason: unknown): EndReason {
+  return reason instanceof UnexpectedFault
+    ? endFor('bot_errored', { message: reason.message })
+    : endFor('bot_received_leave_call', { reason: 'stop signal' });
+}

@@ -5,24 +5,21 @@ import type { RecordingResult } from '../capture/recorder.js';
 import type { PlatformAdapter } from '../platform/adapter.js';
 import { createAdapter } from '../platform/registry.js';
 import { systemClock, type Clock } from '../util/clock.js';
+import type { MotionTimeline } from '../outputs/recordingHealth.js';
 import { BotRecording, type BotRecordingOptions } from './botRecording.js';
+import type { StoppedRecording } from './recordingAssessment.js';
 
 /** What the session uses of its browser (production: launchBrowser's result). */
 export type SessionBrowser = Pick<LaunchedBrowser, 'page' | 'context' | 'version' | 'isRunning' | 'exited' | 'close'>;
 
 /** What the session uses of its recorder (production: BotRecording). */
-export interface SessionRecording {
+export interface SessionRecording extends StoppedRecording {
   start(media: MediaEnvironment): Promise<void>;
   /** Idempotent; never throws (segments it cannot join are kept and named). */
   stop(): Promise<void>;
+  /** The meeting's motion for the health verdict (BotRecording.noteMotion). */
+  noteMotion(timeline: MotionTimeline): void;
   readonly result: RecordingResult | null;
-  readonly keptSegments: readonly string[];
-}
-
-/** The segments a recording that could not be finalised kept, for the final status's detail. */
-export function keptSegmentsDetail(recording: SessionRecording | null): Record<string, unknown> | undefined {
-  const kept = recording?.keptSegments ?? [];
-  return kept.length ? { recording_segments: kept } : undefined;
 }
 
 /**

@@ -236,7 +236,7 @@ describe('outputs of a real bot run', () => {
     ]);
 
     expect(manifest).toMatchObject({
-      manifest_version: 2,
+      manifest_version: 3,
       bot_id: expect.any(String),
       source_api: 'recall',
       platform: 'google_meet',

@@ -6,6 +6,7 @@ import type { BotSpec } from '../../src/config/botSpec.js';
 import { parseBotConfigText } from '../../src/config/normalize.js';
 import type { LoggedEvent } from '../../src/events/botEvents.js';
 import type { MediaEnvironment } from '../../src/capture/mediaEnvironment.js';
+import type { HealthAssessment } from '../../src/outputs/recordingHealth.js';
 import type { AdapterContext, MeetingSnapshot, MeetingState, PlatformAdapter } from '../../src/platform/adapter.js';
 import type { ExitReason } from '../../src/process/exitReason.js';
 import type { RuntimeOptions } from '../../src/session/runtimeOptions.js';
@@ -126,6 +127,8 @@ export class FakeRecording implements SessionRecording {
   stopped = 0;
   result = null;
   keptSegments: readonly string[] = [];
+  /** What stop() leaves as the recording's health (set by a test); null: not assessed. */
+  assessment: HealthAssessment | null = null;
   startImpl: () => Promise<void> = async () => undefined;
 
   constructor(readonly opts: BotRecordingOptions) {}
@@ -138,6 +141,9 @@ export class FakeRecording implements SessionRecording {
   async stop(): Promise<void> {
     this.stopped++;
   }
+
+  /** The health is what a test sets in `assessment`: the motion timeline changes nothing here. */
+  noteMotion(): void {}
 }
 
 export interface FakeWorld {

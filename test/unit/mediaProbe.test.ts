@@ -8,8 +8,8 @@ describe('parseProbe', () => {
       {
         format: { format_name: 'mov,mp4,m4a,3gp,3g2,mj2', duration: '10.033000' },
         streams: [
-          { codec_type: 'video', codec_name: 'h264', width: 1280, height: 720, avg_frame_rate: '17640000/587837', r_frame_rate: '90000/1' },
-          { codec_type: 'audio', codec_name: 'aac', sample_rate: '48000', channels: 2 },
+          { codec_type: 'video', codec_name: 'h264', width: 1280, height: 720, avg_frame_rate: '17640000/587837', r_frame_rate: '90000/1', nb_frames: '301', start_time: '0.000000' },
+          { codec_type: 'audio', codec_name: 'aac', sample_rate: '48000', channels: 2, start_time: '0.021333' },
         ],
       },
       1234,
@@ -18,8 +18,8 @@ describe('parseProbe', () => {
       formatName: 'mov,mp4,m4a,3gp,3g2,mj2',
       durationSec: 10.033,
       sizeBytes: 1234,
-      video: { codec: 'h264', width: 1280, height: 720, fps: 30.008 },
-      audio: { codec: 'aac', sampleRate: 48000, channels: 2 },
+      video: { codec: 'h264', width: 1280, height: 720, fps: 30.008, frames: 301, startSec: 0 },
+      audio: { codec: 'aac', sampleRate: 48000, channels: 2, startSec: 0.021333 },
       streamTypes: ['video', 'audio'],
     });
   });
@@ -27,6 +27,7 @@ describe('parseProbe', () => {
   it('handles audio-only files and missing fields', () => {
     const info = parseProbe({ streams: [{ codec_type: 'audio', codec_name: 'mp3', sample_rate: '48000', channels: 2 }] }, 0);
     expect(info.video).toBeNull();
+    expect(info.audio?.startSec).toBe(0);
     expect(info.durationSec).toBe(0);
     expect(info.streamTypes).toEqual(['audio']);
   });

@@ -119,6 +119,13 @@ describe('buildManifest', () => {
     codecs: { video: 'h264', audio: 'aac' },
     size_bytes: 73_400_320,
     gaps: [{ start_sec: 600, duration_sec: 1.5 }],
+    health: {
+      duration_sec: 1800.2,
+      wall_clock_sec: 1801.9,
+      gaps: [{ start_sec: 600, duration_sec: 1.5 }],
+      audio: { silence_share: 0.41, speaking_sec: 1320.5, silent_while_speaking_sec: 12.5 },
+      video: { longest_freeze_sec: 3.1, freezes: [{ start_sec: 90, end_sec: 93.1 }], frozen_while_moving_sec: null, frames_dropped: 12, av_offset_ms: 21 },
+    },
   };
 
   it('documents the bot, the meeting (no password), each state’s timing, the recording and the outcome', () => {
@@ -134,7 +141,7 @@ describe('buildManifest', () => {
       uploads: null,
     });
     expect(m).toEqual({
-      manifest_version: 2,
+      manifest_version: 3,
       bot_id: 'bot-123',
       source_api: 'recall',
       platform: 'zoom',

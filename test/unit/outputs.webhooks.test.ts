@@ -123,7 +123,7 @@ describe('WebhookDispatcher', () => {
     expect(() => other.verify(first.body, first.headers)).toThrow();
   });
 
-  it('sends status events only, and only to endpoints subscribed to state changes', async () => {
+  it('sends status events and the recording’s outcome only, and only to endpoints subscribed to state changes', async () => {
     const all = await receiver();
     const attendee = await receiver();
     const chatOnly = await receiver();
@@ -135,12 +135,23 @@ describe('WebhookDispatcher', () => {
     d.handle(status('joining_call'));
     d.handle({ event: 'bot.warning', created_at: new Date().toISOString(), kind: 'chat_not_sent', message: 'not sent' });
     d.handle({ event: 'participant_events.join', created_at: new Date().toISOString(), participant: { id: 'ann', name: 'Ann' } });
-    d.handle(status('done'));
+    const health = { duration_sec: 1, wall_clock_sec: 3, gaps: [], audio: { silence_share: 1, speaking_sec: 0, silent_while_speaking_sec: 0 }, video: null };
+    d.handle({ event: 'recording.failed', created_at: '2026-01-01T10:00:00.000Z', sub_code: 'recording_empty', reason: 'short', file: 'recording.m4a', health });
+    d.handle(status('fatal'));
     await d.flush(5_000);
 
     const events = (r: WebhookReceiver) => r.requests.map((q) => (JSON.parse(q.body) as { event: string }).event);
-    expect(events(all)).toEqual(['bot.joining_call', 'bot.done']);
-    expect(events(attendee)).toEqual(['bot.joining_call', 'bot.done']);
+    expect(events(all)).toEqual(['bot.joining_call', 'recording.failed', 'bot.fatal']);
+    expect(events(attendee)).toEqual(['bot.joining_call', 'recording.failed', 'bot.fatal']);
+    // Recall's recording envelope: the recording's status in data.data, the recording (the bot's id) with its health.
+    expect(JSON.parse(all.requests[1]!.body)).toEqual({
+      event: 'recording.failed',
+      data: {
+        data: { code: 'failed', sub_code: 'recording_empty', updated_at: '2026-01-01T10:00:00.000Z' },
+        recording: { id: expect.any(String), metadata: {}, health },
+        bot: { id: expect.any(String), metadata: expect.any(Object) },
+      },
+    });
     expect(chatOnly.requests).toHaveLength(0);
     // One message, one id, whichever endpoint gets it.
     expect(all.requests.map((q) => q.headers['webhook-id'])).toEqual(

@@ -1,3 +1,4 @@
+import { isRecordingVerdict } from '../../lifecycle/codes.js';
 import type { BotRow } from '../store/bots.js';
 import type { StoredEvent } from '../store/events.js';
 
@@ -132,6 +133,8 @@ export function attendeeStateOf(statusEvents: readonly StoredEvent[], dataDelete
 export function attendeeBot(bot: BotRow, statusEvents: readonly StoredEvent[], recordingStored: boolean): AttendeeBot {
   const { state, events } = attendeeStateOf(statusEvents, bot.data_deleted_at, bot.join_at !== null && bot.launched_at === null);
   const recorded = statusEvents.some((e) => e.body.code === 'in_call_recording');
+  // A health verdict (`fatal_error` with the sub_code as sub_type): the file may be stored, the recording failed.
+  const unusable = statusEvents.some((e) => e.body.code === 'fatal' && isRecordingVerdict(String(e.body.sub_code)));
   return {
     id: bot.public_id,
     metadata: bot.metadata,
@@ -139,7 +142,7 @@ export function attendeeBot(bot: BotRow, statusEvents: readonly StoredEvent[], r
     state,
     events,
     transcription_state: 'not_started',
-    recording_state: !recorded ? 'not_started' : bot.live ? 'in_progress' : recordingStored || bot.media_deleted_at ? 'complete' : 'failed',
+    recording_state: !recorded ? 'not_started' : bot.live ? 'in_progress' : !unusable && (recordingStored || bot.media_deleted_at) ? 'complete' : 'failed',
     join_at: bot.join_at?.toISOString() ?? null,
     deduplication_key: bot.deduplication_key,
   };

@@ -1,3 +1,4 @@
+import { isRecordingVerdict } from '../../lifecycle/codes.js';
 import type { ArtifactRow } from '../store/artifacts.js';
 import type { BotRow } from '../store/bots.js';
 import type { StoredEvent } from '../store/events.js';
@@ -58,14 +59,16 @@ export function recallRecordings(
   const started = statusEvents.find((e) => e.body.code === 'in_call_recording');
   if (!started) return [];
   const ended = statusEvents.find((e) => e.body.code === 'call_ended' || e.body.code === 'fatal');
+  // A health verdict fails the recording even though its file is stored (and downloadable, to see why).
+  const verdict = statusEvents.map((e) => (e.body.code === 'fatal' ? String(e.body.sub_code) : null)).find(isRecordingVerdict) ?? null;
   const code: RecallRecording['status']['code'] = recording?.deleted_at
     ? 'deleted'
-    : recording
+    : recording && !verdict
       ? 'done'
       : bot.live
         ? 'processing'
         : 'failed';
-  const url = code === 'done' && recording ? downloadUrl(recording) : null;
+  const url = recording && !recording.deleted_at ? downloadUrl(recording) : null;
   const kind = recording?.content_type.startsWith('audio/') ? 'audio_mixed' : 'video_mixed';
   return [
     {
@@ -73,7 +76,7 @@ export function recallRecordings(
       created_at: started.body.created_at,
       started_at: started.body.created_at,
       completed_at: ended?.body.created_at ?? null,
-      status: { code, sub_code: null, updated_at: (recording?.deleted_at ?? recording?.created_at ?? bot.updated_at).toISOString() },
+      status: { code, sub_code: verdict, updated_at: (recording?.deleted_at ?? recording?.created_at ?? bot.updated_at).toISOString() },
       media_shortcuts: { [kind]: { id: bot.id, status: { code }, data: { download_url: url } } },
     },
   ];

@@ -9,7 +9,7 @@ export interface StoredEvent {
   created_at: Date;
 }
 
-/** A status webhook to send for a stored event: the exact body, to one endpoint. */
+/** A webhook to send for a stored event (a status, a recording's outcome): the exact body, to one endpoint. */
 export interface OutgoingWebhook {
   id: string;
   url: string;
@@ -26,7 +26,7 @@ export function statusOf(body: { event: string; code?: unknown }): string | null
 
 /**
  * Stores one event of a bot, at most once (`seq` is the bot's own numbering; null for events the service itself
- * records), and in the same transaction moves the bot's status and queues its webhooks. A resent event changes
+ * records), and in the same transaction moves the bot's status (a status event) and queues its webhooks. A resent event changes
  * nothing and queues nothing: a restart of either side never sends a webhook twice. Returns whether it was new.
  */
 export async function recordEvent(
@@ -44,10 +44,11 @@ export async function recordEvent(
     );
     if (!row) return false;
     const code = statusOf(body);
-    if (code === null) return true;
-    const subCode = typeof body.sub_code === 'string' ? body.sub_code : null;
-    // A terminal status is final: a late event of a bot the service already gave up on never revives it.
-    await tx.query('UPDATE bots SET status = $2, sub_code = $3, live = $4, updated_at = now() WHERE id = $1 AND live', [botId, code, subCode, !TERMINAL.has(code)]);
+    if (code !== null) {
+      const subCode = typeof body.sub_code === 'string' ? body.sub_code : null;
+      // A terminal status is final: a late event of a bot the service already gave up on never revives it.
+      await tx.query('UPDATE bots SET status = $2, sub_code = $3, live = $4, updated_at = now() WHERE id = $1 AND live', [botId, code, subCode, !TERMINAL.has(code)]);
+    }
     for (const w of webhooks(row.id)) {
       await tx.query('INSERT INTO webhook_deliveries (id, bot_id, event_id, url, secret, body) VALUES ($1, $2, $3, $4, $5, $6)', [w.id, botId, row.id, w.url, w.secret, w.body]);
     }
