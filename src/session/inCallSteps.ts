@@ -41,7 +41,7 @@ export class InCallSteps {
 
   constructor(private readonly p: InCallStepsParts) {
     const video = p.recording.mode === 'video_and_audio';
-    this.stage = video ? new RecordingStage({ adapter: p.adapter, ctx: p.ctx, recording: p.recording, log: p.log.child('stage') }) : null;
+    this.stage = video ? new RecordingStage({ adapter: p.adapter, ctx: p.ctx, recording: p.recording, log: p.log.child('stage'), speaking: speakersOf(p.events) }) : null;
     // The stage goes up first (one bounded look at the page), so the recording's first frame is the meeting's.
     this.recorderStart = (this.stage?.start() ?? Promise.resolve()).then(() => p.startRecording());
     const stepMs = p.ctx.stepTimeoutMs * 2;
@@ -101,6 +101,19 @@ export class InCallSteps {
       outputs.chatSent(part);
     }
   }
+}
+
+/**
+ * Who speaks now by the bot's own participant events: the probe's reading, which knows more than a selector
+ * in the page can (Teams' outline that moves while someone speaks), for the recording's speaker view.
+ */
+function speakersOf(events: EventLog): () => string[] {
+  const speaking = new Set<string>();
+  events.onEvent((e) => {
+    if (e.event === 'participant_events.speech_on') speaking.add(e.participant.name);
+    if (e.event === 'participant_events.speech_off' || e.event === 'participant_events.leave') speaking.delete(e.participant.name);
+  });
+  return () => [...speaking];
 }
 
 /** Why page work was given up: the bot is ending. */

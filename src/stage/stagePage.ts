@@ -131,7 +131,7 @@ export function installStage(
       const id = `${screenshare ? 'share:' : ''}${name || out.length}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push({ id, name, screenshare, source, crop, speaking: matches(el, cfg.tiles.speaking) || hinted.has(name.toLowerCase()) });
+      out.push({ id, name, screenshare, source, crop, speaking: matches(el, cfg.tiles.speaking) || hinted.has(name.toLowerCase()) || hinted.has(bare) });
     }
     tiles = out;
     featured = next(featured, tiles.filter((t) => !t.screenshare), performance.now());
