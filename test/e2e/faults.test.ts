@@ -166,6 +166,31 @@ describe('runtime faults against the Meet mock', () => {
     expect(manifestOf(b.outDir).final).toEqual({ code: 'fatal', sub_code: 'recording_failed' });
   });
 
+  it('a recording silent while a participant speaks (the bot’s sink muted) ends fatal / recording_silent after call_ended, with recording.failed', async () => {
+    const m = await meeting({ participants: [ALICE] });
+    const run = bot({ url: m.join_url });
+    const { b, tree } = run;
+    await b.waitForStatus('in_call_recording', IN_CALL_MS);
+    // The bot's own PulseAudio, as its ffmpeg reaches it: the sink everything the page plays goes to.
+    const ffmpeg = recordingFfmpegs(tree)[0]!;
+    const env = Object.fromEntries(readFileSync(`/proc/${ffmpeg.pid}/environ`, 'utf8').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    execFileSync('pactl', ['set-sink-mute', env.PULSE_SINK!, '1'], { env: { ...process.env, PULSE_SERVER: env.PULSE_SERVER } });
+    await sleep(10_000);
+    await client.end(m.id);
+    const fatal = await b.waitForStatus('fatal', 30_000);
+    await expectCleanExit(run, 1);
+    expect(b.codes.slice(-2)).toEqual(['call_ended', 'fatal']);
+    expect(fatal.sub_code).toBe('recording_silent');
+    const health = (fatal.detail as { recording_health: { audio: { speaking_sec: number; silent_while_speaking_sec: number } } }).recording_health;
+    // Alice spoke the whole time (the page's indicator never depends on the bot's sink), and the file heard none of it.
+    expect(health.audio.speaking_sec).toBeGreaterThan(8);
+    expect(health.audio.silent_while_speaking_sec).toBeGreaterThan(0.9 * health.audio.speaking_sec);
+    expect(b.events.find((e) => e.event === 'recording.failed')).toMatchObject({ sub_code: 'recording_silent', file: 'recording.mp4', health });
+    expect(b.events.map((e) => e.event)).not.toContain('recording.done');
+    expect(manifestOf(b.outDir)).toMatchObject({ final: { code: 'fatal', sub_code: 'recording_silent' }, recording: { health } });
+    expect(await toneEnergy(join(b.outDir, 'recording.mp4'), ALICE.tone_hz, 2, 8)).toBeLessThan(0.001);
+  });
+
   it('ends fatal / browser_crashed when the page’s renderer is killed, keeping the recording', async () => {
     const m = await meeting();
     const run = bot({ url: m.join_url });

@@ -90,6 +90,8 @@ function deliveryRecords(outDir: string): Json[] {
 
 const NORMAL_LIFE_WITH_LOBBY = ['joining_call', 'in_waiting_room', 'in_call_not_recording', 'in_call_recording', 'call_ended', 'done'];
 const NORMAL_LIFE = ['joining_call', 'in_call_not_recording', 'in_call_recording', 'call_ended', 'done'];
+/** The webhooks of a life: each status, and the recording's `recording.done` just before the final `bot.done`. */
+const webhookEvents = (codes: string[]) => codes.flatMap((c) => (c === 'done' ? ['recording.done', 'bot.done'] : [`bot.${c}`]));
 
 describe('outputs of a real bot run', () => {
   it('Recall body: signed status webhooks in order with metadata, realtime audio with the participants’ tones, participant and chat events, and the output folder', async () => {
@@ -138,18 +140,38 @@ describe('outputs of a real bot run', () => {
     expect(b.codes).toEqual(NORMAL_LIFE_WITH_LOBBY);
     const manifest = JSON.parse(readFileSync(join(b.outDir, 'manifest.json'), 'utf8')) as Json;
 
-    // Webhooks: every status event, in order, once each, verified by standardwebhooks, metadata echoed.
+    // Webhooks: every status event and the recording's outcome, in order, once each, verified by standardwebhooks,
+    // metadata echoed.
     const bodies = hooks.requests.map(verified);
     expect(hooks.requests.every((r) => r.status === 200)).toBe(true);
-    expect(bodies.map((p) => p.event)).toEqual(NORMAL_LIFE_WITH_LOBBY.map((c) => `bot.${c}`));
+    expect(bodies.map((p) => p.event)).toEqual(webhookEvents(NORMAL_LIFE_WITH_LOBBY));
+    const statusBodies = bodies.filter((p) => p.event !== 'recording.done');
     b.statuses.forEach((s, i) => {
-      expect(bodies[i]).toEqual({
+      expect(statusBodies[i]).toEqual({
         event: `bot.${s.code}`,
         data: { data: { code: s.code, sub_code: s.sub_code, updated_at: s.created_at }, bot: { id: manifest.bot_id, metadata } },
       });
     });
-    expect(bodies.at(-2)!.data.data.sub_code).toBe('call_ended_by_host');
-    expect(new Set(hooks.requests.map((r) => r.headers['webhook-id'])).size).toBe(NORMAL_LIFE_WITH_LOBBY.length);
+    expect(statusBodies.at(-2)!.data.data.sub_code).toBe('call_ended_by_host');
+    expect(new Set(hooks.requests.map((r) => r.headers['webhook-id'])).size).toBe(NORMAL_LIFE_WITH_LOBBY.length + 1);
+
+    // The recording's health: a healthy report (Alice and Bob spoke and were heard, the picture moved, sound and
+    // picture start together), the same in the final status, the manifest, recording.done and its webhook.
+    const health = manifest.recording.health;
+    expect(b.statuses.at(-1)!.detail).toEqual({ recording_health: health });
+    expect(b.events.find((e) => e.event === 'recording.done')).toMatchObject({ sub_code: null, file: 'recording.mp4', health });
+    expect(bodies.find((p) => p.event === 'recording.done')).toEqual({
+      event: 'recording.done',
+      data: { data: { code: 'done', sub_code: null, updated_at: expect.any(String) }, recording: { id: manifest.bot_id, metadata: {}, health }, bot: { id: manifest.bot_id, metadata } },
+    });
+    expect(health.audio.speaking_sec).toBeGreaterThan(4);
+    expect(health.audio.silent_while_speaking_sec).toBeLessThan(0.2 * health.audio.speaking_sec);
+    expect(health.audio.silence_share).toBeLessThan(0.5);
+    expect(health.video.longest_freeze_sec).toBeLessThan(health.duration_sec / 2);
+    expect(health.video.frames_dropped).toBeGreaterThanOrEqual(0);
+    expect(health.video.frames_dropped).toBeLessThan(health.duration_sec * 30 * 0.2);
+    expect(Math.abs(health.video.av_offset_ms)).toBeLessThan(200);
+    expect(Math.abs(health.wall_clock_sec - health.duration_sec)).toBeLessThan(1.5);
     // A wrong secret or a changed body fails verification: the check above can fail.
     expect(() => new Webhook(`whsec_${randomBytes(24).toString('base64')}`).verify(hooks.requests[0]!.body, hooks.requests[0]!.headers)).toThrow();
     expect(() => verified({ ...hooks.requests[0]!, body: hooks.requests[0]!.body.replace('joining_call', 'done') })).toThrow();
@@ -157,7 +179,7 @@ describe('outputs of a real bot run', () => {
     // events.jsonl: one `delivered` record per status event, naming the delivery's id and the endpoint without its query.
     const records = deliveryRecords(b.outDir);
     expect(records.map((r) => [r.bot_event, r.status, r.attempts, r.http_status])).toEqual(
-      NORMAL_LIFE_WITH_LOBBY.map((c) => [`bot.${c}`, 'delivered', 1, 200]),
+      webhookEvents(NORMAL_LIFE_WITH_LOBBY).map((e) => [e, 'delivered', 1, 200]),
     );
     expect(records.map((r) => r.webhook_id)).toEqual(hooks.requests.map((r) => r.headers['webhook-id']));
     expect(new Set(records.map((r) => r.endpoint))).toEqual(new Set([hooks.url('/hook')]));
@@ -301,13 +323,14 @@ describe('outputs of a real bot run', () => {
     expect(b.codes).toEqual(NORMAL_LIFE);
     const manifest = JSON.parse(readFileSync(join(b.outDir, 'manifest.json'), 'utf8')) as Json;
 
-    // Every status event, in order, once each, verified, whatever attempt delivered it.
-    expect(hooks.delivered.map((r) => verified(r).event)).toEqual(NORMAL_LIFE.map((c) => `bot.${c}`));
-    expect(hooks.delivered.map((r) => verified(r).data.bot)).toEqual(NORMAL_LIFE.map(() => ({ id: manifest.bot_id, metadata })));
-    expect(new Set(hooks.delivered.map((r) => r.headers['webhook-id'])).size).toBe(NORMAL_LIFE.length);
+    // Every status event and the recording's outcome, in order, once each, verified, whatever attempt delivered it.
+    const sent = webhookEvents(NORMAL_LIFE);
+    expect(hooks.delivered.map((r) => verified(r).event)).toEqual(sent);
+    expect(hooks.delivered.map((r) => verified(r).data.bot)).toEqual(sent.map(() => ({ id: manifest.bot_id, metadata })));
+    expect(new Set(hooks.delivered.map((r) => r.headers['webhook-id'])).size).toBe(sent.length);
     const records = deliveryRecords(b.outDir);
     const final = records.filter((r) => r.status !== 'failed_attempt');
-    expect(final.map((r) => [r.bot_event, r.status])).toEqual(NORMAL_LIFE.map((c) => [`bot.${c}`, 'delivered']));
+    expect(final.map((r) => [r.bot_event, r.status])).toEqual(sent.map((e) => [e, 'delivered']));
     expect(final[0]!.attempts).toBeGreaterThan(1);
     expect(records.filter((r) => r.status === 'failed_attempt').every((r) => r.bot_event === 'bot.joining_call')).toBe(true);
 
