@@ -39,7 +39,7 @@ export class BotRecording {
   private recorder: Recorder | null = null;
   private stopping: Promise<void> | null = null;
   private readonly silence = new SilenceMeter();
-  private motion: MotionTimeline = null;
+  private motion: (originMs: number) => MotionTimeline = () => null;
   /** Why the recorder gave up, once it has. */
   private failure: string | null = null;
   result: RecordingResult | null = null;
@@ -78,10 +78,10 @@ export class BotRecording {
   }
 
   /**
-   * When the meeting's own video was moving (the layouts' page reports it); the latest timeline given before
-   * stop() is the one the health verdict uses. Without one, only a picture that never changed is frozen.
+   * When the meeting's own video was moving (the recording stage reports it), asked at stop() in seconds from
+   * the recording's start. Without it, only a picture that never changed is frozen.
    */
-  noteMotion(timeline: MotionTimeline): void {
+  noteMotion(timeline: (originMs: number) => MotionTimeline): void {
     this.motion = timeline;
   }
 
@@ -102,14 +102,15 @@ export class BotRecording {
     await this.o.uploads?.finish();
     if (this.o.recording.mode === 'none') return;
     if (this.result) {
+      const originMs = this.recorder.audio.originMs ?? stoppedAtMs;
       this.assessment = assessBotRecording({
         spec: this.o.recording,
         result: this.result,
-        originMs: this.recorder.audio.originMs ?? stoppedAtMs,
+        originMs,
         stoppedAtMs,
         silence: this.silence,
         events: this.o.events.events,
-        motion: this.motion,
+        motion: this.motion(originMs),
       });
     }
     this.o.events.emit(recordingOutcomeEvent(this.result, this.assessment, this.failure, this.keptSegments));

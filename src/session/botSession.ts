@@ -301,6 +301,7 @@ export class BotSession {
         this.outputs.audio(frame);
       },
     });
+    this.recording.noteMotion((originMs) => this.inCallSteps?.stage?.movingSpans(originMs) ?? null);
     await this.recording.start(this.media!);
     this.outputs.recordingStarted();
     this.timings.mark('recording_started');

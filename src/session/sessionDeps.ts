@@ -18,7 +18,7 @@ export interface SessionRecording extends StoppedRecording {
   /** Idempotent; never throws (segments it cannot join are kept and named). */
   stop(): Promise<void>;
   /** The meeting's motion for the health verdict (BotRecording.noteMotion). */
-  noteMotion(timeline: MotionTimeline): void;
+  noteMotion(timeline: (originMs: number) => MotionTimeline): void;
   readonly result: RecordingResult | null;
 }
 

@@ -9,10 +9,11 @@ export const NO_FEATURED: FeaturedState = { id: null, sinceMs: 0, speakingSince:
 
 /**
  * The active speaker with a short hold, so the picture does not flicker between people who talk over each
- * other or cough: someone must speak for `minSpeechMs` to be shown, and whoever is shown stays at least
- * `holdMs` and for as long as they still speak. Among new speakers the one speaking longest wins. A shown
- * participant who leaves is replaced at once. Worst case from a new voice to the picture: holdMs (if the
- * last switch was just now) or minSpeechMs, plus how late the page's indicator is.
+ * other or cough: whoever is shown stays at least `holdMs`; a new voice takes over after `minSpeechMs` of
+ * speech when the shown speaker is silent, and after twice that when both speak (a platform's indicator also
+ * lags a voice that stopped by a few hundred ms, so the one who just stopped often still shows as speaking).
+ * Among new speakers the one speaking longest wins. A shown participant who leaves is replaced at once.
+ * Worst case from a new voice to the picture: the hold left, or 2 × minSpeechMs, plus the indicator's delay.
  *
  * Pure and self-contained: it also runs inside the page (stagePage.ts injects its source).
  */
@@ -26,14 +27,15 @@ export function nextFeatured(
   const speakingSince: Record<string, number> = {};
   for (const t of tiles) if (t.speaking) speakingSince[t.id] = state.speakingSince[t.id] ?? nowMs;
   const present = state.id !== null && tiles.some((t) => t.id === state.id);
-  const longest = Object.entries(speakingSince)
-    .filter(([, since]) => nowMs - since >= minSpeechMs)
-    .sort((a, b) => a[1] - b[1])[0]?.[0];
+  const longestOver = (ms: number) =>
+    Object.entries(speakingSince)
+      .filter(([id, since]) => id !== state.id && nowMs - since >= ms)
+      .sort((a, b) => a[1] - b[1])[0]?.[0];
   if (!present) {
-    const id = longest ?? Object.keys(speakingSince)[0] ?? tiles[0]?.id ?? null;
+    const id = longestOver(minSpeechMs) ?? Object.keys(speakingSince)[0] ?? tiles[0]?.id ?? null;
     return { id, sinceMs: nowMs, speakingSince };
   }
   const current = state.id as string;
-  const keep = current in speakingSince || longest === undefined || nowMs - state.sinceMs < holdMs;
-  return keep ? { id: current, sinceMs: state.sinceMs, speakingSince } : { id: longest, sinceMs: nowMs, speakingSince };
+  const next = longestOver(current in speakingSince ? minSpeechMs * 2 : minSpeechMs);
+  return next === undefined || nowMs - state.sinceMs < holdMs ? { id: current, sinceMs: state.sinceMs, speakingSince } : { id: next, sinceMs: nowMs, speakingSince };
 }

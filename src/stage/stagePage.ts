@@ -59,7 +59,7 @@ export function installStage(
 ): void {
   const w = window as unknown as Record<string, unknown>;
   if (w[cfg.key]) return;
-  const READ_MS = 150;
+  const READ_MS = 100;
   const host = document.createElement('div');
   host.setAttribute('popover', 'manual');
   host.setAttribute(cfg.attribute, '');
@@ -75,6 +75,8 @@ export function installStage(
   let tiles: StageTile[] = [];
   let featured: FeaturedState = { id: null, sinceMs: 0, speakingSince: {} };
   let hinted = new Set<string>();
+  /** The page has shown a speaking indicator on some tile: its own reading is the one to follow. */
+  let domSpeaking = false;
   let drawn = 0;
   let moving = false;
   const lastFrames = new WeakMap<HTMLVideoElement, number>();
@@ -131,7 +133,11 @@ export function installStage(
       const id = `${screenshare ? 'share:' : ''}${name || out.length}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      out.push({ id, name, screenshare, source, crop, speaking: matches(el, cfg.tiles.speaking) || hinted.has(name.toLowerCase()) || hinted.has(bare) });
+      const shownSpeaking = matches(el, cfg.tiles.speaking);
+      domSpeaking ||= shownSpeaking;
+      // The session's reading lags the page by a poll or more: it stands in only where the page has shown no
+      // speaking indicator at all (Teams variants whose outline never changes class).
+      out.push({ id, name, screenshare, source, crop, speaking: shownSpeaking || (!domSpeaking && (hinted.has(name.toLowerCase()) || hinted.has(bare))) });
     }
     tiles = out;
     featured = next(featured, tiles.filter((t) => !t.screenshare), performance.now());

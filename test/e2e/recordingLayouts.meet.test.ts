@@ -15,11 +15,16 @@ const ADA = { name: 'Ada Example', color: '#c0392b', tone_hz: 440 };
 const GRACE = { name: 'Grace Example', color: '#27ae60', tone_hz: 660, speaking: false };
 const ALAN = { name: 'Alan Example', color: '#2980b9', tone_hz: 880, speaking: false };
 const PEOPLE = [ADA, GRACE, ALAN];
+/** Meet's own layout as the bot chose it (the mock reports each choice). */
+async function meetLayouts(meetingId: string): Promise<unknown[]> {
+  const view = await client.waitFor(meetingId, () => true);
+  return view.events.filter((e) => e.type === 'layout_changed').map((e) => e.detail);
+}
 const MEET = { platform: 'google_meet', participants: PEOPLE, meeting: { ui_variant: { in_call_dialog: 'others_see' } } } as const;
 
 describe('the recording shows the meeting alone (Google Meet)', () => {
   it('speaker_view: the speaker large, the others beside, no chat panel, dialog, toolbar or own tile; it follows a new speaker within 1 s', async () => {
-    const { file, outDir } = await recordedCall(suite, MEET, async (id, ids) => {
+    const { file, outDir, meetingId } = await recordedCall(suite, MEET, async (id, ids) => {
       await pause(4000)();
       await client.speak(id, ids[1]!, true);
       await client.speak(id, ids[0]!, false);
@@ -31,6 +36,7 @@ describe('the recording shows the meeting alone (Google Meet)', () => {
     const seconds = frames.length / 10;
     await expectLayoutAt(file, seconds - 1, 'speaker_view', PEOPLE, GRACE.name);
     expect(namesShown(outDir)).toEqual([ADA.name, ALAN.name, GRACE.name].sort());
+    expect(await meetLayouts(meetingId)).toEqual([{ layout: 'sidebar' }]);
 
     const spoke = await toneOnset(file, GRACE.tone_hz, 2);
     const main = planLayout({ layout: 'speaker_view', screenshare: 'overlap', width: 1280, height: 720, tiles: PEOPLE.map((p) => ({ id: p.name, screenshare: false })), featured: GRACE.name })[0]!;
@@ -44,8 +50,10 @@ describe('the recording shows the meeting alone (Google Meet)', () => {
     const gallery = await recordedCall(suite, { ...MEET, body: { recording_config: { video_mixed_layout: 'gallery_view' } } }, pause(3000));
     await expectLayoutAt(gallery.file, 1, 'gallery_view', PEOPLE, null);
     await expectLayoutAt(gallery.file, 3, 'gallery_view', PEOPLE, null);
+    expect(await meetLayouts(gallery.meetingId)).toEqual([{ layout: 'tiled' }]);
 
     const spotlight = await recordedCall(suite, { ...MEET, body: { recording_settings: { view: 'speaker_view_no_sidebar' } } }, pause(3000));
     await expectLayoutAt(spotlight.file, 3, 'speaker_view_no_sidebar', PEOPLE, ADA.name);
+    expect(await meetLayouts(spotlight.meetingId)).toEqual([{ layout: 'spotlight' }]);
   });
 });

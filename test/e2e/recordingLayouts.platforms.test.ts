@@ -1,31 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import type { RecordingLayout } from '../../src/config/botSpec.js';
+import type { RecordingLayout, ScreenshareView } from '../../src/config/botSpec.js';
 import { pause, recordedCall } from '../helpers/layoutCall.js';
-import { useMockServer } from '../helpers/mockSuite.js';
 import { durationSec } from '../helpers/meetingChecks.js';
+import { useMockServer } from '../helpers/mockSuite.js';
 import { expectLayoutAt, namesShown } from '../helpers/stageFrames.js';
 
 // The recording's picture on Teams, Zoom and Webex: each layout shows the meeting's tiles alone (no toolbar,
-// chat panel or the bot's own tile) with the speaker large in speaker view. Google Meet's own file checks
-// the speaker following and the third layout.
+// chat panel or the bot's own tile) with the speaker large in speaker view. On Teams, whose share tiles are
+// known (ScreenSharing), a participant then shares a screen and the layout takes it in as the body says.
+// Google Meet's own file checks the speaker following and the third layout.
 
 const suite = useMockServer();
+const { client } = suite;
 
 const ADA = { name: 'Ada Example', color: '#c0392b', tone_hz: 440 };
 const GRACE = { name: 'Grace Example', color: '#27ae60', tone_hz: 660, speaking: false };
 const ALAN = { name: 'Alan Example', color: '#2980b9', tone_hz: 880, speaking: false };
 const PEOPLE = [ADA, GRACE, ALAN];
-const LAYOUTS: [RecordingLayout, Record<string, unknown>][] = [
-  ['speaker_view', {}],
-  ['gallery_view', { recording_config: { video_mixed_layout: 'gallery_view_v2' } }],
+/** The Teams mock's shared screen: a light slide. */
+const SHARE = { name: 'ScreenSharing', color: '#e8e8e8', share: true };
+const LAYOUTS: [RecordingLayout, ScreenshareView, Record<string, unknown>][] = [
+  ['speaker_view', 'beside', { video_mixed_participant_video_when_screenshare: 'beside' }],
+  ['gallery_view', 'overlap', { video_mixed_layout: 'gallery_view_v2' }],
 ];
 
 describe.each(['microsoft_teams', 'zoom', 'webex'] as const)('the recording shows the meeting alone (%s)', (platform) => {
-  it.each(LAYOUTS)('%s', async (layout, body) => {
-    const { file, outDir } = await recordedCall(suite, { platform, participants: PEOPLE, body }, pause(3000));
+  const sharing = platform === 'microsoft_teams';
+  it.each(LAYOUTS)(sharing ? '%s, then a screen share %s' : '%s', async (layout, view, recording) => {
+    const meeting = sharing ? { ui_variant: { teams_share_after_ms: 4000 } } : {};
+    const { file, outDir } = await recordedCall(suite, { platform, participants: PEOPLE, body: { recording_config: recording }, meeting }, async (id) => {
+      if (!sharing) return pause(3000)();
+      await client.waitFor(id, (v) => v.events.some((e) => e.type === 'share_started'), 20_000, 'the share');
+      await pause(2500)();
+    });
     const featured = layout === 'gallery_view' ? null : ADA.name;
     await expectLayoutAt(file, 1.5, layout, PEOPLE, featured);
-    await expectLayoutAt(file, (await durationSec(file)) - 0.7, layout, PEOPLE, featured);
-    expect(namesShown(outDir)).toEqual([ADA.name, ALAN.name, GRACE.name].sort());
+    const end = (await durationSec(file)) - 0.7;
+    if (sharing) await expectLayoutAt(file, end, layout, [SHARE, ...PEOPLE], featured, view);
+    else await expectLayoutAt(file, end, layout, PEOPLE, featured);
+    expect(namesShown(outDir)).toEqual([ADA.name, ALAN.name, GRACE.name, ...(sharing ? [SHARE.name] : [])].sort());
   });
 });

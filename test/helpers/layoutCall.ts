@@ -19,7 +19,7 @@ export async function recordedCall(
   suite: Pick<MockSuite, 'client' | 'startBot'>,
   o: { platform: Platform; participants: ParticipantSpec[]; body?: Record<string, unknown>; meeting?: Partial<MeetingSpec> },
   during: (meetingId: string, participantIds: string[]) => Promise<void>,
-): Promise<{ file: string; outDir: string }> {
+): Promise<{ file: string; outDir: string; meetingId: string }> {
   const { client, startBot } = suite;
   const body = o.body ?? {};
   const m = await client.createMeeting({ platform: o.platform, waiting_room: false, participants: o.participants, ...o.meeting });
@@ -28,7 +28,7 @@ export async function recordedCall(
   await client.waitFor(m.id, (v) => v.chat_received.length > 0, 20_000, 'the join message');
   await during(m.id, m.participant_ids);
   expect(await b.stop()).toEqual({ code: 0, signal: null });
-  return { file: join(b.outDir, 'recording.mp4'), outDir: b.outDir };
+  return { file: join(b.outDir, 'recording.mp4'), outDir: b.outDir, meetingId: m.id };
 }
 
 export const pause = (ms: number) => () => new Promise<void>((r) => setTimeout(r, ms));

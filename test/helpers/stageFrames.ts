@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { execMedia } from '../../fixtures/media/exec.js';
 import { decodeAudio, hannGoertzel } from '../../fixtures/media/audio.js';
-import type { RecordingLayout } from '../../src/config/botSpec.js';
+import type { RecordingLayout, ScreenshareView } from '../../src/config/botSpec.js';
 import { planLayout, type Placement } from '../../src/stage/layoutPlan.js';
 
 /**
@@ -68,14 +68,24 @@ export function litOutside(f: Frame, placements: Placement[]): number {
 export interface ShownParticipant {
   name: string;
   color: string;
+  /** A screen share's tile rather than a person's. */
+  share?: boolean;
 }
 
 /**
  * The frame at `sec` holds exactly the layout of these participants (page order) with `featured` large: each
  * one's colour where its tile goes, and nothing lit anywhere else.
  */
-export async function expectLayoutAt(file: string, sec: number, layout: RecordingLayout, people: ShownParticipant[], featured: string | null): Promise<void> {
-  const placements = planLayout({ layout, screenshare: 'overlap', width: 1280, height: 720, tiles: people.map((p) => ({ id: p.name, screenshare: false })), featured });
+export async function expectLayoutAt(
+  file: string,
+  sec: number,
+  layout: RecordingLayout,
+  people: ShownParticipant[],
+  featured: string | null,
+  screenshare: ScreenshareView = 'overlap',
+): Promise<void> {
+  const tiles = people.map((p) => ({ id: p.name, screenshare: p.share === true }));
+  const placements = planLayout({ layout, screenshare, width: 1280, height: 720, tiles, featured });
   const f = await frameAt(file, sec);
   for (const p of placements) {
     const person = people.find((x) => x.name === p.id)!;
@@ -84,11 +94,11 @@ export async function expectLayoutAt(file: string, sec: number, layout: Recordin
   expect(litOutside(f, placements), `lit pixels outside the ${layout} tiles at ${sec} s`).toBeLessThan(0.01);
 }
 
-/** The names the bot last logged as shown in the recording (bot.log, "recording shows"). */
+/** Every name the bot logged as shown in the recording (bot.log, "recording shows"), sorted. */
 export function namesShown(outDir: string): string[] {
   const lines = readFileSync(join(outDir, 'bot.log'), 'utf8').split('\n').filter((l) => l.includes('"recording shows"'));
-  const last = JSON.parse(lines.at(-1) ?? '{}') as { tiles?: { name: string }[] };
-  return (last.tiles ?? []).map((t) => t.name).sort();
+  const names = lines.flatMap((l) => ((JSON.parse(l) as { tiles?: { name: string }[] }).tiles ?? []).map((t) => t.name));
+  return [...new Set(names)].sort();
 }
 
 /** The first time (s) from `fromSec` at which the `hz` tone is in the recording's sound, in 100 ms steps. */

@@ -80,14 +80,15 @@ describe('nextFeatured', () => {
     expect(talk).toMatchObject({ id: 'b', sinceMs: 3300 });
   });
 
-  it('keeps the shown speaker while they still speak, and for the hold after a switch', () => {
-    const both = run([[0, ['a']], [100, ['a', 'b']], [2000, ['a', 'b']]]);
-    expect(both.id).toBe('a');
-    const switched = run([[2100, ['b']]], both);
-    expect(switched).toMatchObject({ id: 'b', sinceMs: 2100 });
-    const held = run([[2500, ['c']], [2800, ['c']], [3000, ['c']]], switched);
+  it('a talk-over takes 500 ms to switch, a silent speaker 250 ms; the hold keeps a new speaker 1 s', () => {
+    const a = run([[0, ['a']]]);
+    expect(run([[2000, ['a', 'b']], [2400, ['a', 'b']]], a).id).toBe('a');
+    expect(run([[2000, ['a', 'b']], [2500, ['a', 'b']]], a)).toMatchObject({ id: 'b', sinceMs: 2500 });
+    expect(run([[2000, ['b']], [2250, ['b']]], a)).toMatchObject({ id: 'b', sinceMs: 2250 });
+    const switched = run([[2000, ['b']], [2250, ['b']]], a);
+    const held = run([[2300, ['c']], [2600, ['c']], [3200, ['c']]], switched);
     expect(held.id).toBe('b');
-    expect(run([[3100, ['c']]], held).id).toBe('c');
+    expect(run([[3250, ['c']]], held).id).toBe('c');
   });
 
   it('replaces a shown participant who left at once', () => {
