@@ -140,6 +140,15 @@ export function installStage(
       out.push({ id, name, screenshare, source, crop, speaking: shownSpeaking || (!domSpeaking && (hinted.has(name.toLowerCase()) || hinted.has(bare))) });
     }
     tiles = out;
+    // Whether the meeting's video moved, read here and not in the drawing: a compositor that stalls stops the
+    // drawing too, and that is the frozen recording this must tell apart from a still meeting.
+    for (const t of out) {
+      if (!(t.source instanceof HTMLVideoElement)) continue;
+      // Frames the element received: a live stream's currentTime runs on even when no frame comes.
+      const frames = t.source.getVideoPlaybackQuality().totalVideoFrames;
+      if (lastFrames.get(t.source) !== frames) moving = true;
+      lastFrames.set(t.source, frames);
+    }
     featured = next(featured, tiles.filter((t) => !t.screenshare), performance.now());
   };
 
@@ -160,12 +169,6 @@ export function installStage(
       const dw = crop.w * scale;
       const dh = crop.h * scale;
       g.drawImage(s, crop.x, crop.y, crop.w, crop.h, p.x + (p.w - dw) / 2, p.y + (p.h - dh) / 2, dw, dh);
-      if (s instanceof HTMLVideoElement) {
-        // Frames the element presented: a live stream's currentTime runs on even when no frame comes.
-        const frames = s.getVideoPlaybackQuality().totalVideoFrames;
-        if (lastFrames.get(s) !== frames) moving = true;
-        lastFrames.set(s, frames);
-      }
     } else if (t.name) {
       const r = Math.min(p.w, p.h) / 5;
       g.fillStyle = '#5f6368';
