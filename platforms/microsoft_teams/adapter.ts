@@ -2,6 +2,7 @@ import type { PlatformAdapter } from '../../src/platform/adapter.js';
 import { pageStep } from '../../src/platform/page.js';
 import { afterAdmittedTeams, leaveTeams, maintainTeams, sendChatTeams } from './inCall.js';
 import { joinTeams } from './join.js';
+import { applyTeamsLayout } from './layout.js';
 import { newTeamsMemory, probeTeams } from './probe.js';
 import { TILES } from './selectors.js';
 
@@ -25,6 +26,7 @@ export function createMicrosoftTeamsAdapter(): PlatformAdapter {
     // No peer saw Teams refuse CDP input (MBaaS even falls back to DOM clicks), teams.md 0.3.
     joinInput: 'cdp',
     tiles: TILES,
+    applyLayout: applyTeamsLayout,
     join: (ctx) => joinTeams(ctx, memory),
     probe: (ctx) => probeTeams(ctx, memory),
     maintain: (ctx) => maintainTeams(ctx, memory),

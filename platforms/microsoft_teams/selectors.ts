@@ -82,6 +82,9 @@ export const CHAT_DISABLED = ['[data-tid="compose-disabled-placeholder-text"]'];
  */
 export const VIEW_MENU = ['#view-mode-button', '#custom-view-button'];
 export const VIEW_MORE_OPTIONS = ['#ViewModeMoreOptionsMenuControl-id'];
+/** The View menu's layouts (teams.md 4.1; Attendee, ids of 2025-06 and 2026-04; MBaaS picks the text "Speaker"). */
+export const VIEW_SPEAKER = ['#custom-view-button-SpeakerViewButton', '#SpeakerView-button', '[role="menu"] [role^="menuitem"]:has-text("Speaker")'];
+export const VIEW_GALLERY = ['#custom-view-button-MixedGridButton', '#MixedGrid-button', '#MixedGridView-button', '[role="menu"] [role^="menuitem"]:has-text("Gallery")'];
 export const INCOMING_VIDEO_OFF = ["[aria-label='Turn off incoming video']", "[aria-label='Turn off all videos']", '#incoming-video-button', '#toggle-incoming-video-button'];
 /** Toasts and notices after admission (ScreenApp clicks them away for 3 s). */
 export const CLOSE_BUTTONS = ['[role="alert"] button[aria-label="Close"]', '[role="alert"] button[title="Close"]', 'button[aria-label="Close"]', 'button[title="Close"]'];

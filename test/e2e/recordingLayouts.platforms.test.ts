@@ -28,7 +28,7 @@ describe.each(['microsoft_teams', 'zoom', 'webex'] as const)('the recording show
   const sharing = platform === 'microsoft_teams';
   it.each(LAYOUTS)(sharing ? '%s, then a screen share %s' : '%s', async (layout, view, recording) => {
     const meeting = sharing ? { ui_variant: { teams_share_after_ms: 4000 } } : {};
-    const { file, outDir } = await recordedCall(suite, { platform, participants: PEOPLE, body: { recording_config: recording }, meeting }, async (id) => {
+    const { file, outDir, meetingId } = await recordedCall(suite, { platform, participants: PEOPLE, body: { recording_config: recording }, meeting }, async (id) => {
       if (!sharing) return pause(3000)();
       await client.waitFor(id, (v) => v.events.some((e) => e.type === 'share_started'), 20_000, 'the share');
       await pause(2500)();
@@ -39,5 +39,10 @@ describe.each(['microsoft_teams', 'zoom', 'webex'] as const)('the recording show
     if (sharing) await expectLayoutAt(file, end, layout, [SHARE, ...PEOPLE], featured, view);
     else await expectLayoutAt(file, end, layout, PEOPLE, featured);
     expect(namesShown(outDir)).toEqual([ADA.name, ALAN.name, GRACE.name, ...(sharing ? [SHARE.name] : [])].sort());
+    if (platform === 'microsoft_teams') {
+      // Teams' own view follows the layout (its View menu; the mock reports the choice).
+      const events = (await client.waitFor(meetingId, () => true)).events.filter((e) => e.type === 'layout');
+      expect(events.map((e) => e.detail)).toEqual([{ view: layout === 'gallery_view' ? 'gallery' : 'speaker' }]);
+    }
   });
 });
