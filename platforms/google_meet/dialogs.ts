@@ -1,5 +1,5 @@
 import type { AdapterContext } from '../../src/platform/adapter.js';
-import { clickFirst } from '../../src/platform/page.js';
+import { clickFirst, requireFirst, wakeToolbar } from '../../src/platform/page.js';
 import { withTimeout } from '../../src/util/async.js';
 import * as S from './selectors.js';
 
@@ -19,4 +19,14 @@ export async function closeMeetDialog(ctx: AdapterContext): Promise<void> {
   if (await open.first().isVisible().catch(() => false)) {
     throw new Error(`the dialog did not close (${S.DIALOG_CLOSE.join(' | ')}, Escape)`);
   }
+}
+
+/** More options, then one of its menu items ("Settings", "Change layout"). */
+export async function openMoreOptionsItem(ctx: AdapterContext, step: string, item: readonly string[]): Promise<void> {
+  const wait = { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal };
+  // The toolbar auto-hides; its DOM stays, so More options is clicked even when only attached.
+  await wakeToolbar(ctx).catch(() => undefined);
+  const more = await requireFirst(ctx.page, 'open More options', S.MORE_OPTIONS, { ...wait, state: 'attached' });
+  await more.locator.click({ timeout: ctx.stepTimeoutMs, force: true });
+  await (await requireFirst(ctx.page, step, item, wait)).locator.click({ timeout: ctx.stepTimeoutMs });
 }

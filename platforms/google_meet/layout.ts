@@ -1,8 +1,8 @@
 import type { RecordingLayout } from '../../src/config/botSpec.js';
 import type { AdapterContext } from '../../src/platform/adapter.js';
-import { requireFirst, wakeToolbar } from '../../src/platform/page.js';
+import { requireFirst } from '../../src/platform/page.js';
 import { withTimeout } from '../../src/util/async.js';
-import { closeMeetDialog } from './dialogs.js';
+import { closeMeetDialog, openMoreOptionsItem } from './dialogs.js';
 import * as S from './selectors.js';
 
 /**
@@ -25,10 +25,7 @@ export async function applyMeetLayout(ctx: AdapterContext, layout: RecordingLayo
 async function chooseLayout(ctx: AdapterContext, label: string): Promise<void> {
   const wait = { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal };
   const click = { timeout: ctx.stepTimeoutMs };
-  await wakeToolbar(ctx).catch(() => undefined);
-  const more = await requireFirst(ctx.page, 'open More options', S.MORE_OPTIONS, { ...wait, state: 'attached' });
-  await more.locator.click({ ...click, force: true });
-  await (await requireFirst(ctx.page, 'open Change layout', S.CHANGE_LAYOUT_MENU_ITEM, wait)).locator.click(click);
+  await openMoreOptionsItem(ctx, 'open Change layout', S.CHANGE_LAYOUT_MENU_ITEM);
   await (await requireFirst(ctx.page, `choose ${label}`, S.layoutOption(label), wait)).locator.click(click);
   await closeMeetDialog(ctx);
 }

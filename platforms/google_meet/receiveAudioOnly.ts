@@ -1,7 +1,7 @@
 import type { AdapterContext } from '../../src/platform/adapter.js';
-import { findFirst, requireFirst, wakeToolbar } from '../../src/platform/page.js';
+import { findFirst, requireFirst } from '../../src/platform/page.js';
 import { withTimeout } from '../../src/util/async.js';
-import { closeMeetDialog } from './dialogs.js';
+import { closeMeetDialog, openMoreOptionsItem } from './dialogs.js';
 import * as S from './selectors.js';
 
 /**
@@ -25,11 +25,7 @@ export async function receiveAudioOnly(ctx: AdapterContext): Promise<boolean> {
 async function chooseAudioOnly(ctx: AdapterContext): Promise<void> {
   const wait = { timeoutMs: ctx.stepTimeoutMs, signal: ctx.signal };
   const click = { timeout: ctx.stepTimeoutMs };
-  // The toolbar auto-hides; its DOM stays, so More options is clicked even when only attached.
-  await wakeToolbar(ctx).catch(() => undefined);
-  const more = await requireFirst(ctx.page, 'open More options', S.MORE_OPTIONS, { ...wait, state: 'attached' });
-  await more.locator.click({ ...click, force: true });
-  await (await requireFirst(ctx.page, 'open Settings', S.SETTINGS_MENU_ITEM, wait)).locator.click(click);
+  await openMoreOptionsItem(ctx, 'open Settings', S.SETTINGS_MENU_ITEM);
   await (await requireFirst(ctx.page, 'open the Video tab', S.SETTINGS_VIDEO_TAB, wait)).locator.click(click);
   await (await requireFirst(ctx.page, 'open the receive resolution list', S.RECEIVE_RESOLUTION_DROPDOWN, wait)).locator.click(click);
   await (await requireFirst(ctx.page, 'choose "Audio only"', S.AUDIO_ONLY_OPTION, wait)).locator.click(click);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planLayout } from '../../src/stage/layoutPlan.js';
-import { pause, recordedCall } from '../helpers/layoutCall.js';
+import { ADA, ALAN, GRACE, LAYOUT_PEOPLE, pause, recordedCall } from '../helpers/layoutCall.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import { colourOnset, expectLayoutAt, framesOf, namesShown, toneOnset } from '../helpers/stageFrames.js';
 
@@ -11,10 +11,7 @@ import { colourOnset, expectLayoutAt, framesOf, namesShown, toneOnset } from '..
 const suite = useMockServer();
 const { client } = suite;
 
-const ADA = { name: 'Ada Example', color: '#c0392b', tone_hz: 440 };
-const GRACE = { name: 'Grace Example', color: '#27ae60', tone_hz: 660, speaking: false };
-const ALAN = { name: 'Alan Example', color: '#2980b9', tone_hz: 880, speaking: false };
-const PEOPLE = [ADA, GRACE, ALAN];
+const PEOPLE = LAYOUT_PEOPLE;
 /** Meet's own layout as the bot chose it (the mock reports each choice). */
 async function meetLayouts(meetingId: string): Promise<unknown[]> {
   const view = await client.waitFor(meetingId, () => true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RecordingLayout, ScreenshareView } from '../../src/config/botSpec.js';
-import { pause, recordedCall } from '../helpers/layoutCall.js';
+import { ADA, ALAN, GRACE, LAYOUT_PEOPLE, pause, recordedCall } from '../helpers/layoutCall.js';
 import { durationSec } from '../helpers/meetingChecks.js';
 import { useMockServer } from '../helpers/mockSuite.js';
 import { expectLayoutAt, namesShown } from '../helpers/stageFrames.js';
@@ -13,10 +13,7 @@ import { expectLayoutAt, namesShown } from '../helpers/stageFrames.js';
 const suite = useMockServer();
 const { client } = suite;
 
-const ADA = { name: 'Ada Example', color: '#c0392b', tone_hz: 440 };
-const GRACE = { name: 'Grace Example', color: '#27ae60', tone_hz: 660, speaking: false };
-const ALAN = { name: 'Alan Example', color: '#2980b9', tone_hz: 880, speaking: false };
-const PEOPLE = [ADA, GRACE, ALAN];
+const PEOPLE = LAYOUT_PEOPLE;
 /** The Teams mock's shared screen: a light slide. */
 const SHARE = { name: 'ScreenSharing', color: '#e8e8e8', share: true };
 const LAYOUTS: [RecordingLayout, ScreenshareView, Record<string, unknown>][] = [

@@ -6,6 +6,12 @@ import type { MockSuite } from './mockSuite.js';
 
 const MESSAGE = 'Recording for the notes.';
 
+/** Three participants with their own colour and tone; only Ada speaks at first. */
+export const ADA = { name: 'Ada Example', color: '#c0392b', tone_hz: 440 };
+export const GRACE = { name: 'Grace Example', color: '#27ae60', tone_hz: 660, speaking: false };
+export const ALAN = { name: 'Alan Example', color: '#2980b9', tone_hz: 880, speaking: false };
+export const LAYOUT_PEOPLE = [ADA, GRACE, ALAN];
+
 /** The join message in the body's own API: the bot opens the chat panel to send it and keeps it open to read. */
 function chatIn(body: Record<string, unknown>) {
   return 'recording_settings' in body ? { bot_chat_message: { message: MESSAGE } } : { chat: { on_bot_join: { send_to: 'everyone', message: MESSAGE } } };
