@@ -8,6 +8,7 @@ import { recordingArgs } from '../src/capture/ffmpegArgs.js';
 import { startMediaEnvironment } from '../src/capture/mediaEnvironment.js';
 import { launchBrowser } from '../src/browser/launch.js';
 import { createAdapter } from '../src/platform/registry.js';
+import { RUNTIME_DEFAULTS } from '../src/session/runtimeOptions.js';
 import { sessionInput } from '../src/session/sessionInput.js';
 import { sleep } from '../src/util/async.js';
 import { silentLogger } from '../src/util/log.js';
@@ -102,6 +103,7 @@ export async function startRenderOnly(url: string, chromiumPath = '/usr/bin/chro
       botName: spec.bot_name,
       log: silentLogger,
       stepTimeoutMs: 15_000,
+      zoomUnstartedReloadMs: RUNTIME_DEFAULTS.zoomUnstartedReloadSec * 1000,
       signal: new AbortController().signal,
       input: input.ui,
       osKey: input.osKey,

@@ -229,6 +229,7 @@ async function join(url: string | undefined, flags: JoinFlags, env: NodeJS.Proce
     storageSecrets: [env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN].filter((s): s is string => !!s),
     maxRuntimeSec: envSeconds(env, 'MEETBOT_MAX_RUNTIME_SEC', RUNTIME_DEFAULTS.maxRuntimeSec),
     watchdogSec: envSeconds(env, 'MEETBOT_WATCHDOG_SEC', RUNTIME_DEFAULTS.watchdogSec),
+    zoomUnstartedReloadSec: envSeconds(env, 'MEETBOT_ZOOM_UNSTARTED_RELOAD_SEC', RUNTIME_DEFAULTS.zoomUnstartedReloadSec),
     logLevel: flags.logLevel ?? 'info',
     eventsToStdout: true,
     logsToStderr: true,

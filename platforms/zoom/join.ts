@@ -10,8 +10,6 @@ import * as S from './selectors.js';
 const PREJOIN_FORM_TIMEOUT_MS = 60_000;
 /** The first clicks after the client frame loads are sometimes ignored (meetingbot waits 6 s); retry instead. */
 const JOIN_ATTEMPTS = 3;
-/** Vexa reloads Zoom's 3,001 page every 15 s while the host has not started; the session's rule bounds the wait. */
-const HOST_RELOAD_MS = 15_000;
 /** A click on Join that cannot land within this (something lies over it) goes by the keyboard instead. */
 const JOIN_CLICK_MS = 3000;
 /** How long Join may take to enable after the name was inserted before it is typed again with key events. */
@@ -43,8 +41,9 @@ async function openClient(ctx: AdapterContext): Promise<void> {
 
 /**
  * Zoom answers a meeting whose host has not started with "This meeting link is invalid (3,001)" and does not
- * update that page: it is loaded again every 15 s until the form shows (Vexa). The wait is reported to the
- * session, whose wait-for-host rule ends it (and reports `meeting_link_invalid` for a link that stays so).
+ * update that page: it is loaded again every `zoomUnstartedReloadMs` (15 s by default, as Vexa) until the form
+ * shows. The wait is reported to the session, whose wait-for-host rule ends it (and reports `meeting_link_invalid`
+ * for a link that stays so).
  */
 async function waitWhileUnstarted(ctx: AdapterContext): Promise<void> {
   let loadedAt = Date.now();
@@ -52,7 +51,7 @@ async function waitWhileUnstarted(ctx: AdapterContext): Promise<void> {
     const state = (await probeZoom(ctx)).state;
     if (state.phase !== 'waiting_for_host' || !state.unstartedMeans) return;
     ctx.onScreen(state);
-    if (Date.now() - loadedAt >= HOST_RELOAD_MS) {
+    if (Date.now() - loadedAt >= ctx.zoomUnstartedReloadMs) {
       ctx.log.debug('Zoom says the link is invalid: loading it again in case the host has started');
       await openClient(ctx);
       loadedAt = Date.now();

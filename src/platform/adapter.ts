@@ -75,6 +75,8 @@ export interface AdapterContext {
   needsIncomingVideo?: boolean;
   /** Upper bound for any single page operation, in ms. */
   stepTimeoutMs: number;
+  /** Zoom: ms between loads of its 3,001 page while the host has not started the meeting. */
+  zoomUnstartedReloadMs: number;
   /** Set when the runtime wants the adapter to give up (leave requested, SIGTERM). */
   signal: AbortSignal;
   /** The join steps' clicks and typing, in the mode the session chose (uiInput.ts). */

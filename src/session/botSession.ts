@@ -235,6 +235,7 @@ export class BotSession {
       log: this.log.child(this.spec.meeting.platform),
       needsIncomingVideo: this.spec.recording.mode === 'video_and_audio',
       stepTimeoutMs: this.opts.stepTimeoutMs,
+      zoomUnstartedReloadMs: this.opts.zoomUnstartedReloadSec * 1000,
       signal: this.ending.signal,
       input: this.input!.ui,
       osKey: (key) => this.input!.osKey(key),

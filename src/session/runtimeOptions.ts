@@ -50,6 +50,8 @@ export interface RuntimeOptions {
   maxRuntimeSec: number;
   /** Ends a bot whose page stops answering, or whose current step makes no progress, for this long (seconds). */
   watchdogSec: number;
+  /** Zoom: how often its 3,001 page is loaded again while the host has not started the meeting (seconds). */
+  zoomUnstartedReloadSec: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Write events as JSON lines to stdout (the CLI does; tests embedding the runtime may not). */
   eventsToStdout: boolean;
@@ -64,4 +66,6 @@ export const RUNTIME_DEFAULTS = {
   pollIntervalMs: 500,
   maxRuntimeSec: 6 * 3600,
   watchdogSec: 120,
+  // Vexa's pace: each reload is a request to Zoom, and the bot joins at most this long after the host starts.
+  zoomUnstartedReloadSec: 15,
 } as const;

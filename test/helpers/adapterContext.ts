@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import type { Platform } from '../../src/config/botSpec.js';
 import type { AdapterContext } from '../../src/platform/adapter.js';
 import { cdpInput } from '../../src/platform/uiInput.js';
+import { RUNTIME_DEFAULTS } from '../../src/session/runtimeOptions.js';
 import { silentLogger } from '../../src/util/log.js';
 
 /**
@@ -27,6 +28,7 @@ export function testAdapterContext(
     botName: 'Test Notetaker',
     log: silentLogger,
     stepTimeoutMs,
+    zoomUnstartedReloadMs: RUNTIME_DEFAULTS.zoomUnstartedReloadSec * 1000,
     signal: new AbortController().signal,
     input: cdpInput(page, stepTimeoutMs),
     osKey: async () => false,

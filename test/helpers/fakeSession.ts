@@ -223,6 +223,7 @@ export function fakeOptions(overrides: Partial<RuntimeOptions> = {}): RuntimeOpt
     storageSecrets: [],
     maxRuntimeSec: 60,
     watchdogSec: 30,
+    zoomUnstartedReloadSec: 15,
     logLevel: 'debug',
     eventsToStdout: false,
     logsToStderr: false,
