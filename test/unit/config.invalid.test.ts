@@ -44,6 +44,21 @@ describe('invalid bodies (fixtures/config/invalid/cases.json)', () => {
   });
 });
 
+describe("Recall's smallest silence rule", () => {
+  // The e2e silence case runs on Attendee's body, whose timer may be shorter: Recall's minimum is held here.
+  const silence = (rule: object) => parseBotConfig({ meeting_url: MEET, automatic_leave: { silence_detection: rule } });
+
+  it('is 10 s armed after 1 s, taken as given', () => {
+    const r = silence({ timeout: 10, activate_after: 1 });
+    expect(r.ok && r.spec.automatic_leave.silence).toEqual({ timeout: 10, activate_after: 1 });
+  });
+
+  it('refuses anything below it', () => {
+    expectExactly(errorsOf(silence({ timeout: 9, activate_after: 1 })), [{ path: 'automatic_leave.silence_detection.timeout', message: 'must be >= 10 (got 9)' }]);
+    expectExactly(errorsOf(silence({ timeout: 10, activate_after: 0 })), [{ path: 'automatic_leave.silence_detection.activate_after', message: 'must be >= 1 (got 0)' }]);
+  });
+});
+
 describe('invalid bodies built in code', () => {
   const cases: [string, unknown, ConfigIssue[]][] = [
     [
