@@ -54,8 +54,13 @@ export class TreeWatcher {
     } catch {
       /* ps itself failed under load: next round */
     }
-    // The first sighting is kept: at the end a dying process shows as "[name]".
-    for (const p of now) if (!this.seen.has(`${p.pid} ${p.started}`)) this.seen.set(`${p.pid} ${p.started}`, p);
+    // The latest sighting that names a program is kept: a process caught between fork and exec still shows its
+    // parent's command line (node, setpriv) and becomes what it runs at the next look (same pid, same start), and
+    // at the end a dying process shows as "[name]", which must not replace what it was.
+    for (const p of now) {
+      const key = `${p.pid} ${p.started}`;
+      if (!this.seen.has(key) || !p.args.startsWith('[')) this.seen.set(key, p);
+    }
     return now;
   }
 
