@@ -62,13 +62,38 @@ describe('zoom adapter against real-Zoom traps', () => {
     expect((await b.exited).code).toBe(0);
   });
 
-  it('takes a footer that reads "0 participants" for a wait for the host, never for admission', async () => {
-    const m = await meeting({ host_present: false, ui_variant: { zoom_waiting_footer: true } });
-    const b = bot(m.join_url, { automatic_leave_settings: { wait_for_host_to_start_meeting_timeout_seconds: 5 } });
-    await b.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
-    expect((await b.waitForStatus('fatal', 30_000)).sub_code).toBe('meeting_not_started');
-    expect(b.codes).toEqual(['joining_call', 'fatal']);
-    expect((await b.exited).code).toBe(1);
+  // Short runs that only wait (on a timer, a landing page, a speaker) run side by side to keep the file short; nothing
+  // in them is timed tighter than a load would allow. A sequential test stands between two such groups (vitest runs
+  // adjacent concurrent suites together). The tests use the global expect: a failed assertion throws into the test
+  // that awaited it, and none uses snapshots or expect.assertions.
+  describe.concurrent('waits and landings', () => {
+    it('takes a footer that reads "0 participants" for a wait for the host, never for admission', async () => {
+      const m = await meeting({ host_present: false, ui_variant: { zoom_waiting_footer: true } });
+      const b = bot(m.join_url, { automatic_leave_settings: { wait_for_host_to_start_meeting_timeout_seconds: 5 } });
+      await b.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
+      expect((await b.waitForStatus('fatal', 30_000)).sub_code).toBe('meeting_not_started');
+      expect(b.codes).toEqual(['joining_call', 'fatal']);
+      expect((await b.exited).code).toBe(1);
+    });
+
+    it('joins a personal /my/ link through its landing page’s "Join from your browser"', async () => {
+      const m = await meeting({ ui_variant: { zoom_link: 'personal' } });
+      expect(new URL(m.join_url).pathname).toMatch(/^\/my\//);
+      const b = bot(m.join_url, { bot_name: 'Personal Notetaker', recording_settings: { format: 'none' } });
+      await b.waitForStatus('in_call_not_recording', 60_000);
+      expect((await client.get(m.id)).joined_names).toEqual(['Personal Notetaker']);
+      await b.stop('SIGTERM');
+      expect((await b.exited).code).toBe(0);
+    });
+
+    it('reports who speaks from today’s single-main-container frames', async () => {
+      const m = await meeting({ participants: [ALICE, BOB], ui_variant: { zoom_speaker_dom: 'single' } });
+      const b = bot(m.join_url, { recording_settings: { format: 'mp3' } });
+      await b.waitForStatus('in_call_recording', 60_000);
+      await b.waitForEvent((e) => e.event === 'participant_events.speech_on', 30_000);
+      await b.stop('SIGTERM');
+      expect(b.participantEvents('speech_on').map((e) => e.name)).toEqual([ALICE.name]);
+    });
   });
 
   it('leaves the microphone muted when computer audio joined by itself, and still chats and records', async () => {
@@ -88,38 +113,21 @@ describe('zoom adapter against real-Zoom traps', () => {
     expect(await toneEnergy(file, ALICE.tone_hz, 1, (await durationSec(file)) - 0.5)).toBeGreaterThan(0.01);
   });
 
-  it('joins a personal /my/ link through its landing page’s "Join from your browser"', async () => {
-    const m = await meeting({ ui_variant: { zoom_link: 'personal' } });
-    expect(new URL(m.join_url).pathname).toMatch(/^\/my\//);
-    const b = bot(m.join_url, { bot_name: 'Personal Notetaker', recording_settings: { format: 'none' } });
-    await b.waitForStatus('in_call_not_recording', 60_000);
-    expect((await client.get(m.id)).joined_names).toEqual(['Personal Notetaker']);
-    await b.stop('SIGTERM');
-    expect((await b.exited).code).toBe(0);
-  });
-
-  it('reports who speaks from today’s single-main-container frames', async () => {
-    const m = await meeting({ participants: [ALICE, BOB], ui_variant: { zoom_speaker_dom: 'single' } });
-    const b = bot(m.join_url, { recording_settings: { format: 'mp3' } });
-    await b.waitForStatus('in_call_recording', 60_000);
-    await b.waitForEvent((e) => e.event === 'participant_events.speech_on', 30_000);
-    await b.stop('SIGTERM');
-    expect(b.participantEvents('speech_on').map((e) => e.name)).toEqual([ALICE.name]);
-  });
-
-  it.each([
-    ['leave_domain', 'a redirect off Zoom'],
-    ['signin', 'a redirect to sign-in'],
-    ['no_screen', 'a page with the meeting gone and nothing said'],
-  ] as const)('ends call_ended when the meeting ends with %s (%s), without waiting for a timer', async (zoomEnd, _how) => {
-    const m = await meeting({ ui_variant: { zoom_end: zoomEnd } });
-    const b = bot(m.join_url, { recording_settings: { format: 'mp3' } });
-    await b.waitForStatus('in_call_recording', 60_000);
-    const endedAt = Date.now();
-    await client.end(m.id);
-    const ended = await b.waitForStatus('call_ended', 30_000);
-    expect(ended.sub_code).toBe('bot_removed_or_call_ended');
-    expect(Date.now() - endedAt).toBeLessThan(20_000);
-    expect((await b.exited).code).toBe(0);
+  describe.concurrent('meetings that end without an end screen', () => {
+    it.each([
+      ['leave_domain', 'a redirect off Zoom'],
+      ['signin', 'a redirect to sign-in'],
+      ['no_screen', 'a page with the meeting gone and nothing said'],
+    ] as const)('ends call_ended when the meeting ends with %s (%s), without waiting for a timer', async (zoomEnd, _how) => {
+      const m = await meeting({ ui_variant: { zoom_end: zoomEnd } });
+      const b = bot(m.join_url, { recording_settings: { format: 'mp3' } });
+      await b.waitForStatus('in_call_recording', 60_000);
+      const endedAt = Date.now();
+      await client.end(m.id);
+      const ended = await b.waitForStatus('call_ended', 30_000);
+      expect(ended.sub_code).toBe('bot_removed_or_call_ended');
+      expect(Date.now() - endedAt).toBeLessThan(20_000);
+      expect((await b.exited).code).toBe(0);
+    });
   });
 });
