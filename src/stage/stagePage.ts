@@ -23,9 +23,7 @@ export interface StageConfig {
 
 /** What the stage reports at each look (recordingStage.ts). */
 export interface StageReport {
-  /** Frames drawn since the stage was installed in this document. */
-  drawn: number;
-  /** Tiles drawn now, the active speaker first. */
+  /** Tiles shown now, the active speaker first. */
   shown: { name: string; video: boolean }[];
   featured: string | null;
   /** Whether any video drawn showed a new frame since the last report (the meeting's picture was moving). */
@@ -43,11 +41,16 @@ interface StageTile {
 }
 
 /**
- * The recording's picture, drawn inside the meeting page: a canvas in the browser's top layer covers the whole
- * window and shows only the meeting's video tiles, laid out by planLayout, with each name as the platform shows
- * it. Everything else the page shows (toolbar, chat panel, dialogs, notifications, hover overlays, the bot's own
- * tile) stays under it, whatever the bot does in the page meanwhile; the canvas takes no pointer events, so the
- * bot's clicks reach the page as before. A platform dialog opened into the top layer later is put back under.
+ * The recording's picture, inside the meeting page: an element in the browser's top layer covers the whole
+ * window and shows only the meeting's video tiles, laid out by planLayout, each with its name as the platform
+ * shows it. Everything else the page shows (toolbar, chat panel, dialogs, notifications, hover overlays, the
+ * bot's own tile) stays under it, whatever the bot does in the page meanwhile; it takes no pointer events, so
+ * the bot's clicks reach the page as before. A platform dialog opened into the top layer later is put back under.
+ *
+ * Each tile shows its participant's own stream in a video element of the stage (the same MediaStream: nothing is
+ * decoded twice, and the browser composites it like the page's). Only a source without a stream (a canvas the
+ * platform draws into, one canvas for many tiles) is copied frame by frame into a canvas: drawing videos into a
+ * canvas would hold ~500 MB in the renderer (measured, Chromium 156 software compositing).
  *
  * Self-contained: Playwright serialises it into the page, with planLayout and nextFeatured passed in as
  * functions (recordingStage.ts). Idempotent: a second install in the same document does nothing.
@@ -65,19 +68,23 @@ export function installStage(
   host.setAttribute(cfg.attribute, '');
   host.style.cssText =
     'all:initial;position:fixed;inset:0;width:100vw;height:100vh;margin:0;padding:0;border:0;background:#000;pointer-events:none;display:block;overflow:hidden;z-index:2147483647';
-  const canvas = document.createElement('canvas');
-  canvas.style.cssText = 'display:block;width:100%;height:100%';
-  host.attachShadow({ mode: 'closed' }).append(canvas);
+  const root = host.attachShadow({ mode: 'closed' });
+  const style = document.createElement('style');
+  style.textContent = [
+    '.t{position:absolute;overflow:hidden;background:#202124;border-radius:8px}',
+    '.t>video,.t>canvas{position:absolute;inset:0;width:100%;height:100%;object-fit:contain}',
+    '.a{position:absolute;left:50%;top:50%;transform:translate(-50%,-50%);border-radius:50%;background:#5f6368;color:#fff;display:flex;align-items:center;justify-content:center;font-family:sans-serif;font-weight:500}',
+    '.n{position:absolute;left:8px;bottom:8px;max-width:calc(100% - 32px);padding:2px 8px;border-radius:4px;background:rgba(0,0,0,.55);color:#fff;font-family:sans-serif;font-weight:500;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}',
+  ].join('');
+  root.append(style);
   document.documentElement.append(host);
   host.showPopover();
-  const g = canvas.getContext('2d', { alpha: false }) as CanvasRenderingContext2D;
 
   let tiles: StageTile[] = [];
   let featured: FeaturedState = { id: null, sinceMs: 0, speakingSince: {} };
   let hinted = new Set<string>();
   /** The page has shown a speaking indicator on some tile: its own reading is the one to follow. */
   let domSpeaking = false;
-  let drawn = 0;
   let moving = false;
   const lastFrames = new WeakMap<HTMLVideoElement, number>();
 
@@ -106,7 +113,7 @@ export function installStage(
     }
     if (best || !named) return { source: best, crop: null };
     for (const m of document.elementsFromPoint(box.x + box.width / 2, box.y + box.height / 2)) {
-      if (!(m instanceof HTMLCanvasElement || (m instanceof HTMLVideoElement && playing(m))) || m === canvas) continue;
+      if (!(m instanceof HTMLCanvasElement || (m instanceof HTMLVideoElement && playing(m)))) continue;
       const r = m.getBoundingClientRect();
       const [sw, sh] = m instanceof HTMLVideoElement ? [m.videoWidth, m.videoHeight] : [m.width, m.height];
       const sx = sw / r.width;
@@ -152,67 +159,88 @@ export function installStage(
     featured = next(featured, tiles.filter((t) => !t.screenshare), performance.now());
   };
 
-  const roundRect = (x: number, y: number, width: number, height: number) => {
-    g.beginPath();
-    g.roundRect(x, y, width, height, Math.min(12, height / 8));
+  /** One tile of the stage: its box, what shows in it (a mirror of the stream, a copy of a canvas, or nothing), its name. */
+  interface View {
+    box: HTMLDivElement;
+    mirror: HTMLVideoElement | null;
+    copy: HTMLCanvasElement | null;
+    avatar: HTMLDivElement;
+    label: HTMLDivElement;
+  }
+  const views = new Map<string, View>();
+  const viewOf = (id: string): View => {
+    let v = views.get(id);
+    if (!v) {
+      const box = document.createElement('div');
+      box.className = 't';
+      const avatar = document.createElement('div');
+      avatar.className = 'a';
+      const label = document.createElement('div');
+      label.className = 'n';
+      box.append(avatar, label);
+      root.append(box);
+      v = { box, mirror: null, copy: null, avatar, label };
+      views.set(id, v);
+    }
+    return v;
   };
-  const drawTile = (t: StageTile, p: Placement) => {
-    g.save();
-    roundRect(p.x, p.y, p.w, p.h);
-    g.clip();
-    g.fillStyle = '#202124';
-    g.fillRect(p.x, p.y, p.w, p.h);
-    const s = t.source;
-    if (s) {
-      const crop = t.crop ?? { x: 0, y: 0, w: s instanceof HTMLVideoElement ? s.videoWidth : s.width, h: s instanceof HTMLVideoElement ? s.videoHeight : s.height };
-      const scale = Math.min(p.w / crop.w, p.h / crop.h);
-      const dw = crop.w * scale;
-      const dh = crop.h * scale;
-      g.drawImage(s, crop.x, crop.y, crop.w, crop.h, p.x + (p.w - dw) / 2, p.y + (p.h - dh) / 2, dw, dh);
-    } else if (t.name) {
-      const r = Math.min(p.w, p.h) / 5;
-      g.fillStyle = '#5f6368';
-      g.beginPath();
-      g.arc(p.x + p.w / 2, p.y + p.h / 2, r, 0, Math.PI * 2);
-      g.fill();
-      g.fillStyle = '#fff';
-      g.font = `500 ${Math.round(r)}px sans-serif`;
-      g.textAlign = 'center';
-      g.textBaseline = 'middle';
-      g.fillText(t.name.slice(0, 1).toUpperCase(), p.x + p.w / 2, p.y + p.h / 2);
+  const streamOf = (s: StageTile['source']) => (s instanceof HTMLVideoElement && s.srcObject instanceof MediaStream ? s.srcObject : null);
+
+  /** The stage's tiles where the layout puts them, in CSS pixels; what leaves the layout leaves the stage. */
+  const render = () => {
+    const placements = plan({ layout: cfg.layout, screenshare: cfg.screenshare, width: innerWidth, height: innerHeight, tiles, featured: featured.id });
+    const byId = new Map(tiles.map((t) => [t.id, t]));
+    for (const [id, v] of views) {
+      if (placements.some((p) => p.id === id)) continue;
+      v.box.remove();
+      views.delete(id);
     }
-    if (t.name && !t.screenshare) {
-      const size = Math.max(11, Math.min(20, Math.round(p.h / 14)));
-      g.font = `500 ${size}px sans-serif`;
-      g.textAlign = 'left';
-      g.textBaseline = 'middle';
-      const label = t.name.length > 40 ? `${t.name.slice(0, 39)}…` : t.name;
-      const lw = Math.min(g.measureText(label).width + size, p.w - size);
-      g.fillStyle = 'rgba(0,0,0,0.55)';
-      roundRect(p.x + size / 2, p.y + p.h - size * 2.2, lw, size * 1.7);
-      g.fill();
-      g.fillStyle = '#fff';
-      g.fillText(label, p.x + size, p.y + p.h - size * 1.35, p.w - size * 2);
+    for (const [i, p] of placements.entries()) {
+      const t = byId.get(p.id)!;
+      const v = viewOf(p.id);
+      // Later placements go over earlier ones (the speaker over a share), whenever each view was made.
+      Object.assign(v.box.style, { left: `${p.x}px`, top: `${p.y}px`, width: `${p.w}px`, height: `${p.h}px`, zIndex: String(i) });
+      const stream = streamOf(t.source);
+      if (stream && v.mirror?.srcObject !== stream) {
+        v.copy?.remove();
+        v.copy = null;
+        v.mirror ??= Object.assign(document.createElement('video'), { muted: true, autoplay: true, playsInline: true });
+        v.mirror.srcObject = stream;
+        v.box.prepend(v.mirror);
+        void v.mirror.play().catch(() => undefined);
+      } else if (!stream && t.source && !v.copy) {
+        v.mirror?.remove();
+        v.mirror = null;
+        v.copy = document.createElement('canvas');
+        v.box.prepend(v.copy);
+      } else if (!t.source && (v.mirror || v.copy)) {
+        v.mirror?.remove();
+        v.copy?.remove();
+        [v.mirror, v.copy] = [null, null];
+      }
+      const size = Math.min(p.w, p.h) / 2.5;
+      Object.assign(v.avatar.style, { display: t.source ? 'none' : 'flex', width: `${size}px`, height: `${size}px`, fontSize: `${size / 2}px` });
+      v.avatar.textContent = t.name.slice(0, 1).toUpperCase();
+      v.label.textContent = t.name;
+      Object.assign(v.label.style, { display: t.name && !t.screenshare ? 'block' : 'none', fontSize: `${Math.max(11, Math.min(20, Math.round(p.h / 14)))}px` });
     }
-    g.restore();
   };
 
-  let lastDraw = 0;
-  const frame = (now: number) => {
-    requestAnimationFrame(frame);
-    if (now - lastDraw < 1000 / cfg.fps - 4) return;
-    lastDraw = now;
-    const width = Math.round(innerWidth * devicePixelRatio);
-    const height = Math.round(innerHeight * devicePixelRatio);
-    if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
-    g.fillStyle = '#000';
-    g.fillRect(0, 0, width, height);
-    const byId = new Map(tiles.map((t) => [t.id, t]));
-    for (const p of plan({ layout: cfg.layout, screenshare: cfg.screenshare, width, height, tiles, featured: featured.id })) {
-      const t = byId.get(p.id);
-      if (t) drawTile(t, p);
+  /** A source with no stream (a canvas the platform draws into) is copied each frame, its tile's part only. */
+  let lastCopy = 0;
+  const copyFrames = (now: number) => {
+    requestAnimationFrame(copyFrames);
+    if (now - lastCopy < 1000 / cfg.fps - 4) return;
+    lastCopy = now;
+    for (const t of tiles) {
+      const v = views.get(t.id);
+      const s = t.source;
+      if (!v?.copy || !s) continue;
+      const crop = t.crop ?? { x: 0, y: 0, w: s instanceof HTMLVideoElement ? s.videoWidth : s.width, h: s instanceof HTMLVideoElement ? s.videoHeight : s.height };
+      if (crop.w < 1 || crop.h < 1) continue;
+      if (v.copy.width !== Math.round(crop.w) || v.copy.height !== Math.round(crop.h)) [v.copy.width, v.copy.height] = [Math.round(crop.w), Math.round(crop.h)];
+      v.copy.getContext('2d')?.drawImage(s, crop.x, crop.y, crop.w, crop.h, 0, 0, v.copy.width, v.copy.height);
     }
-    drawn++;
   };
 
   /** A dialog or popover the platform puts into the top layer after ours would show: ours goes back on top. */
@@ -230,17 +258,18 @@ export function installStage(
     if (!host.matches(':popover-open')) host.showPopover();
     keepOnTop();
     readTiles();
+    render();
   }, READ_MS);
   readTiles();
-  requestAnimationFrame(frame);
+  render();
+  requestAnimationFrame(copyFrames);
 
   w[cfg.key] = {
     /** The session's reading of who speaks (the probe's, e.g. Teams' outline movement), added to the page's own. */
     report(speakingNames: string[]): StageReport {
       hinted = new Set(speakingNames.map((n) => n.toLowerCase()));
       const report: StageReport = {
-        drawn,
-        shown: plan({ layout: cfg.layout, screenshare: cfg.screenshare, width: canvas.width, height: canvas.height, tiles, featured: featured.id })
+        shown: plan({ layout: cfg.layout, screenshare: cfg.screenshare, width: innerWidth, height: innerHeight, tiles, featured: featured.id })
           .map((p) => tiles.find((t) => t.id === p.id))
           .filter((t): t is StageTile => t !== undefined)
           .map((t) => ({ name: t.name, video: t.source !== null })),

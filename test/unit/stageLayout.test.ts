@@ -91,6 +91,12 @@ describe('nextFeatured', () => {
     expect(run([[3250, ['c']]], held).id).toBe('c');
   });
 
+  it('people talking all along do not take turns on screen: only a voice begun after the switch takes over', () => {
+    const all = run([[0, ['a', 'b', 'c']], [300, ['a', 'b', 'c']]]);
+    expect(all.id).toBe('a');
+    expect(run([[2000, ['a', 'b', 'c']], [5000, ['a', 'b', 'c']], [9000, ['a', 'b', 'c']]], all).id).toBe('a');
+  });
+
   it('replaces a shown participant who left at once', () => {
     const s = run([[0, ['a']]]);
     expect(nextFeatured(s, tiles([], ['b', 'c']), 100).id).toBe('b');
