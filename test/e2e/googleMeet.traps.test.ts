@@ -23,36 +23,51 @@ function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
 }
 
 describe('google_meet adapter against real-Meet traps', () => {
-  it('ends on nothing people type or are called: end and denial wording in the chat and in a name', async () => {
-    const trapName = 'You’ve been removed from the meeting';
-    const m = await meeting({ participants: [ALICE, { name: trapName, tone_hz: 880, speaking: false }] });
-    const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
-    await b.waitForStatus('in_call_recording', 60_000);
-    await client.chat(m.id, ALICE.name, 'Your host ended the meeting for everyone');
-    await client.chat(m.id, ALICE.name, 'Someone in the call denied your request to join');
-    await b.waitForEvent((e) => e.event === 'participant_events.chat_message' && e.data.text.includes('Someone in the call'), 20_000);
-    await sleep(4000);
-    expect(b.codes.at(-1)).toBe('in_call_recording');
-    expect(b.participantEvents('join').map((e) => e.name).sort()).toEqual([ALICE.name, trapName].sort());
-    // The real screen still ends it.
-    await client.kick(m.id);
-    expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
-  });
+  // Bots that mostly wait (on a chat, a presentation, a removal) run side by side to keep the file short; nothing in
+  // them is timed tighter than a load would allow. The tests use the global expect: a failed assertion throws into
+  // the test that awaited it, and none uses snapshots or expect.assertions.
+  describe.concurrent('traps met in the call', () => {
+    it('ends on nothing people type or are called: end and denial wording in the chat and in a name', async () => {
+      const trapName = 'You’ve been removed from the meeting';
+      const m = await meeting({ participants: [ALICE, { name: trapName, tone_hz: 880, speaking: false }] });
+      const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
+      await b.waitForStatus('in_call_recording', 60_000);
+      await client.chat(m.id, ALICE.name, 'Your host ended the meeting for everyone');
+      await client.chat(m.id, ALICE.name, 'Someone in the call denied your request to join');
+      await b.waitForEvent((e) => e.event === 'participant_events.chat_message' && e.data.text.includes('Someone in the call'), 20_000);
+      await sleep(4000);
+      expect(b.codes.at(-1)).toBe('in_call_recording');
+      expect(b.participantEvents('join').map((e) => e.name).sort()).toEqual([ALICE.name, trapName].sort());
+      // The real screen still ends it.
+      await client.kick(m.id);
+      expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
+    });
 
-  it('keeps its roster while someone presents and the tiles leave the page, and never counts the effects control', async () => {
-    const m = await meeting({ participants: [ALICE, BOB], ui_variant: { meet_presenting_after_ms: 5000 } });
-    // Recall's default everyone_left_timeout is 2 s: an empty roster would walk the bot out at once.
-    const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
-    await b.waitForStatus('in_call_recording', 60_000);
-    await client.waitFor(m.id, (v) => v.events.some((e) => e.type === 'presentation_started'), 20_000, 'the presentation');
-    await sleep(6000);
-    expect(b.codes.at(-1)).toBe('in_call_recording');
-    expect(b.participantEvents('leave')).toEqual([]);
-    expect(b.participantEvents('join').map((e) => e.name).sort()).toEqual([ALICE.name, BOB.name]);
-    await b.stop('SIGTERM');
-    expect((await b.exited).code).toBe(0);
-    const participants = JSON.parse(readFileSync(join(b.outDir, 'participants.json'), 'utf8')) as { name: string }[];
-    expect(participants.map((p) => p.name).sort()).toEqual([ALICE.name, BOB.name]);
+    it('keeps its roster while someone presents and the tiles leave the page, and never counts the effects control', async () => {
+      const m = await meeting({ participants: [ALICE, BOB], ui_variant: { meet_presenting_after_ms: 5000 } });
+      // Recall's default everyone_left_timeout is 2 s: an empty roster would walk the bot out at once.
+      const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
+      await b.waitForStatus('in_call_recording', 60_000);
+      await client.waitFor(m.id, (v) => v.events.some((e) => e.type === 'presentation_started'), 20_000, 'the presentation');
+      await sleep(6000);
+      expect(b.codes.at(-1)).toBe('in_call_recording');
+      expect(b.participantEvents('leave')).toEqual([]);
+      expect(b.participantEvents('join').map((e) => e.name).sort()).toEqual([ALICE.name, BOB.name]);
+      await b.stop('SIGTERM');
+      expect((await b.exited).code).toBe(0);
+      const participants = JSON.parse(readFileSync(join(b.outDir, 'participants.json'), 'utf8')) as { name: string }[];
+      expect(participants.map((p) => p.name).sort()).toEqual([ALICE.name, BOB.name]);
+    });
+
+    it('ends call_ended when the page bounces off Meet mid-call: not a block', async () => {
+      const m = await meeting({ ui_variant: { meet_end: 'bounce' } });
+      const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
+      await b.waitForStatus('in_call_recording', 60_000);
+      await client.kick(m.id);
+      const ended = await b.waitForStatus('call_ended', 20_000);
+      expect(ended.sub_code).toBe('bot_removed_or_call_ended');
+      expect((await b.exited).code).toBe(0);
+    });
   });
 
   it('joins when the microphone toggle needs a second click, and when it never flips (reported, not fatal)', async () => {
@@ -97,13 +112,4 @@ describe('google_meet adapter against real-Meet traps', () => {
     expect((await os.exited).code).toBe(0);
   });
 
-  it('ends call_ended when the page bounces off Meet mid-call: not a block', async () => {
-    const m = await meeting({ ui_variant: { meet_end: 'bounce' } });
-    const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
-    await b.waitForStatus('in_call_recording', 60_000);
-    await client.kick(m.id);
-    const ended = await b.waitForStatus('call_ended', 20_000);
-    expect(ended.sub_code).toBe('bot_removed_or_call_ended');
-    expect((await b.exited).code).toBe(0);
-  });
 });
