@@ -75,44 +75,57 @@ describe('webex adapter against the Webex mock', () => {
     expect(manifest).toMatchObject({ platform: 'webex', bot_name: BOT_NAME, final: { code: 'done' } });
   });
 
-  it('personal room link, client in the main frame, shadow-root name field: waits for the host, joins, ends when removed', async () => {
-    const m = await meeting({
-      host_present: false,
-      waiting_room: false,
-      participants: [ALICE],
-      ui_variant: { webex_link: 'personal_room', webex_client: 'main_frame', webex_name_field: 'mdc_input', webex_prefilled_name: 'Old Name' },
+  // Runs whose claims are screens and events, not timings, side by side to keep the file short. The tests use the
+  // global expect: a failed assertion throws into the test that awaited it, and none uses snapshots or
+  // expect.assertions.
+  describe.concurrent('other links, a preloaded client, a captcha', () => {
+    it('personal room link, client in the main frame, shadow-root name field: waits for the host, joins, ends when removed', async () => {
+      const m = await meeting({
+        host_present: false,
+        waiting_room: false,
+        participants: [ALICE],
+        ui_variant: { webex_link: 'personal_room', webex_client: 'main_frame', webex_name_field: 'mdc_input', webex_prefilled_name: 'Old Name' },
+      });
+      expect(m.join_url).toBe(`${client.url}/meet/${m.id}`);
+      const b = bot(m.join_url);
+      await b.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
+      const waiting = await client.get(m.id);
+      expect(waiting.bot.status).toBe('waiting_for_host');
+      expectChooserPassed(waiting);
+      expect(waiting.joined_names).toEqual([BOT_NAME]);
+
+      await client.setHostPresent(m.id, true);
+      await b.waitForStatus('in_call_recording', 30_000);
+      // Alice is heard once Webex's active-speaker halo is on her tile; record a little of her before the kick.
+      await b.waitForEvent((e) => isParticipantEvent(e, 'speech_on') && e.participant.name === ALICE.name, 30_000);
+      await new Promise((r) => setTimeout(r, 2000));
+      await client.kick(m.id);
+      expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
+      expect((await b.exited).code).toBe(0);
+      expect(await toneEnergy(join(b.outDir, 'recording.mp4'), ALICE.tone_hz, 1)).toBeGreaterThan(0.01);
     });
-    expect(m.join_url).toBe(`${client.url}/meet/${m.id}`);
-    const b = bot(m.join_url);
-    await b.waitForEvent((e) => e.event === 'bot.waiting_for_host', 60_000);
-    const waiting = await client.get(m.id);
-    expect(waiting.bot.status).toBe('waiting_for_host');
-    expectChooserPassed(waiting);
-    expect(waiting.joined_names).toEqual([BOT_NAME]);
 
-    await client.setHostPresent(m.id, true);
-    await b.waitForStatus('in_call_recording', 30_000);
-    // Alice is heard once Webex's active-speaker halo is on her tile; record a little of her before the kick.
-    await b.waitForEvent((e) => isParticipantEvent(e, 'speech_on') && e.participant.name === ALICE.name, 30_000);
-    await new Promise((r) => setTimeout(r, 2000));
-    await client.kick(m.id);
-    expect((await b.waitForStatus('call_ended', 20_000)).sub_code).toBe('bot_kicked_from_call');
-    expect((await b.exited).code).toBe(0);
-    expect(await toneEnergy(join(b.outDir, 'recording.mp4'), ALICE.tone_hz, 1)).toBeGreaterThan(0.01);
-  });
+    it('passes a chooser with the client iframe preloaded behind it, and leaves through Leave meeting on a stop signal', async () => {
+      const m = await meeting({ waiting_room: false, participants: [], ui_variant: { webex_preload_iframe: true } });
+      const b = bot(m.join_url);
+      await b.waitForStatus('in_call_recording', 60_000);
+      await b.stop('SIGTERM');
+      expect((await b.exited).code).toBe(0);
+      expect(b.statuses.at(-2)).toMatchObject({ code: 'call_ended', sub_code: 'bot_received_leave_call' });
+      const view = await client.get(m.id);
+      expectChooserPassed(view);
+      expect(view.bot.status).toBe('left');
+      // The meeting heard a leave from the page, not just a closed page.
+      expect(details(view, 'leave')).toEqual([{ from: 'admitted' }]);
+    });
 
-  it('passes a chooser with the client iframe preloaded behind it, and leaves through Leave meeting on a stop signal', async () => {
-    const m = await meeting({ waiting_room: false, participants: [], ui_variant: { webex_preload_iframe: true } });
-    const b = bot(m.join_url);
-    await b.waitForStatus('in_call_recording', 60_000);
-    await b.stop('SIGTERM');
-    expect((await b.exited).code).toBe(0);
-    expect(b.statuses.at(-2)).toMatchObject({ code: 'call_ended', sub_code: 'bot_received_leave_call' });
-    const view = await client.get(m.id);
-    expectChooserPassed(view);
-    expect(view.bot.status).toBe('left');
-    // The meeting heard a leave from the page, not just a closed page.
-    expect(details(view, 'leave')).toEqual([{ from: 'admitted' }]);
+    it('ends fatal / webex_join_meeting_error at the captcha of a blocked bot', async () => {
+      const m = await meeting({ blocked: true });
+      const b = bot(m.join_url);
+      expect((await b.waitForStatus('fatal', 60_000)).sub_code).toBe('webex_join_meeting_error');
+      expect((await b.exited).code).toBe(1);
+      expect((await client.get(m.id)).joined_names).toEqual([]);
+    });
   });
 
   it('records audio only (mp3, headful like every bot): the chooser passes and the recording holds the tone', async () => {
@@ -151,13 +164,5 @@ describe('webex adapter against the Webex mock', () => {
     expect(details(view, 'passcode_check')).toEqual([]);
     expect(view.joined_names).toEqual([]);
     expect(existsSync(join(b.outDir, 'failure', 'screenshot.png'))).toBe(true);
-  });
-
-  it('ends fatal / webex_join_meeting_error at the captcha of a blocked bot', async () => {
-    const m = await meeting({ blocked: true });
-    const b = bot(m.join_url);
-    expect((await b.waitForStatus('fatal', 60_000)).sub_code).toBe('webex_join_meeting_error');
-    expect((await b.exited).code).toBe(1);
-    expect((await client.get(m.id)).joined_names).toEqual([]);
   });
 });
