@@ -30,7 +30,9 @@ function growth(before: MeetingView, after: MeetingView, key: keyof Omit<Totals,
   return after.participants.map((p) => p.media_to_bot[key] - (before.participants.find((q) => q.id === p.id)?.media_to_bot[key] ?? 0));
 }
 
-describe('google_meet: incoming video for bots that record none', () => {
+// The two bots run side by side to keep the file short: each test reads its own meeting's counters. They use the global
+// expect: a failed assertion throws into the test that awaited it, and neither uses snapshots or expect.assertions.
+describe.concurrent('google_meet: incoming video for bots that record none', () => {
   it('an audio-only bot switches Meet to "Audio only": no video reaches it, the recording holds every tone', async () => {
     const m = await client.createMeeting({ platform: 'google_meet', waiting_room: false, participants: [ALICE, BOB] });
     const message = 'The notetaker records audio only.';
