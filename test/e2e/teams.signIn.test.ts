@@ -58,7 +58,10 @@ afterAll(() => {
   for (const b of bots) expectNoSecrets(b, secrets);
 });
 
-describe('microsoft_teams adapter: signed-in bots', () => {
+// The three run side by side to keep the file short: each has its own account and meetings, and the secrets they add
+// are checked over every bot after all of them. They use the global expect: a failed assertion throws into the test
+// that awaited it, and none uses snapshots or expect.assertions.
+describe.concurrent('microsoft_teams adapter: signed-in bots', () => {
   it('only_if_required: a tenant that sends guests to sign in; the bot signs in with its password, joins under the account\'s name, writes the session back (0600)', async () => {
     const account = await microsoftAccount(client);
     secrets.push(account.password);
