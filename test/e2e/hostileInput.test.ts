@@ -42,7 +42,9 @@ function filesUnder(dir: string): { path: string; bytes: Buffer }[] {
   });
 }
 
-describe('hostile text and secrets', () => {
+// The two run side by side to keep the file short (one Meet bot, two Zoom bots). They use the global expect: a failed
+// assertion throws into the test that awaited it, and neither uses snapshots or expect.assertions.
+describe.concurrent('hostile text and secrets', () => {
   it('types a bot_name and chat message full of HTML, script and SQL exactly as given, and runs none of it', async () => {
     // Meet's name field takes 60 characters (maxlength): the payload fits, so the whole of it must arrive.
     const botName = `<img src=x onerror=fetch('//${new URL(beaconUrl).host}/n')>";DROP TABLE`;
