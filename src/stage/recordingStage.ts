@@ -37,6 +37,7 @@ export class RecordingStage {
   private looking = false;
   private last: StageReport | null = null;
   private lastShown: string | null = null;
+  private steppedAside = false;
   private readonly motion: { atMs: number; moving: boolean }[] = [];
 
   constructor(private readonly o: RecordingStageOptions) {
@@ -98,6 +99,11 @@ export class RecordingStage {
       }
       const shown = report ? JSON.stringify([report.featured, report.shown]) : null;
       if (report && shown !== this.lastShown) this.o.log.info('recording shows', { featured: report.featured, tiles: report.shown });
+      if (report && report.steppedAside !== this.steppedAside) {
+        this.steppedAside = report.steppedAside;
+        if (report.steppedAside) this.o.log.warn('no call tile matched while the page plays video: the recording shows the page as drawn', { selectors: this.o.adapter.tiles.tile });
+        else this.o.log.info('call tiles found again: the recording shows the meeting alone');
+      }
       this.lastShown = shown;
       this.last = report;
       if (report) this.motion.push({ atMs: Date.now(), moving: report.moving });

@@ -28,6 +28,11 @@ export interface StageReport {
   featured: string | null;
   /** Whether any video drawn showed a new frame since the last report (the meeting's picture was moving). */
   moving: boolean;
+  /**
+   * The page plays video but no tile matched the adapter's selectors (a new UI): the stage steps aside and the
+   * recording shows the page as the platform draws it, rather than black.
+   */
+  steppedAside: boolean;
 }
 
 interface StageTile {
@@ -86,6 +91,7 @@ export function installStage(
   /** The page has shown a speaking indicator on some tile: its own reading is the one to follow. */
   let domSpeaking = false;
   let moving = false;
+  let steppedAside = false;
   const lastFrames = new WeakMap<HTMLVideoElement, number>();
 
   const matches = (el: Element, css: string | null) => css !== null && (el.matches(css) || el.querySelector(css) !== null || el.closest(css) !== null);
@@ -147,6 +153,8 @@ export function installStage(
       out.push({ id, name, screenshare, source, crop, speaking: shownSpeaking || (!domSpeaking && (hinted.has(name.toLowerCase()) || hinted.has(bare))) });
     }
     tiles = out;
+    steppedAside = out.length === 0 && [...document.querySelectorAll('video')].some((v) => v.srcObject instanceof MediaStream && playing(v));
+    host.style.visibility = steppedAside ? 'hidden' : 'visible';
     // Whether the meeting's video moved, read here and not in the drawing: a compositor that stalls stops the
     // drawing too, and that is the frozen recording this must tell apart from a still meeting.
     for (const t of out) {
@@ -275,6 +283,7 @@ export function installStage(
           .map((t) => ({ name: t.name, video: t.source !== null })),
         featured: tiles.find((t) => t.id === featured.id)?.name ?? null,
         moving,
+        steppedAside,
       };
       moving = false;
       return report;
