@@ -138,32 +138,56 @@ describe('runtime faults against the Meet mock', () => {
     expect(await toneEnergy(file, ALICE.tone_hz, seconds - 3.5, seconds - 0.5)).toBeGreaterThan(0.01);
   });
 
-  it('ends fatal / recording_failed when ffmpeg keeps dying beyond its restarts, keeping what was recorded', async () => {
-    const m = await meeting();
-    const run = bot({ url: m.join_url });
-    const { b, tree } = run;
-    await b.waitForStatus('in_call_recording', IN_CALL_MS);
-    await sleep(5000);
-    // Every recording ffmpeg dies as soon as it shows up, restarts included.
-    const killer = setInterval(() => {
-      for (const p of recordingFfmpegs(tree)) {
-        try {
-          process.kill(p.pid, 'SIGKILL');
-        } catch {
-          /* gone already */
+  // Faults that end their own bot quickly, or that only wait on a timer, run side by side to keep the file short;
+  // nothing in them is timed tighter than a load would allow. A sequential test stands between two such groups (vitest
+  // runs adjacent concurrent suites together): at most three bots at once on two cores. The shared helpers use the
+  // global expect: a failed assertion throws into the test that awaited it, and no case uses snapshots or
+  // expect.assertions.
+  describe.concurrent('ffmpeg that never stays up, an output folder that vanishes', () => {
+    it('ends fatal / recording_failed when ffmpeg keeps dying beyond its restarts, keeping what was recorded', async () => {
+      const m = await meeting();
+      const run = bot({ url: m.join_url });
+      const { b, tree } = run;
+      await b.waitForStatus('in_call_recording', IN_CALL_MS);
+      await sleep(5000);
+      // Every recording ffmpeg dies as soon as it shows up, restarts included.
+      const killer = setInterval(() => {
+        for (const p of recordingFfmpegs(tree)) {
+          try {
+            process.kill(p.pid, 'SIGKILL');
+          } catch {
+            /* gone already */
+          }
         }
+      }, 200);
+      try {
+        const fatal = await b.waitForStatus('fatal', 90_000);
+        expect(fatal.sub_code).toBe('recording_failed');
+      } finally {
+        clearInterval(killer);
       }
-    }, 200);
-    try {
-      const fatal = await b.waitForStatus('fatal', 90_000);
-      expect(fatal.sub_code).toBe('recording_failed');
-    } finally {
-      clearInterval(killer);
-    }
-    await expectCleanExit(run, 1);
-    const file = keptRecording(b.outDir);
-    expect(await mediaDuration(file)).toBeGreaterThan(3);
-    expect(manifestOf(b.outDir).final).toEqual({ code: 'fatal', sub_code: 'recording_failed' });
+      await expectCleanExit(run, 1);
+      const file = keptRecording(b.outDir);
+      expect(await mediaDuration(file)).toBeGreaterThan(3);
+      expect(manifestOf(b.outDir).final).toEqual({ code: 'fatal', sub_code: 'recording_failed' });
+    });
+
+    it('ends fatal / output_dir_lost when the output folder vanishes, and saves the open recording into it again', async () => {
+      const m = await meeting();
+      const run = bot({ url: m.join_url });
+      const { b } = run;
+      await b.waitForStatus('in_call_recording', IN_CALL_MS);
+      await sleep(6000);
+      rmSync(b.outDir, { recursive: true, force: true });
+      const fatal = await b.waitForStatus('fatal', 60_000);
+      expect(fatal.sub_code).toBe('output_dir_lost');
+      await expectCleanExit(run, 1);
+      expect((await client.get(m.id)).bot.status).toBe('left');
+      // The folder is back with the whole story and the recording ffmpeg still held open.
+      expect(readEvents(b.outDir).map((e) => e.event)).toEqual(expect.arrayContaining(['bot.joining_call', 'bot.in_call_recording', 'bot.fatal']));
+      expect(readEvents(b.outDir)[0]).toMatchObject({ code: 'joining_call' });
+      expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(4);
+    });
   });
 
   it('a recording silent while a participant speaks (the bot’s sink muted) ends fatal / recording_silent after call_ended, with recording.failed', async () => {
@@ -191,85 +215,56 @@ describe('runtime faults against the Meet mock', () => {
     expect(await toneEnergy(join(b.outDir, 'recording.mp4'), ALICE.tone_hz, 2, 8)).toBeLessThan(0.001);
   });
 
-  it('ends fatal / browser_crashed when the page’s renderer is killed, keeping the recording', async () => {
-    const m = await meeting();
-    const run = bot({ url: m.join_url });
-    const { b, tree } = run;
-    await b.waitForStatus('in_call_recording', IN_CALL_MS);
-    await sleep(4000);
-    const renderers = tree.look().filter((p) => kindOf(p.args) === 'chromium' && p.args.includes('--type=renderer'));
-    expect(renderers.length).toBeGreaterThan(0);
-    for (const r of renderers) process.kill(r.pid, 'SIGKILL');
-    const fatal = await b.waitForStatus('fatal', 60_000);
-    expect(fatal.sub_code).toBe('browser_crashed');
-    await expectCleanExit(run, 1);
-    expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(2);
-  });
+  describe.concurrent('a killed browser, and a throw in the process', () => {
+    it('ends fatal / browser_crashed when the page’s renderer is killed, keeping the recording', async () => {
+      const m = await meeting();
+      const run = bot({ url: m.join_url });
+      const { b, tree } = run;
+      await b.waitForStatus('in_call_recording', IN_CALL_MS);
+      await sleep(4000);
+      const renderers = tree.look().filter((p) => kindOf(p.args) === 'chromium' && p.args.includes('--type=renderer'));
+      expect(renderers.length).toBeGreaterThan(0);
+      for (const r of renderers) process.kill(r.pid, 'SIGKILL');
+      const fatal = await b.waitForStatus('fatal', 60_000);
+      expect(fatal.sub_code).toBe('browser_crashed');
+      await expectCleanExit(run, 1);
+      expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(2);
+    });
 
-  it('ends fatal / browser_crashed when Chromium itself is killed, keeping the recording', async () => {
-    const m = await meeting();
-    const run = bot({ url: m.join_url });
-    const { b, tree } = run;
-    await b.waitForStatus('in_call_recording', IN_CALL_MS);
-    await sleep(4000);
-    const browser = tree.look().find((p) => kindOf(p.args) === 'chromium' && !p.args.includes('--type='));
-    expect(browser).toBeDefined();
-    process.kill(browser!.pid, 'SIGKILL');
-    const fatal = await b.waitForStatus('fatal', 60_000);
-    expect(fatal.sub_code).toBe('browser_crashed');
-    expect(String(fatal.detail?.reason)).toMatch(/chromium/);
-    await expectCleanExit(run, 1);
-    expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(2);
-  });
+    it('ends fatal / browser_crashed when Chromium itself is killed, keeping the recording', async () => {
+      const m = await meeting();
+      const run = bot({ url: m.join_url });
+      const { b, tree } = run;
+      await b.waitForStatus('in_call_recording', IN_CALL_MS);
+      await sleep(4000);
+      const browser = tree.look().find((p) => kindOf(p.args) === 'chromium' && !p.args.includes('--type='));
+      expect(browser).toBeDefined();
+      process.kill(browser!.pid, 'SIGKILL');
+      const fatal = await b.waitForStatus('fatal', 60_000);
+      expect(fatal.sub_code).toBe('browser_crashed');
+      expect(String(fatal.detail?.reason)).toMatch(/chromium/);
+      await expectCleanExit(run, 1);
+      expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(2);
+    });
 
-  it('ends fatal / page_unresponsive when the page hangs for MEETBOT_WATCHDOG_SEC, keeping the recording', async () => {
-    const m = await meeting();
-    const run = bot({ url: m.join_url, env: { MEETBOT_WATCHDOG_SEC: '10' } });
-    const { b, botId } = run;
-    await b.waitForStatus('in_call_recording', IN_CALL_MS);
-    await sleep(3000);
-    await hangPage(botId, new URL(m.join_url).pathname);
-    const hungAt = Date.now();
-    const fatal = await b.waitForStatus('fatal', 60_000);
-    expect(fatal.sub_code).toBe('page_unresponsive');
-    // Not before the watchdog period, and not much after it.
-    expect(Date.now() - hungAt).toBeGreaterThan(9_000);
-    expect(Date.now() - hungAt).toBeLessThan(40_000);
-    await expectCleanExit(run, 1);
-    expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(5);
-    expect(readFileSync(join(b.outDir, 'failure', 'error.txt'), 'utf8')).toContain('page_unresponsive');
-  });
-
-  it('ends fatal / watchdog_no_progress when a step makes no progress (a page that never shows the pre-join form)', async () => {
-    // A "meeting" that serves an empty page: the join waits for a form that never comes.
-    const blank: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Loading</title><body></body>'));
-    await new Promise<void>((r) => blank.listen(0, '127.0.0.1', () => r()));
-    cleanups.push(() => blank.close());
-    const url = `http://127.0.0.1:${(blank.address() as AddressInfo).port}/abc-defg-hij`;
-    const run = bot({ url, env: { MEETBOT_WATCHDOG_SEC: '6' } });
-    const { b } = run;
-    const fatal = await b.waitForStatus('fatal', 90_000);
-    expect(fatal.sub_code).toBe('watchdog_no_progress');
-    expect(fatal.detail).toMatchObject({ step: 'join' });
-    await expectCleanExit(run, 1);
-    expect(b.codes).toEqual(['joining_call', 'fatal']);
-    expect(existsSync(join(b.outDir, 'failure', 'screenshot.png'))).toBe(true);
-  });
-
-  it('ends fatal / global_runtime_exceeded at MEETBOT_MAX_RUNTIME_SEC, leaving the meeting and keeping the recording', async () => {
-    const m = await meeting();
-    const startedAt = Date.now();
-    const run = bot({ url: m.join_url, env: { MEETBOT_MAX_RUNTIME_SEC: '20' } });
-    const { b } = run;
-    const fatal = await b.waitForStatus('fatal', 90_000);
-    expect(fatal.sub_code).toBe('global_runtime_exceeded');
-    expect(Date.now() - startedAt).toBeGreaterThan(19_000);
-    await expectCleanExit(run, 1);
-    // On a machine slow enough to still be joining at 20 s there is nothing to keep; otherwise there must be.
-    if (b.codes.includes('in_call_recording')) {
+    it('an uncaught exception in the process ends fatal / bot_errored: one line on stderr, no stack trace, the recording kept', async () => {
+      const inject = join(mkdtempSync(join(tmpdir(), 'meetbot-inject-')), 'throwOnSignal.mjs');
+      writeFileSync(inject, "process.on('SIGUSR2', () => { throw new Error('injected fault: boom'); });\n");
+      const m = await meeting();
+      const run = bot({ url: m.join_url, env: { NODE_OPTIONS: `--import=${inject}` } });
+      const { b } = run;
+      await b.waitForStatus('in_call_recording', IN_CALL_MS);
+      await sleep(4000);
+      b.proc.kill('SIGUSR2');
+      const fatal = await b.waitForStatus('fatal', 60_000);
+      expect(fatal).toMatchObject({ sub_code: 'bot_errored', detail: { message: 'injected fault: boom' } });
+      await expectCleanExit(run, 1);
+      expect(b.stderr).toContain('meetbot: unexpected error: injected fault: boom');
+      expectNoStackTrace(b.stderr);
+      expectNoStackTrace(readFileSync(join(b.outDir, 'bot.log'), 'utf8'));
       expect((await client.get(m.id)).bot.status).toBe('left');
-      expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(1);
-    }
+      expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(3);
+    });
   });
 
   it.skipIf(process.getuid?.() !== 0)('ends fatal / disk_full when the output disk fills up, keeping a playable recording', async () => {
@@ -299,40 +294,56 @@ describe('runtime faults against the Meet mock', () => {
     expect(existsSync(join(outDir, '.meetbot-reserve'))).toBe(false);
   });
 
-  it('ends fatal / output_dir_lost when the output folder vanishes, and saves the open recording into it again', async () => {
-    const m = await meeting();
-    const run = bot({ url: m.join_url });
-    const { b } = run;
-    await b.waitForStatus('in_call_recording', IN_CALL_MS);
-    await sleep(6000);
-    rmSync(b.outDir, { recursive: true, force: true });
-    const fatal = await b.waitForStatus('fatal', 60_000);
-    expect(fatal.sub_code).toBe('output_dir_lost');
-    await expectCleanExit(run, 1);
-    expect((await client.get(m.id)).bot.status).toBe('left');
-    // The folder is back with the whole story and the recording ffmpeg still held open.
-    expect(readEvents(b.outDir).map((e) => e.event)).toEqual(expect.arrayContaining(['bot.joining_call', 'bot.in_call_recording', 'bot.fatal']));
-    expect(readEvents(b.outDir)[0]).toMatchObject({ code: 'joining_call' });
-    expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(4);
-  });
+  describe.concurrent('the runtime’s own limits', () => {
+    it('ends fatal / page_unresponsive when the page hangs for MEETBOT_WATCHDOG_SEC, keeping the recording', async () => {
+      const m = await meeting();
+      const run = bot({ url: m.join_url, env: { MEETBOT_WATCHDOG_SEC: '10' } });
+      const { b, botId } = run;
+      await b.waitForStatus('in_call_recording', IN_CALL_MS);
+      await sleep(3000);
+      await hangPage(botId, new URL(m.join_url).pathname);
+      const hungAt = Date.now();
+      const fatal = await b.waitForStatus('fatal', 60_000);
+      expect(fatal.sub_code).toBe('page_unresponsive');
+      // Not before the watchdog period, and not much after it.
+      expect(Date.now() - hungAt).toBeGreaterThan(9_000);
+      expect(Date.now() - hungAt).toBeLessThan(40_000);
+      await expectCleanExit(run, 1);
+      expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(5);
+      expect(readFileSync(join(b.outDir, 'failure', 'error.txt'), 'utf8')).toContain('page_unresponsive');
+    });
 
-  it('an uncaught exception in the process ends fatal / bot_errored: one line on stderr, no stack trace, the recording kept', async () => {
-    const inject = join(mkdtempSync(join(tmpdir(), 'meetbot-inject-')), 'throwOnSignal.mjs');
-    writeFileSync(inject, "process.on('SIGUSR2', () => { throw new Error('injected fault: boom'); });\n");
-    const m = await meeting();
-    const run = bot({ url: m.join_url, env: { NODE_OPTIONS: `--import=${inject}` } });
-    const { b } = run;
-    await b.waitForStatus('in_call_recording', IN_CALL_MS);
-    await sleep(4000);
-    b.proc.kill('SIGUSR2');
-    const fatal = await b.waitForStatus('fatal', 60_000);
-    expect(fatal).toMatchObject({ sub_code: 'bot_errored', detail: { message: 'injected fault: boom' } });
-    await expectCleanExit(run, 1);
-    expect(b.stderr).toContain('meetbot: unexpected error: injected fault: boom');
-    expectNoStackTrace(b.stderr);
-    expectNoStackTrace(readFileSync(join(b.outDir, 'bot.log'), 'utf8'));
-    expect((await client.get(m.id)).bot.status).toBe('left');
-    expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(3);
+    it('ends fatal / watchdog_no_progress when a step makes no progress (a page that never shows the pre-join form)', async () => {
+      // A "meeting" that serves an empty page: the join waits for a form that never comes.
+      const blank: Server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Loading</title><body></body>'));
+      await new Promise<void>((r) => blank.listen(0, '127.0.0.1', () => r()));
+      cleanups.push(() => blank.close());
+      const url = `http://127.0.0.1:${(blank.address() as AddressInfo).port}/abc-defg-hij`;
+      const run = bot({ url, env: { MEETBOT_WATCHDOG_SEC: '6' } });
+      const { b } = run;
+      const fatal = await b.waitForStatus('fatal', 90_000);
+      expect(fatal.sub_code).toBe('watchdog_no_progress');
+      expect(fatal.detail).toMatchObject({ step: 'join' });
+      await expectCleanExit(run, 1);
+      expect(b.codes).toEqual(['joining_call', 'fatal']);
+      expect(existsSync(join(b.outDir, 'failure', 'screenshot.png'))).toBe(true);
+    });
+
+    it('ends fatal / global_runtime_exceeded at MEETBOT_MAX_RUNTIME_SEC, leaving the meeting and keeping the recording', async () => {
+      const m = await meeting();
+      const startedAt = Date.now();
+      const run = bot({ url: m.join_url, env: { MEETBOT_MAX_RUNTIME_SEC: '14' } });
+      const { b } = run;
+      const fatal = await b.waitForStatus('fatal', 90_000);
+      expect(fatal.sub_code).toBe('global_runtime_exceeded');
+      expect(Date.now() - startedAt).toBeGreaterThan(13_000);
+      await expectCleanExit(run, 1);
+      // On a machine slow enough to still be joining at 14 s there is nothing to keep; otherwise there must be.
+      if (b.codes.includes('in_call_recording')) {
+        expect((await client.get(m.id)).bot.status).toBe('left');
+        expect(await mediaDuration(keptRecording(b.outDir))).toBeGreaterThan(1);
+      }
+    });
   });
 });
 
