@@ -18,7 +18,10 @@ function bot(url: string, body: Record<string, unknown> = {}): BotProcess {
   return startBot({ url, platform: 'webex', body: { bot_name: 'Webex Notetaker', ...body } });
 }
 
-describe('webex adapter against undocumented Webex screens', () => {
+// The three run side by side to keep the file short: the denial's bound (20 s, for a 6 s wait on an unknown screen)
+// holds with two more bots joining. They use the global expect: a failed assertion throws into the test that awaited
+// it, and none uses snapshots or expect.assertions.
+describe.concurrent('webex adapter against undocumented Webex screens', () => {
   it('ends bot_kicked_from_waiting_room soon after a denial whose wording it does not know, not at the lobby timeout', async () => {
     const m = await meeting({ waiting_room: true });
     const b = bot(m.join_url, { recording_config: { video_mixed_layout: 'audio_only' } });
