@@ -45,8 +45,7 @@ export class InCallSteps {
     // The stage goes up first (one bounded look at the page), so the recording's first frame is the meeting's.
     this.recorderStart = (this.stage?.start() ?? Promise.resolve()).then(() => p.startRecording());
     const stepMs = p.ctx.stepTimeoutMs * 2;
-    const layout = video && p.adapter.applyLayout ? () => p.adapter.applyLayout!(p.ctx, p.recording.layout) : () => Promise.resolve();
-    const adapterSteps = withTimeout(p.adapter.afterAdmitted(p.ctx).then(layout), stepMs * 2, 'after-admission steps').catch((err: unknown) => {
+    const adapterSteps = withTimeout(p.adapter.afterAdmitted(p.ctx), stepMs, 'after-admission steps').catch((err: unknown) => {
       if (!this.ending) p.log.warn('after-admission steps failed', { error: String(err) });
     });
     void this.enqueue(() =>
@@ -55,6 +54,15 @@ export class InCallSteps {
         .then(() => (p.joinMessage ? this.sendMessage(p.joinMessage).catch(() => undefined) : undefined))
         .catch(p.fail),
     );
+    // The platform's own layout comes after the join message: the stage lays the picture out either way, so a
+    // platform that makes choosing it slow must not hold the message up.
+    if (video && p.adapter.applyLayout) {
+      void this.enqueue(() =>
+        withTimeout(p.adapter.applyLayout?.(p.ctx, p.recording.layout) ?? Promise.resolve(), stepMs, 'set the platform\'s layout').catch((err: unknown) => {
+          if (!this.ending) p.log.warn('could not set the platform\'s layout', { error: String(err) });
+        }),
+      );
+    }
   }
 
   /** Settles once the page work queued so far is over. */

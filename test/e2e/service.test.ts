@@ -95,7 +95,9 @@ describe('meetbot serve', () => {
       const botEvents = readFileSync(join(dir, 'bots', id, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; code?: string });
       expect(botEvents.filter((e) => e.code).map((e) => e.code)).toEqual(done.status_changes.slice(1).map((s: any) => s.code));
       expect(botEvents.some((e) => e.event === 'participant_events.chat_message')).toBe(true);
-      const want = done.status_changes.map((s: any) => `bot.${s.code}`);
+      // The statuses, and the recording's own outcome (Recall's recording.done) right before the last one.
+      const statuses = done.status_changes.map((s: any) => `bot.${s.code}`);
+      const want = [...statuses.slice(0, -1), 'recording.done', statuses.at(-1)];
       for (let i = 0; i < 100 && receiver.events(id).length < want.length; i++) await new Promise((r) => setTimeout(r, 100));
       expect(receiver.events(id)).toEqual(want);
       expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(receiver.received.length);
