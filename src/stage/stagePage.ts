@@ -155,8 +155,8 @@ export function installStage(
     tiles = out;
     steppedAside = out.length === 0 && [...document.querySelectorAll('video')].some((v) => v.srcObject instanceof MediaStream && playing(v));
     host.style.visibility = steppedAside ? 'hidden' : 'visible';
-    // Whether the meeting's video moved, read here and not in the drawing: a compositor that stalls stops the
-    // drawing too, and that is the frozen recording this must tell apart from a still meeting.
+    // Whether the meeting's video moved, read from the page's own elements on a timer, not from the picture: a
+    // compositor that stalls stops the picture, and that is the frozen recording this tells from a still meeting.
     for (const t of out) {
       if (!(t.source instanceof HTMLVideoElement)) continue;
       // Frames the element received: a live stream's currentTime runs on even when no frame comes.
