@@ -228,15 +228,21 @@ export function installStage(
       }
       const size = Math.min(p.w, p.h) / 2.5;
       Object.assign(v.avatar.style, { display: t.source ? 'none' : 'flex', width: `${size}px`, height: `${size}px`, fontSize: `${size / 2}px` });
-      v.avatar.textContent = t.name.slice(0, 1).toUpperCase();
-      v.label.textContent = t.name;
+      // Written only when changed: this runs ten times a second for every bot, and a text write is a relayout.
+      const initial = t.name.slice(0, 1).toUpperCase();
+      if (v.avatar.textContent !== initial) v.avatar.textContent = initial;
+      if (v.label.textContent !== t.name) v.label.textContent = t.name;
       Object.assign(v.label.style, { display: t.name && !t.screenshare ? 'block' : 'none', fontSize: `${Math.max(11, Math.min(20, Math.round(p.h / 14)))}px` });
     }
   };
 
   /** A source with no stream (a canvas the platform draws into) is copied each frame, its tile's part only. */
   let lastCopy = 0;
+  let copying = false;
+  /** Runs only while some tile copies a canvas: an idle animation-frame loop would wake the page every frame. */
   const copyFrames = (now: number) => {
+    copying = [...views.values()].some((v) => v.copy !== null);
+    if (!copying) return;
     requestAnimationFrame(copyFrames);
     if (now - lastCopy < 1000 / cfg.fps - 4) return;
     lastCopy = now;
@@ -267,10 +273,13 @@ export function installStage(
     keepOnTop();
     readTiles();
     render();
+    if (!copying && [...views.values()].some((v) => v.copy !== null)) {
+      copying = true;
+      requestAnimationFrame(copyFrames);
+    }
   }, READ_MS);
   readTiles();
   render();
-  requestAnimationFrame(copyFrames);
 
   w[cfg.key] = {
     /** The session's reading of who speaks (the probe's, e.g. Teams' outline movement), added to the page's own. */
