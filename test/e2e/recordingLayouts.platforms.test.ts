@@ -28,6 +28,8 @@ async function expectLayoutRecorded(platform: Platform, [layout, view, recording
   const { file, outDir, meetingId } = await recordedCall(suite, { platform, participants: PEOPLE, body: { recording_config: recording }, meeting }, async (id) => {
     if (!sharing) return pause(3000)();
     await client.waitFor(id, (v) => v.events.some((e) => e.type === 'share_started'), 20_000, 'the share');
+    // Teams' own view is chosen after the join message, as page work that never holds it up.
+    await client.waitFor(id, (v) => v.events.some((e) => e.type === 'layout'), 20_000, "Teams' view chosen");
     await pause(2500)();
   });
   const featured = layout === 'gallery_view' ? null : ADA.name;
